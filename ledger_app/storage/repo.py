@@ -1,0 +1,409 @@
+"""Repositories: dataclasses in and out of the database. No rules here, only storage.
+
+Callers wrap a user action in ``repo.atomic()`` so that it is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, fields
+
+import sqlite_utils
+
+from ..domain.dates import from_iso, to_iso
+from ..domain.models import (
+    Attendance,
+    Branch,
+    DuesSetting,
+    FrequencyRule,
+    Group,
+    Member,
+    Payment,
+    Record,
+    StatusChange,
+    VolunteerEntry,
+)
+
+_MEMBER_DATES = ("birth_date", "join_date", "full_date", "status_date", "transfer_in_date")
+_MEMBER_COLUMNS = [f.name for f in fields(Member) if f.name not in ("id", "group_name")]
+_RECORD_COLUMNS = [
+    f.name
+    for f in fields(Record)
+    if f.name not in ("id", "group_name", "attendance", "created_at", "updated_at")
+]
+
+
+def _now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat()
+
+
+def _datetime(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def member_from_row(row: dict) -> Member:
+    kw = {k: row.get(k) for k in _MEMBER_COLUMNS}
+    for k in _MEMBER_DATES:
+        kw[k] = from_iso(kw[k])
+    return Member(id=row["id"], group_name=row.get("group_name"), **kw)
+
+
+def record_from_row(row: dict) -> Record:
+    kw = {k: row.get(k) for k in _RECORD_COLUMNS}
+    kw["date"] = from_iso(kw["date"])
+    kw["also_theme_day"] = bool(kw["also_theme_day"])
+    return Record(
+        id=row["id"],
+        group_name=row.get("group_name"),
+        created_at=_datetime(row.get("created_at")),
+        updated_at=_datetime(row.get("updated_at")),
+        **kw,
+    )
+
+
+class Repository:
+    """All reads and writes of the ledger database."""
+
+    def __init__(self, db: sqlite_utils.Database):
+        self.db = db
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        with self.db.atomic():
+            yield
+
+    # --- branch and settings -----------------------------------------------------------
+
+    def branch(self) -> Branch:
+        rows = self.db.execute("SELECT key, value FROM branch_info").fetchall()
+        return Branch({k: v for k, v in rows if v is not None})
+
+    def set_branch_info(self, info: dict[str, str | None]) -> None:
+        for key, value in info.items():
+            value = (value or "").strip() or None
+            if value is None:
+                self.db.execute("DELETE FROM branch_info WHERE key = ?", [key])
+            else:
+                self.db.execute(
+                    "INSERT INTO branch_info (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
+        return row[0] if row and row[0] is not None else default
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        self.db.execute(
+            "INSERT INTO setting (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    # --- groups ------------------------------------------------------------------------
+
+    def groups(self) -> list[Group]:
+        rows = self.db.execute("SELECT id, name, sort FROM party_group ORDER BY sort, id")
+        return [Group(*r) for r in rows.fetchall()]
+
+    def group_id(self, name: str) -> int | None:
+        row = self.db.execute("SELECT id FROM party_group WHERE name = ?", [name]).fetchone()
+        return row[0] if row else None
+
+    def ensure_group(self, name: str) -> int:
+        gid = self.group_id(name)
+        if gid is not None:
+            return gid
+        sort = self.db.execute("SELECT COALESCE(MAX(sort), 0) + 1 FROM party_group").fetchone()[0]
+        cur = self.db.execute("INSERT INTO party_group (name, sort) VALUES (?, ?)", [name, sort])
+        return int(cur.lastrowid)
+
+    def rename_group(self, group_id: int, name: str) -> None:
+        self.db.execute("UPDATE party_group SET name = ? WHERE id = ?", [name, group_id])
+
+    def delete_group(self, group_id: int) -> None:
+        self.db.execute("DELETE FROM party_group WHERE id = ?", [group_id])
+
+    # --- members -----------------------------------------------------------------------
+
+    _MEMBER_SELECT = (
+        "SELECT m.*, g.name AS group_name FROM member m "
+        "LEFT JOIN party_group g ON g.id = m.group_id"
+    )
+
+    def members(self) -> list[Member]:
+        """Every member ever recorded (left members included: history is kept)."""
+        cur = self.db.execute(self._MEMBER_SELECT + " ORDER BY m.id")
+        cols = [c[0] for c in cur.description]
+        return [member_from_row(dict(zip(cols, r))) for r in cur.fetchall()]
+
+    def member(self, member_id: int) -> Member | None:
+        cur = self.db.execute(self._MEMBER_SELECT + " WHERE m.id = ?", [member_id])
+        cols = [c[0] for c in cur.description]
+        row = cur.fetchone()
+        return member_from_row(dict(zip(cols, row))) if row else None
+
+    def _member_values(self, m: Member) -> dict:
+        values = {k: getattr(m, k) for k in _MEMBER_COLUMNS}
+        for k in _MEMBER_DATES:
+            values[k] = to_iso(values[k])
+        return values
+
+    def add_member(self, m: Member) -> int:
+        values = self._member_values(m)
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = self.db.execute(
+            f"INSERT INTO member ({cols}) VALUES ({marks})", list(values.values())
+        )
+        m.id = int(cur.lastrowid)
+        self.db.execute(
+            "INSERT INTO member_status_history (member_id, status, date, note) VALUES (?, ?, ?, ?)",
+            [m.id, m.status, to_iso(m.status_date if m.status != "在册" else m.start_date), "建档"],
+        )
+        return m.id
+
+    def update_member(self, m: Member) -> None:
+        """Save changed fields; a changed 状态 also appends to the status history."""
+        old = self.member(m.id) if m.id is not None else None
+        if old is None:
+            raise KeyError(m.id)
+        values = self._member_values(m)
+        values["updated_at"] = _now()
+        assigns = ", ".join(f"{k} = ?" for k in values)
+        self.db.execute(f"UPDATE member SET {assigns} WHERE id = ?", [*values.values(), m.id])
+        if (old.status, old.status_date) != (m.status, m.status_date):
+            self.db.execute(
+                "INSERT INTO member_status_history (member_id, status, date) VALUES (?, ?, ?)",
+                [m.id, m.status, to_iso(m.status_date)],
+            )
+
+    def status_history(self, member_id: int) -> list[StatusChange]:
+        rows = self.db.execute(
+            "SELECT id, member_id, status, date, note, recorded_at FROM member_status_history "
+            "WHERE member_id = ? ORDER BY id",
+            [member_id],
+        ).fetchall()
+        return [StatusChange(r[0], r[1], r[2], from_iso(r[3]), r[4], r[5]) for r in rows]
+
+    def member_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM member").fetchone()[0])
+
+    # --- records and attendance ----------------------------------------------------------
+
+    def records(
+        self,
+        kinds: Iterable[str] | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        with_attendance: bool = True,
+    ) -> list[Record]:
+        """Records in date order, optionally of some kinds and between two dates (inclusive)."""
+        where, params = [], []
+        if kinds is not None:
+            kinds = list(kinds)
+            where.append(f"r.kind IN ({', '.join('?' for _ in kinds)})")
+            params += kinds
+        if start:
+            where.append("r.date >= ?")
+            params.append(start.isoformat())
+        if end:
+            where.append("r.date <= ?")
+            params.append(end.isoformat())
+        sql = (
+            "SELECT r.*, g.name AS group_name FROM record r "
+            "LEFT JOIN party_group g ON g.id = r.group_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY r.date, r.time, r.id"
+        cur = self.db.execute(sql, params)
+        cols = [c[0] for c in cur.description]
+        records = [record_from_row(dict(zip(cols, r))) for r in cur.fetchall()]
+        if with_attendance and records:
+            self._fill_attendance(records, where, params)
+        return records
+
+    def _fill_attendance(self, records: list[Record], where: list[str], params: list) -> None:
+        by_id = {r.id: r for r in records}
+        sql = (
+            "SELECT a.record_id, a.member_id, a.status, a.reason, m.name FROM attendance a "
+            "JOIN record r ON r.id = a.record_id JOIN member m ON m.id = a.member_id"
+        )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.record_id, a.rowid"
+        for rid, mid, status, reason, name in self.db.execute(sql, params).fetchall():
+            rec = by_id.get(rid)
+            if rec is not None:
+                rec.attendance.append(Attendance(mid, status, reason, name))
+
+    def record(self, record_id: int) -> Record | None:
+        cur = self.db.execute(
+            "SELECT r.*, g.name AS group_name FROM record r "
+            "LEFT JOIN party_group g ON g.id = r.group_id WHERE r.id = ?",
+            [record_id],
+        )
+        cols = [c[0] for c in cur.description]
+        row = cur.fetchone()
+        if not row:
+            return None
+        rec = record_from_row(dict(zip(cols, row)))
+        self._fill_attendance([rec], ["r.id = ?"], [record_id])
+        return rec
+
+    def _record_values(self, r: Record) -> dict:
+        values = {k: getattr(r, k) for k in _RECORD_COLUMNS}
+        values["date"] = to_iso(r.date)
+        values["also_theme_day"] = 1 if r.also_theme_day else 0
+        return values
+
+    def add_record(self, r: Record, created_at: dt.datetime | None = None) -> int:
+        values = self._record_values(r)
+        if created_at is not None:
+            values["created_at"] = values["updated_at"] = created_at.replace(
+                microsecond=0
+            ).isoformat()
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = self.db.execute(
+            f"INSERT INTO record ({cols}) VALUES ({marks})", list(values.values())
+        )
+        r.id = int(cur.lastrowid)
+        self._write_attendance(r)
+        return r.id
+
+    def update_record(self, r: Record) -> None:
+        values = self._record_values(r)
+        values["updated_at"] = _now()
+        assigns = ", ".join(f"{k} = ?" for k in values)
+        self.db.execute(f"UPDATE record SET {assigns} WHERE id = ?", [*values.values(), r.id])
+        self.db.execute("DELETE FROM attendance WHERE record_id = ?", [r.id])
+        self._write_attendance(r)
+
+    def _write_attendance(self, r: Record) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO attendance (record_id, member_id, status, reason) VALUES (?, ?, ?, ?)",
+            [(r.id, a.member_id, a.status, a.reason) for a in r.attendance],
+        )
+
+    def delete_record(self, record_id: int) -> None:
+        self.db.execute("DELETE FROM record WHERE id = ?", [record_id])
+
+    # --- frequency rules -----------------------------------------------------------------
+
+    def rules(self) -> list[FrequencyRule]:
+        rows = self.db.execute("SELECT item, period, required FROM frequency_rule").fetchall()
+        return [FrequencyRule(*r) for r in rows]
+
+    def set_rule(self, rule: FrequencyRule) -> None:
+        self.db.execute(
+            "INSERT INTO frequency_rule (item, period, required) VALUES (?, ?, ?) "
+            "ON CONFLICT(item) DO UPDATE SET period = excluded.period, required = excluded.required",
+            [rule.item, rule.period, rule.required],
+        )
+
+    # --- dues ------------------------------------------------------------------------------
+
+    def dues_settings(self, year: int) -> dict[int, DuesSetting]:
+        cur = self.db.execute("SELECT * FROM dues_setting WHERE year = ?", [year])
+        cols = [c[0] for c in cur.description]
+        out = {}
+        for row in cur.fetchall():
+            d = dict(zip(cols, row))
+            d["components"] = json.loads(d["components"]) if d["components"] else None
+            d["approved_on"] = from_iso(d["approved_on"])
+            out[d["member_id"]] = DuesSetting(**d)
+        return out
+
+    def set_dues_setting(self, s: DuesSetting) -> None:
+        values = asdict(s)
+        values["components"] = (
+            json.dumps(s.components, ensure_ascii=False) if s.components else None
+        )
+        values["approved_on"] = to_iso(s.approved_on)
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        updates = ", ".join(f"{k} = excluded.{k}" for k in values if k not in ("member_id", "year"))
+        self.db.execute(
+            f"INSERT INTO dues_setting ({cols}) VALUES ({marks}) "
+            f"ON CONFLICT(member_id, year) DO UPDATE SET {updates}",
+            list(values.values()),
+        )
+
+    def payments(self, year: int, member_id: int | None = None) -> list[Payment]:
+        sql = (
+            "SELECT id, member_id, year, month, amount_fen, paid_on, entered_by, note, created_at "
+            "FROM payment WHERE year = ?"
+        )
+        params: list = [year]
+        if member_id is not None:
+            sql += " AND member_id = ?"
+            params.append(member_id)
+        rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
+        return [
+            Payment(r[0], r[1], r[2], r[3], r[4], from_iso(r[5]), r[6], r[7], _datetime(r[8]))
+            for r in rows
+        ]
+
+    def paid_by_month(self, year: int) -> dict[int, dict[int, int]]:
+        """member id → month → total paid (分), summed over all entries and corrections."""
+        out: dict[int, dict[int, int]] = defaultdict(dict)
+        rows = self.db.execute(
+            "SELECT member_id, month, SUM(amount_fen) FROM payment WHERE year = ? "
+            "GROUP BY member_id, month",
+            [year],
+        ).fetchall()
+        for mid, month, total in rows:
+            out[mid][month] = int(total)
+        return dict(out)
+
+    def add_payment(self, p: Payment) -> int:
+        cur = self.db.execute(
+            "INSERT INTO payment (member_id, year, month, amount_fen, paid_on, entered_by, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [p.member_id, p.year, p.month, p.amount_fen, to_iso(p.paid_on), p.entered_by, p.note],
+        )
+        p.id = int(cur.lastrowid)
+        return p.id
+
+    # --- volunteer -------------------------------------------------------------------------
+
+    def volunteer(
+        self, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[VolunteerEntry]:
+        sql = (
+            "SELECT v.id, v.member_id, v.date, v.half_hours, v.project, v.place, v.witness, v.note, "
+            "m.name FROM volunteer v JOIN member m ON m.id = v.member_id"
+        )
+        where, params = [], []
+        if start:
+            where.append("v.date >= ?")
+            params.append(start.isoformat())
+        if end:
+            where.append("v.date <= ?")
+            params.append(end.isoformat())
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.db.execute(sql + " ORDER BY v.date, v.id", params).fetchall()
+        return [
+            VolunteerEntry(r[0], r[1], from_iso(r[2]), r[3], r[4], r[5], r[6], r[7], r[8])  # type: ignore[arg-type]
+            for r in rows
+        ]
+
+    def add_volunteer(self, v: VolunteerEntry) -> int:
+        cur = self.db.execute(
+            "INSERT INTO volunteer (member_id, date, half_hours, project, place, witness, note) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [v.member_id, to_iso(v.date), v.half_hours, v.project, v.place, v.witness, v.note],
+        )
+        v.id = int(cur.lastrowid)
+        return v.id
+
+    def delete_volunteer(self, entry_id: int) -> None:
+        self.db.execute("DELETE FROM volunteer WHERE id = ?", [entry_id])
