@@ -1,0 +1,205 @@
+"""Shared widgets and the house look: status colours with words, date entry, name completion.
+
+Use these instead of writing new ones, so every page behaves the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
+
+from ..domain.dates import format_date, parse_date
+from ..domain.names import matches
+
+# --- the look -----------------------------------------------------------------------------
+
+ACCENT = "#B3261E"  # deep party red: current page, primary buttons — used sparingly
+TEXT_MUTED = "#6B6B6B"
+
+# one meaning per colour on every page; always shown with a word too (print, colour-blind)
+STATUS_OK = "ok"  # held / paid
+STATUS_MISSING = "missing"  # missing / unpaid
+STATUS_WARN = "warn"  # soon due / incomplete
+STATUS_NONE = "none"  # not due / not owed
+
+STATUS_COLORS = {
+    STATUS_OK: ("#1E7B34", "#E3F4E6"),  # (text, background)
+    STATUS_MISSING: ("#B3261E", "#FBE4E2"),
+    STATUS_WARN: ("#8A5A00", "#FFF1D6"),
+    STATUS_NONE: ("#6B6B6B", "#F1F1F1"),
+}
+STATUS_ICONS = {STATUS_OK: "✓", STATUS_MISSING: "✗", STATUS_WARN: "!", STATUS_NONE: "–"}
+
+
+def status_foreground(status: str) -> QColor:
+    return QColor(STATUS_COLORS[status][0])
+
+
+def status_background(status: str) -> QColor:
+    return QColor(STATUS_COLORS[status][1])
+
+
+def status_text(status: str, word: str) -> str:
+    """``✓ 已开``: the icon and the word, never colour alone."""
+    return f"{STATUS_ICONS[status]} {word}"
+
+
+STYLE_SHEET = f"""
+QWidget {{ font-size: 10pt; }}
+QMainWindow, QDialog {{ background: #FAFAF8; }}
+QListWidget#nav {{ background: #F2F0EC; border: none; border-right: 1px solid #E0DDD6;
+    font-size: 11pt; padding-top: 6px; outline: 0; }}
+QListWidget#nav::item {{ padding: 9px 16px; border-left: 3px solid transparent; color: #333; }}
+QListWidget#nav::item:selected {{ background: #FFFFFF; color: {ACCENT};
+    border-left: 3px solid {ACCENT}; font-weight: bold; }}
+QListWidget#nav::item:hover:!selected {{ background: #E9E6E0; }}
+QPushButton {{ padding: 5px 14px; border: 1px solid #C9C6BF; border-radius: 4px; background: #FFFFFF; }}
+QPushButton:hover {{ background: #F3F1ED; }}
+QPushButton:disabled {{ color: #A0A0A0; }}
+QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
+QPushButton[primary="true"]:hover {{ background: #9C1F18; }}
+QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QTextEdit, QDateEdit {{
+    border: 1px solid #C9C6BF; border-radius: 3px; padding: 3px 5px; background: white; }}
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border-color: {ACCENT}; }}
+QLineEdit[invalid="true"] {{ border: 1px solid #B3261E; background: #FFF5F4; }}
+QTableView {{ gridline-color: #E4E1DA; background: white; alternate-background-color: #FAF9F6;
+    selection-background-color: #F6D9D6; selection-color: black; }}
+QHeaderView::section {{ background: #F2F0EC; border: none; border-right: 1px solid #E0DDD6;
+    border-bottom: 1px solid #E0DDD6; padding: 4px 6px; font-weight: bold; }}
+QLabel[role="title"] {{ font-size: 15pt; font-weight: bold; color: #222; }}
+QLabel[role="hint"] {{ color: {TEXT_MUTED}; }}
+QLabel[role="error"] {{ color: #B3261E; }}
+QGroupBox {{ font-weight: bold; border: 1px solid #E0DDD6; border-radius: 4px; margin-top: 10px;
+    padding-top: 8px; background: white; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; }}
+"""
+
+
+def title_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "title")
+    return label
+
+
+def hint_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", "hint")
+    label.setWordWrap(True)
+    return label
+
+
+def make_primary(button: QWidget) -> QWidget:
+    """Mark the one primary button of a form (accent colour)."""
+    button.setProperty("primary", True)
+    return button
+
+
+def set_invalid(widget: QWidget, invalid: bool, tooltip: str = "") -> None:
+    """Red frame + tooltip on a field with a wrong value."""
+    widget.setProperty("invalid", invalid)
+    widget.setToolTip(tooltip)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+# --- date entry ---------------------------------------------------------------------------
+
+
+class DateEdit(QLineEdit):
+    """A date field that accepts what clerks type: ``3.7``, ``0307``, ``2025-3-7``,
+    ``2025年3月7日``. The year defaults to ``default_year`` (this year unless set).
+    Shows ``2025-03-07`` once the field is left; a wrong entry gets a red frame and a
+    tooltip saying what is wrong."""
+
+    dateChanged = Signal(object)  # datetime.date | None
+
+    def __init__(
+        self, parent: QWidget | None = None, default_year: int | None = None, required: bool = False
+    ):
+        super().__init__(parent)
+        self.default_year = default_year
+        self.required = required
+        self.setPlaceholderText("如 2025-03-07 或 3.7")
+        self.setMaxLength(20)
+        self.editingFinished.connect(self._normalize)
+        self._last: dt.date | None = None
+
+    def date(self) -> dt.date | None:
+        """The date typed, or None when empty. Raises ValueError (Chinese) when unreadable."""
+        text = self.text().strip()
+        if not text:
+            if self.required:
+                raise ValueError("日期不能为空")
+            return None
+        return parse_date(text, default_year=self.default_year or dt.date.today().year)
+
+    def setDate(self, day: dt.date | None) -> None:  # noqa: N802 (Qt naming)
+        self.setText(format_date(day))
+        self._last = day
+        set_invalid(self, False)
+
+    def is_valid(self) -> bool:
+        try:
+            self.date()
+        except ValueError:
+            return False
+        return True
+
+    def _normalize(self) -> None:
+        try:
+            day = self.date()
+        except ValueError as e:
+            set_invalid(self, True, str(e))
+            return
+        set_invalid(self, False)
+        self.setText(format_date(day))
+        if day != self._last:
+            self._last = day
+            self.dateChanged.emit(day)
+
+
+# --- name completion ----------------------------------------------------------------------
+
+
+class NameCompleter(QCompleter):
+    """Completes names from the roster by characters or pinyin initials (``zjg`` → 周建国).
+
+    ``names`` is a callable returning the current candidate names, so the list is always
+    fresh. Attach with ``NameCompleter.attach(line_edit, names)``."""
+
+    def __init__(self, names: Callable[[], Iterable[str]], parent: QWidget | None = None):
+        self._model = QStringListModel()
+        super().__init__(self._model, parent)
+        self._names = names
+        self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setMaxVisibleItems(12)
+
+    def update_for(self, typed: str) -> None:
+        # a name list field: complete the last name after a separator
+        prefix, last = _split_last(typed)
+        found = [n for n in dict.fromkeys(self._names()) if last and matches(n, last)]
+        self._model.setStringList([prefix + n for n in found[:50]])
+
+    @classmethod
+    def attach(cls, edit: QLineEdit, names: Callable[[], Iterable[str]]) -> NameCompleter:
+        comp = cls(names, edit)
+        edit.setCompleter(comp)
+
+        def on_edit(text: str) -> None:
+            comp.update_for(text)
+            if comp.completionCount():
+                comp.complete()
+
+        edit.textEdited.connect(on_edit)
+        return comp
+
+
+def _split_last(text: str) -> tuple[str, str]:
+    """``张三、li`` → (``张三、``, ``li``)."""
+    cut = max(text.rfind(sep) for sep in "、，, ;；")
+    return text[: cut + 1], text[cut + 1 :].strip()
