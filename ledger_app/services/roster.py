@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from ..domain import idcard
 from ..domain.models import (
@@ -56,16 +55,14 @@ def validate_member(m: Member, others: list[Member] | None = None) -> list[Valid
 
 
 def fill_from_id_number(m: Member) -> Member:
-    """Birth date and sex read from a valid 公民身份号码 where they are blank."""
+    """Birth date and sex read from a valid 公民身份号码 where they are blank (in place)."""
     if not m.id_number or idcard.validate(m.id_number):
         return m
     n = idcard.normalize(m.id_number)
-    return replace(
-        m,
-        id_number=n,
-        birth_date=m.birth_date or idcard.birth_date(n),
-        gender=m.gender or idcard.gender(n),
-    )
+    m.id_number = n
+    m.birth_date = m.birth_date or idcard.birth_date(n)
+    m.gender = m.gender or idcard.gender(n)
+    return m
 
 
 def _raise_if_invalid(ledger: Ledger, m: Member) -> None:

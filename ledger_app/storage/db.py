@@ -28,14 +28,20 @@ def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Apply pending migrations, each in its own transaction. Returns how many ran."""
+def check_version(db: sqlite_utils.Database) -> int:
+    """Refuse, before anything is written, a file made by a newer version of the program."""
     current = schema_version(db)
     if current > SCHEMA_VERSION:
         raise DatabaseError(
             f"该数据库由更新版本的程序创建（数据版本 {current}，本程序支持到 {SCHEMA_VERSION}），"
             "请升级程序后再打开。数据未作任何改动。"
         )
+    return current
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply pending migrations, each in its own transaction. Returns how many ran."""
+    current = check_version(db)
     ran = 0
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with db.atomic():
@@ -61,6 +67,7 @@ def open_database(path: str | Path | None) -> sqlite_utils.Database:
         raise DatabaseError(f"无法创建数据文件夹 {p.parent}：{e.strerror or e}") from e
     try:
         db = sqlite_utils.Database(p, execute_plugins=False)
+        check_version(db)
         configure(db)
         migrate(db)
     except sqlite3.DatabaseError as e:
