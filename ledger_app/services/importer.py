@@ -760,7 +760,11 @@ class _Analyzer:
                 self.err(row.ref(column), str(e))
             if len(self.errors) > n_errors:
                 continue
-            if old is None:
+            if old is None and base is None and fixed is None and note is None:
+                # a row with payments only (学生, 下岗失业): no terms to record, so a
+                # re-import finds nothing to add either
+                counts[ADDED if not recorded_any(self._paid_by_month(year), m) else PRESENT] += 1
+            elif old is None:
                 counts[ADDED] += 1
                 self.plan.dues_settings.append((m, setting))
             elif setting != old:
@@ -818,6 +822,11 @@ class _Analyzer:
                 continue
             counts[ADDED] += 1
             self.plan.volunteer.append((m, entry))
+
+
+def recorded_any(paid: dict[int, dict[int, int]], m: Member) -> bool:
+    """Has anything been paid already by this member in that year?"""
+    return m.id is not None and bool(paid.get(m.id))
 
 
 def _same_date(a: str | None, b: str | None) -> bool:
