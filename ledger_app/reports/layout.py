@@ -1,0 +1,277 @@
+"""The page machinery: A4 template, header and footer (第 X 页 共 Y 页), bookmarks.
+
+The total page count is only known at the end, so the footer draws ``共 Y 页`` as a PDF
+form that is defined when the canvas is saved — one layout pass, and bookmarks keep
+pointing at the right pages (deferring whole pages would break them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+
+from .fonts import FONT
+from .styles import DARK_RED, GREY, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MM, PAGE_H, PAGE_W
+
+PAGE_COUNT_FORM = "pagecount"
+
+
+class ReportCanvas(Canvas):
+    """A canvas whose first font is the embedded one and which fills in, at save, the
+    forms for the page total and for the contents' page numbers."""
+
+    def __init__(self, *args, **kw):
+        # the doc template passes these as None: None must not mean Helvetica
+        kw["initialFontName"] = kw.get("initialFontName") or FONT
+        kw["initialFontSize"] = kw.get("initialFontSize") or 10
+        kw["initialLeading"] = kw.get("initialLeading") or 14
+        super().__init__(*args, **kw)
+        self.toc_pages: dict[str, int] = {}  # bookmark key → page number
+        self.toc_wanted: set[str] = set()
+        self.toc_sizes: dict[str, float] = {}
+        self.on_tick: Callable[[str], None] | None = None
+
+    def save(self) -> None:
+        total = self.getPageNumber() - 1 if not self._code else self.getPageNumber()
+        self._number_form(PAGE_COUNT_FORM, f"共 {total} 页", 8)
+        for key in sorted(self.toc_wanted):
+            page = self.toc_pages.get(key)
+            self._number_form(
+                "toc_" + key, str(page) if page else "—", self.toc_sizes.get(key, 11), right=True
+            )
+        super().save()
+
+    def _number_form(self, name: str, value: str, size: float, right: bool = False) -> None:
+        # a form clips to its box: the box reaches left of the origin for right-aligned text
+        self.beginForm(name, lowerx=-60, lowery=-6, upperx=120, uppery=size + 4)
+        self.setFont(FONT, size)
+        self.setFillColor(GREY if not right else "#000000")
+        if right:
+            self.drawRightString(0, 0, value)
+        else:
+            self.drawString(0, 0, value)
+        self.endForm()
+
+
+class Heading(Flowable):
+    """A heading that is also a PDF bookmark and outline entry (never split)."""
+
+    def __init__(
+        self,
+        markup: str,
+        style,
+        key: str | None = None,
+        level: int = 0,
+        outline: str | None = None,
+        toc: bool = False,
+        tick: str | None = None,
+    ):
+        super().__init__()
+        self.para = Paragraph(markup, style)
+        self.key = key
+        self.level = level
+        self.outline = outline
+        self.toc = toc
+        self.tick = tick
+        self.style = style
+        self.keepWithNext = False  # see sections._h2: CondPageBreak instead
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self.para.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list:
+        return []
+
+    def draw(self) -> None:
+        self.para.drawOn(self.canv, 0, 0)
+        c = self.canv
+        if self.key:
+            c.bookmarkHorizontal(self.key, 0, self.height + 6)
+            c.addOutlineEntry(
+                self.outline or "", self.key, level=self.level, closed=self.level >= 1
+            )
+            if self.toc:
+                c.toc_pages[self.key] = c.getPageNumber()
+        if self.tick and getattr(c, "on_tick", None):
+            c.on_tick(self.tick)
+
+
+class OutlineOnly(Flowable):
+    """An outline entry (and bookmark) with nothing printed: groups records by kind."""
+
+    def __init__(self, key: str, title: str, level: int, toc: bool = False):
+        super().__init__()
+        self.key, self.title, self.level, self.toc = key, title, level, toc
+        self.width = self.height = 0
+
+    def wrap(self, *_):
+        return 0, 0
+
+    def draw(self) -> None:
+        c = self.canv
+        c.bookmarkHorizontal(self.key, 0, 24)
+        c.addOutlineEntry(self.title, self.key, level=self.level, closed=True)
+        if self.toc:
+            c.toc_pages[self.key] = c.getPageNumber()
+
+
+class Contents(Flowable):
+    """目录: entries with dotted leaders and page numbers filled in when the file is saved."""
+
+    def __init__(self, entries: list[tuple[str, str, int]], width: float):
+        super().__init__()
+        self.entries = entries  # (key, title, level)
+        self.width = width
+        self.row_h = 19
+
+    def wrap(self, *_):
+        self.height = self.row_h * len(self.entries)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        y = self.height - self.row_h + 5
+        for key, title, level in self.entries:
+            size = 11 if level == 0 else 9.5
+            x = 0 if level == 0 else 18
+            c.setFont(FONT, size)
+            c.setFillColor("#000000" if level == 0 else "#333333")
+            c.drawString(x, y, title)
+            tw = c.stringWidth(title, FONT, size)
+            c.setFont(FONT, size)
+            c.setFillColor("#999999")
+            dots_x = x + tw + 6
+            c.drawString(
+                dots_x,
+                y,
+                "·" * max(0, int((self.width - 30 - dots_x) / c.stringWidth("·", FONT, size))),
+            )
+            c.saveState()
+            c.translate(self.width, y)
+            c.doForm("toc_" + key)
+            c.restoreState()
+            c.toc_wanted.add(key)
+            y -= self.row_h
+
+
+class ReportDoc(BaseDocTemplate):
+    """A4 portrait with a plain cover template and a body template with header/footer."""
+
+    def __init__(
+        self, filename: str, header_left: str, header_right: str, cover: bool = True, **kw
+    ):
+        super().__init__(
+            filename,
+            pagesize=(PAGE_W, PAGE_H),
+            leftMargin=MARGIN_X,
+            rightMargin=MARGIN_X,
+            topMargin=MARGIN_TOP,
+            bottomMargin=MARGIN_BOTTOM,
+            initialFontName=FONT,
+            **kw,
+        )
+        self.header_left = header_left
+        self.header_right = header_right
+        frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            PAGE_W - 2 * MARGIN_X,
+            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        cover_frame = Frame(
+            MARGIN_X,
+            MARGIN_BOTTOM,
+            PAGE_W - 2 * MARGIN_X,
+            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+            id="cover",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        templates = [
+            PageTemplate("cover", [cover_frame]),
+            PageTemplate("body", [frame], onPage=self._body_page),
+        ]
+        # the first template is the first page's: no cover, no cover template first
+        self.addPageTemplates(templates if cover else templates[::-1])
+
+    def _body_page(self, canv: Canvas, doc) -> None:
+        canv.saveState()
+        top = PAGE_H - MARGIN_TOP + 6 * MM
+        canv.setFont(FONT, 8.5)
+        canv.setFillColor(DARK_RED)
+        canv.drawString(MARGIN_X, top, self.header_left)
+        canv.setFillColor(GREY)
+        canv.drawRightString(PAGE_W - MARGIN_X, top, self.header_right)
+        canv.setStrokeColor(DARK_RED)
+        canv.setLineWidth(0.6)
+        canv.line(MARGIN_X, top - 2.2 * MM, PAGE_W - MARGIN_X, top - 2.2 * MM)
+        # footer: "第 X 页" right of the gap, "共 Y 页" (a form filled in at save) left of it
+        y = MARGIN_BOTTOM - 9 * MM
+        mid = PAGE_W / 2
+        canv.setFont(FONT, 8)
+        canv.setFillColor(GREY)
+        canv.drawRightString(mid - 3, y, f"第 {canv.getPageNumber()} 页")
+        canv.translate(mid + 3, y)
+        canv.doForm(PAGE_COUNT_FORM)
+        canv.restoreState()
+
+
+class PageRef(Flowable):
+    """The page number a bookmark landed on, right-aligned; filled in when the file is saved
+    (the heading with that key must have ``toc=True``)."""
+
+    def __init__(self, key: str, size: float = 8.5):
+        super().__init__()
+        self.key = key
+        self.size = size
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = avail_width, self.size * 1.2
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.translate(self.width, self.size * 0.25)
+        c.doForm("toc_" + self.key)
+        c.restoreState()
+        c.toc_wanted.add(self.key)
+        c.toc_sizes[self.key] = self.size
+
+
+class Separator(Flowable):
+    """A thin rule between records that share a page; nothing at the top of a page."""
+
+    def __init__(self, gap: float = 8 * MM, color: str = GREY):
+        super().__init__()
+        self.gap = gap
+        self.color = color
+        self._skip = False
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)
+        self._skip = bool(frame is not None and frame._atTop)
+        self.width = avail_width
+        return avail_width, 0 if self._skip else self.gap
+
+    def draw(self) -> None:
+        if self._skip:
+            return
+        c = self.canv
+        c.saveState()
+        c.setStrokeColor(self.color)
+        c.setLineWidth(0.6)
+        c.line(0, self.gap / 2, self.width, self.gap / 2)
+        c.restoreState()
