@@ -203,3 +203,58 @@ def _split_last(text: str) -> tuple[str, str]:
     """``张三、li`` → (``张三、``, ``li``)."""
     cut = max(text.rfind(sep) for sep in "、，, ;；")
     return text[: cut + 1], text[cut + 1 :].strip()
+
+
+# --- remembered view state ------------------------------------------------------------------
+
+
+def app_settings():
+    """The window's remembered state (geometry, last page, column widths): an ini file in the
+    data folder, so tests and portable installs never touch the system's settings store."""
+    from PySide6.QtCore import QSettings
+
+    from ..paths import data_dir
+
+    return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+def remember_header(view, key: str) -> None:
+    """Restore a table's column widths (and sort column) saved under ``key``, and save them
+    whenever the user resizes, moves or sorts a column."""
+    header = view.horizontalHeader()
+    state = app_settings().value(f"columns/{key}")
+    if state is not None:
+        header.restoreState(state)
+
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer(header)  # dragging a column edge resizes many times: save once after
+    timer.setSingleShot(True)
+    timer.setInterval(300)
+    timer.timeout.connect(lambda: app_settings().setValue(f"columns/{key}", header.saveState()))
+    for signal in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
+        signal.connect(lambda *_args: timer.start())
+
+
+# --- status chips ------------------------------------------------------------------------------
+
+
+def set_status_label(label: QLabel, status: str | None, text: str) -> None:
+    """Show ``text`` in ``label`` with the house colours of ``status`` (STATUS_OK …) and its
+    icon in front (never colour alone); ``status`` None: plain text. Empty text hides it."""
+    if status is None:
+        label.setStyleSheet("")
+        label.setText(text)
+    else:
+        fg, bg = STATUS_COLORS[status]
+        label.setStyleSheet(
+            f"QLabel {{ color: {fg}; background: {bg}; border-radius: 3px; padding: 2px 6px; }}"
+        )
+        label.setText(status_text(status, text))
+    label.setVisible(bool(text))
+
+
+# a disabled primary button must look disabled too (appended rule; nothing above changed)
+STYLE_SHEET += """
+QPushButton[primary="true"]:disabled { background: #E3B5B1; border-color: #E3B5B1; color: #FFFFFF; }
+"""

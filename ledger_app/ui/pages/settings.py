@@ -1,0 +1,257 @@
+"""设置: branch info, the ledger keeper, frequency rules, dues rounding, volunteer minimum,
+backups."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...domain.dues import ROUNDING_LABELS, ROUNDINGS
+from ...domain.models import DEFAULT_RULES, FrequencyRule
+from ...services import roster
+from ...services import settings as settings_service
+from ...services.ledger import Changes
+from ..context import AppContext, show_error
+from ..setup_dialog import BranchInfoForm
+from ..widgets import hint_label, make_primary, title_label
+
+_RULE_ORDER = [r.item for r in DEFAULT_RULES]
+
+
+def load_backups_widget(ctx: AppContext) -> QWidget | None:
+    """The safety helper's ``ui/backups.py:BackupsWidget`` when it exists."""
+    name = "ledger_app.ui.backups"
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as e:
+        if e.name == name:
+            return None
+        raise
+    return module.BackupsWidget(ctx)
+
+
+def count_box(maximum: int, value: int, suffix: str = "") -> QComboBox:
+    """A small count 0…maximum (a combo box: spin boxes lose their arrows under the house
+    style sheet)."""
+    box = QComboBox()
+    for n in range(maximum + 1):
+        box.addItem(f"{n}{suffix}", n)
+    set_count(box, value)
+    return box
+
+
+def set_count(box: QComboBox, value: int) -> None:
+    index = box.findData(value)
+    if index < 0:
+        box.addItem(str(value), value)
+        index = box.count() - 1
+    box.setCurrentIndex(index)
+
+
+def _right(button: QWidget) -> QWidget:
+    """A button at the right end of a form row (not stretched over the field)."""
+    wrap = QWidget()
+    row = QHBoxLayout(wrap)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addStretch(1)
+    row.addWidget(button)
+    return wrap
+
+
+class SettingsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 0)
+        outer.addWidget(title_label("设置"))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll, 1)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 8, 12)
+
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        layout.addLayout(columns)
+
+        # branch info
+        branch_box = QGroupBox("支部信息")
+        bl = QVBoxLayout(branch_box)
+        self.branch_form = BranchInfoForm()
+        bl.addWidget(self.branch_form)
+        self.branch_save = make_primary(QPushButton("保存支部信息"))
+        self.branch_save.clicked.connect(self.save_branch)
+        bl.addWidget(self.branch_save, 0, Qt.AlignmentFlag.AlignRight)
+        left.addWidget(branch_box)
+
+        # the ledger keeper
+        keeper_box = QGroupBox("台账记录人")
+        kl = QFormLayout(keeper_box)
+        self.user_name = QLineEdit()
+        self.user_name.setObjectName("user_name")
+        self.user_name.setPlaceholderText("如 李明（组织委员）")
+        kl.addRow("记录人姓名", self.user_name)
+        kl.addRow(hint_label("录入党费、修改记录时记下是谁操作的。"))
+        self.user_save = QPushButton("保存")
+        self.user_save.clicked.connect(self.save_user)
+        kl.addRow("", _right(self.user_save))
+        left.addWidget(keeper_box)
+        left.addStretch(1)
+
+        # frequency rules
+        rules_box = QGroupBox("组织生活频次要求")
+        rl = QVBoxLayout(rules_box)
+        rl.addWidget(hint_label("按《支部工作条例》的默认要求；本地有更高要求时在此修改。"))
+        self.rules = QTableWidget(0, 3)
+        self.rules.setObjectName("rules_table")
+        self.rules.setHorizontalHeaderLabels(["项目", "周期", "至少（次）"])
+        self.rules.verticalHeader().hide()
+        self.rules.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.rules.setColumnWidth(1, 100)
+        self.rules.setColumnWidth(2, 90)
+        self.rules.verticalHeader().setDefaultSectionSize(30)
+        rl.addWidget(self.rules)
+        self.rules_save = QPushButton("保存频次要求")
+        self.rules_save.clicked.connect(self.save_rules)
+        rl.addWidget(self.rules_save, 0, Qt.AlignmentFlag.AlignRight)
+        right.addWidget(rules_box)
+
+        # dues and volunteer
+        other_box = QGroupBox("党费与志愿服务")
+        ol = QFormLayout(other_box)
+        self.rounding = QComboBox()
+        self.rounding.setObjectName("dues_rounding")
+        for key in ROUNDINGS:
+            self.rounding.addItem(ROUNDING_LABELS[key], key)
+        ol.addRow("党费取整方式", self.rounding)
+        self.volunteer_min = count_box(10, 1, " 次")
+        self.volunteer_min.setObjectName("volunteer_min")
+        ol.addRow("在职党员每月志愿服务至少", self.volunteer_min)
+        self.other_save = QPushButton("保存")
+        self.other_save.clicked.connect(self.save_other)
+        ol.addRow("", _right(self.other_save))
+        right.addWidget(other_box)
+        right.addStretch(1)
+
+        # backups
+        backups_box = QGroupBox("数据备份")
+        bkl = QVBoxLayout(backups_box)
+        widget = load_backups_widget(ctx)
+        if widget is not None:
+            bkl.addWidget(widget)
+        else:
+            placeholder = QLabel(
+                "备份与恢复功能正在建设中。在此之前，请定期复制数据文件（见窗口底部的路径）。"
+            )
+            placeholder.setObjectName("backups_placeholder")
+            placeholder.setWordWrap(True)
+            placeholder.setProperty("role", "hint")
+            bkl.addWidget(placeholder)
+        layout.addWidget(backups_box)
+        layout.addStretch(1)
+
+        self.reload()
+
+    # --- data ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        repo = self.ctx.ledger.repo
+        self.branch_form.set_branch(repo.branch())
+        self.user_name.setText(repo.setting(settings_service.USER_NAME_KEY) or "")
+        rules = sorted(
+            repo.rules(),
+            key=lambda r: _RULE_ORDER.index(r.item) if r.item in _RULE_ORDER else 99,
+        )
+        self.rules.setRowCount(len(rules))
+        for row, rule in enumerate(rules):
+            item = QTableWidgetItem(rule.item)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.rules.setItem(row, 0, item)
+            period = QComboBox()
+            for key, label in settings_service.PERIODS.items():
+                period.addItem(label, key)
+            period.setCurrentIndex(max(period.findData(rule.period), 0))
+            self.rules.setCellWidget(row, 1, period)
+            count = count_box(31, rule.required)
+            self.rules.setCellWidget(row, 2, count)
+        self.rules.setMinimumHeight(30 * len(rules) + 34)
+        from ...services import dues, volunteer
+
+        self.rounding.setCurrentIndex(
+            max(self.rounding.findData(dues.rounding(self.ctx.ledger)), 0)
+        )
+        set_count(self.volunteer_min, volunteer.min_per_month(self.ctx.ledger))
+
+    def refresh(self, changes: Changes) -> None:
+        if changes.branch or changes.settings:
+            self.reload()
+
+    def rule_values(self) -> list[FrequencyRule]:
+        out = []
+        for row in range(self.rules.rowCount()):
+            period: Any = self.rules.cellWidget(row, 1)
+            count: Any = self.rules.cellWidget(row, 2)
+            out.append(
+                FrequencyRule(
+                    self.rules.item(row, 0).text(), period.currentData(), count.currentData()
+                )
+            )
+        return out
+
+    # --- actions -----------------------------------------------------------------------------
+
+    def save_branch(self) -> None:
+        info = self.branch_form.values()
+        if info is not None:
+            self.ctx.run(self, roster.save_branch_info, info, success="已保存支部信息")
+
+    def save_user(self) -> None:
+        self.ctx.run(
+            self, settings_service.set_user_name, self.user_name.text(), success="已保存记录人"
+        )
+
+    def save_rules(self) -> None:
+        self.ctx.run(
+            self, settings_service.save_rules, self.rule_values(), success="已保存频次要求"
+        )
+
+    def save_other(self) -> None:
+        from ...errors import UserError
+        from ...services import dues, volunteer
+
+        # both in one action: each service is its own transaction; stop at the first error
+        try:
+            changes = dues.set_rounding(self.ctx.ledger, self.rounding.currentData())
+            changes |= volunteer.set_min_per_month(
+                self.ctx.ledger, self.volunteer_min.currentData()
+            )
+        except UserError as e:
+            show_error(self, e)
+            return
+        self.ctx.notify(changes)
+        self.ctx.status("已保存党费与志愿服务设置")
