@@ -139,13 +139,15 @@ def test_demo_refuses_a_database_with_data(ledger):
     assert ledger.repo.member_count() == 1
 
 
-def test_demo_follows_today(ledger):
-    fill_demo(ledger, today=dt.date(2026, 11, 23))
+def test_demo_follows_today():
+    ledger = Ledger.open(None, today=dt.date(2026, 11, 23))
+    fill_demo(ledger)
     records = ledger.repo.records()
     assert max(r.date for r in records) < dt.date(2026, 11, 23)
     assert min(r.date for r in records) >= dt.date(2025, 1, 1)
     result = run_check(ledger, 2026)
-    assert not result.gaps
+    # the current year shows one gap on the board: the last ended quarter's 党课
+    assert [(g.item, g.period.key) for g in result.gaps] == [("党课", "2026-Q3")]
 
 
 def test_stale_demo_is_detected_only_for_the_demo_branch(tmp_path, ledger):

@@ -178,6 +178,7 @@ class _Demo:
         self.rng = rng
         # records cover last year and this year up to yesterday
         self.first_year = today.year - 1
+        self.lesson_gap_quarter = (today.month - 1) // 3  # 0 in the first quarter: no gap
         self.members: list[Member] = []
         self.by_name: dict[str, Member] = {}
         self.group_ids: list[int] = []
@@ -403,8 +404,9 @@ class _Demo:
                         content=f"{form}。全体党员参加，会后交流心得体会。",
                     )
                 )
-            # 党课 in the middle month of each quarter; one entered 45 days late (补记)
-            if m % 3 == 2:
+            # 党课 in the middle month of each quarter; one entered 45 days late (补记);
+            # none in the last quarter that has ended this year, so the board opens on a gap
+            if m % 3 == 2 and not (y == self.today.year and (m + 1) // 3 == self.lesson_gap_quarter):
                 title, guest = LESSONS[lesson_i % len(LESSONS)]
                 lesson_i += 1
                 self.add(

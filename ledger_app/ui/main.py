@@ -6,13 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QFont, QFontDatabase, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QFont,
+    QFontDatabase,
+    QIcon,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -385,6 +394,7 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)
     load_font(app)
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "app.png")))
     app.setStyleSheet(STYLE_SHEET)
     sys.excepthook = excepthook
 
@@ -398,7 +408,12 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
     window = MainWindow(ctx, demo=demo)
     window.restore_state()
     window.show()
-    QTimer.singleShot(0, window.first_start)
+    quit_after = os.environ.get("LEDGER_QUIT_AFTER_MS")
+    if quit_after:
+        # smoke tests and the benchmark: close once the window is shown and the loop idle
+        QTimer.singleShot(int(quit_after), window.close)
+    else:
+        QTimer.singleShot(0, window.first_start)
     try:
         return app.exec()
     finally:
