@@ -636,19 +636,21 @@ def test_cli_dues_json_and_text(tmp_path):
 
 
 def test_months_not_yet_come_are_not_unpaid(ledger):
-    """Today is 2026-01-15: in 2026 only January can be unpaid; the rest is 未到期."""
+    """Today is 2026-01-15: January is still being collected, so nothing in 2026 is unpaid
+    yet; February on is 未到期."""
     a, *_ = _setup(ledger)
     S.set_setting(ledger, DuesSetting(a.id, 2026, base_fen=450_000))
     S.record_payment(ledger, a.id, 2026, [3], 4500, dt.date(2026, 1, 10), "预交")
     md = S.dues_report(ledger, 2026).member(a.id)
-    assert md.unpaid_months == [1] and md.due_fen == 54_000
-    assert md.month_state(1) == D.MONTH_UNPAID
+    assert md.unpaid_months == [] and md.due_fen == 54_000
+    assert md.month_state(1) == D.MONTH_NOT_DUE
     assert md.month_state(2) == D.MONTH_NOT_DUE and md.month_state(3) == D.MONTH_PAID
-    assert (md.short_fen, md.pending_fen) == (4500, 10 * 4500)
+    assert (md.short_fen, md.pending_fen) == (0, 11 * 4500)
     y = S.dues_report(ledger, 2026)
     t = y.totals
     assert t.paid_fen == t.due_fen - t.short_fen - t.pending_fen + t.extra_fen
-    assert D.due_through(2026, dt.date(2026, 1, 15)) == 1
+    assert D.due_through(2026, dt.date(2026, 1, 15)) == 0
+    assert D.due_through(2026, dt.date(2026, 2, 1)) == 1
     assert D.due_through(2027, dt.date(2026, 1, 15)) == 0
     assert D.due_through(2025, dt.date(2026, 1, 15)) == 12
 

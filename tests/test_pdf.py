@@ -579,9 +579,10 @@ def test_a_running_year_shows_no_arrears_for_months_to_come(tmp_path):
     path = export_pdf(lg, YEAR, None, tmp_path / "running.pdf", sections=["overview", "dues"])
     lg.close()
     flat = re.sub(r"\s+", "", "".join(pages(path)))
-    # January to June have begun: June is still unpaid; July to December owe nothing yet
-    assert "本期（统计至6月）应缴党费¥270.00，实缴¥225.00，欠缴¥45.00" in flat
+    # January to May have ended and are paid; June is still being collected, July to
+    # December owe nothing yet: no arrears
+    assert "本期（统计至5月）应缴党费¥225.00，实缴¥225.00，欠缴¥0.00" in flat
     row = next(
         line for line in "".join(pages(path)).splitlines() if "钱七" in line and "45.00" in line
     )
-    assert row.split().count("未缴") == 1
+    assert row.split().count("未缴") == 0

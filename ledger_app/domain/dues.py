@@ -453,11 +453,12 @@ def member_dues(
 
 
 def due_through(year: int, today: dt.date | None) -> int:
-    """The last month of ``year`` that has come by ``today`` (12 for a past year or no
-    today, 0 for a future year)."""
+    """The last month of ``year`` that has ended by ``today`` (12 for a past year or no
+    today, 0 for a future year). The month under way is still being collected: it is not
+    in arrears yet (the same rule as the compliance check's "ended months only")."""
     if today is None or today.year > year:
         return 12
-    return 0 if today.year < year else today.month
+    return 0 if today.year < year else today.month - 1
 
 
 def compute_year(

@@ -263,3 +263,26 @@ DEFAULT_RULES = (
     FrequencyRule("组织生活会", "year", 1),
     FrequencyRule("民主评议党员", "year", 1),
 )
+
+
+@dataclass
+class AttachmentInfo:
+    """A file kept with a record (photo, scan of the sign-in sheet); the bytes stay in storage."""
+
+    id: int | None
+    record_id: int
+    filename: str
+    mime: str | None = None
+    size: int = 0
+    caption: str | None = None
+    added_at: str | None = None
+
+
+@dataclass
+class TopicTemplate:
+    """A reusable 议题 / 主题 (``kind`` None: for every kind)."""
+
+    id: int | None
+    kind: str | None
+    title: str
+    body: str | None = None

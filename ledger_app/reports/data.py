@@ -136,9 +136,12 @@ class ReportData:
         return [p.index for p in self.period.months()]
 
     def due_months(self) -> list[int]:
-        """The period's months that have begun by today: dues of a month still to come
-        are not yet 欠缴 (a running year's report would otherwise show false arrears)."""
-        return [p.index for p in self.period.months() if p.start <= self.today]
+        """The period's months whose dues are due by today: the month under way and months
+        still to come are not yet 欠缴 (one rule with the dues grid: dues.due_through)."""
+        from ..domain.dues import due_through
+
+        last = due_through(self.period.year, self.today)
+        return [p.index for p in self.period.months() if p.index <= last]
 
 
 def gather(

@@ -6,6 +6,7 @@ refresh); every cell shows a word or amount and an icon as well as its colour.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -99,7 +100,19 @@ def cell_text(md: D.MemberDues, month: int) -> str:
         return status_text(kind, format_fen(paid))
     if state == D.MONTH_SHORT:
         return status_text(kind, f"{format_fen(paid)} 不足")
+    if _collecting(md, month):
+        return status_text(STATUS_WARN, "待缴")
     return status_text(kind, state)
+
+
+def _collecting(md: D.MemberDues, month: int) -> bool:
+    """The month under way, not paid yet: still being collected (amber 待缴, not arrears)."""
+    return (
+        md.month_state(month) == D.MONTH_NOT_DUE
+        and month == md.due_through + 1
+        and md.due_through < 12
+        and (md.due_through > 0 or month == dt.date.today().month)
+    )
 
 
 class DuesGridModel(QAbstractTableModel):
@@ -229,6 +242,8 @@ class DuesGridModel(QAbstractTableModel):
 
     def _kind(self, md: D.MemberDues, col: int, month: int | None) -> str | None:
         if month is not None:
+            if _collecting(md, month):
+                return STATUS_WARN
             kind = _STATE_KIND[md.month_state(month)]
             if kind == STATUS_OK and self.late(md.member_id, month):
                 return STATUS_WARN
