@@ -258,3 +258,28 @@ def set_status_label(label: QLabel, status: str | None, text: str) -> None:
 STYLE_SHEET += """
 QPushButton[primary="true"]:disabled { background: #E3B5B1; border-color: #E3B5B1; color: #FFFFFF; }
 """
+
+
+def _arrow_rules() -> str:
+    """Drop-down and spin arrows: a styled QComboBox/QSpinBox loses its native arrows."""
+    from ..paths import resources_dir
+
+    icons = (resources_dir() / "icons").as_posix()
+    return f"""
+QComboBox {{ padding-right: 20px; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right;
+    width: 18px; border: none; }}
+QComboBox::down-arrow {{ image: url({icons}/chevron-down.svg); width: 10px; height: 6px; }}
+QSpinBox, QDoubleSpinBox {{ padding-right: 18px; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button {{ subcontrol-origin: border;
+    subcontrol-position: top right; width: 16px; border: none; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button {{ subcontrol-origin: border;
+    subcontrol-position: bottom right; width: 16px; border: none; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow {{ image: url({icons}/chevron-up.svg);
+    width: 10px; height: 6px; }}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url({icons}/chevron-down.svg);
+    width: 10px; height: 6px; }}
+"""
+
+
+STYLE_SHEET += _arrow_rules()
