@@ -21,7 +21,15 @@ COMMANDS = {
     "export-pdf": "ledger_app.reports.pdf:cmd_export_pdf",
     "check": "ledger_app.services.compliance:cmd_check",
     "dues": "ledger_app.services.dues:cmd_dues",
+    "backup": "ledger_app.services.safety:cmd_backup",
+    "restore": "ledger_app.services.safety:cmd_restore",
+    "verify": "ledger_app.services.safety:cmd_verify",
 }
+# these take (database path, args) instead: they must work on a file that cannot be opened
+PATH_COMMANDS = {"backup", "restore", "verify"}
+# these write to the database: they take the one-writer lock (a running GUI refuses them);
+# the others only read, which SQLite allows beside a writer
+LOCKED_COMMANDS = {"import", "restore"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("dues", help="党费收缴情况")
     s.add_argument("--year", type=_year, required=True, metavar="Y", help="年度")
     s.add_argument("--json", action="store_true", help="输出 JSON")
+
+    sub.add_parser("backup", help="立即备份数据库（备份保存在数据库旁的 backups 文件夹）")
+    s = sub.add_parser("restore", help="用备份恢复数据库（恢复前自动备份当前数据）")
+    s.add_argument("file", metavar="FILE", help="备份文件（路径，或 backups 文件夹中的文件名）")
+    sub.add_parser("verify", help="检查数据库是否完好、修改记录是否被篡改")
     return p
 
 
@@ -122,10 +135,22 @@ def run_command(args: argparse.Namespace) -> int:
     from .services.ledger import Ledger
 
     module, func = COMMANDS[args.command].split(":")
+    lock = None
     try:
         handler = getattr(importlib.import_module(module), func)
-        ledger = Ledger.open(db_path(args))
+        path = db_path(args)
+        if args.command in LOCKED_COMMANDS:
+            from .storage.lock import acquire_lock
+
+            lock = acquire_lock(path)
+        if args.command in PATH_COMMANDS:
+            return int(handler(path, args) or 0)
+        ledger = Ledger.open(path)
         try:
+            if args.command == "import":
+                from .services.safety import maybe_backup
+
+                maybe_backup(ledger, "before-import")
             return int(handler(ledger, args) or 0)
         finally:
             ledger.close()
@@ -135,3 +160,6 @@ def run_command(args: argparse.Namespace) -> int:
     except OSError as e:
         print(f"文件操作失败：{e.filename or ''} {e.strerror or e}", file=sys.stderr)
         return 1
+    finally:
+        if lock is not None:
+            lock.release()

@@ -30,3 +30,11 @@ class WorkbookError(UserError):
 
 class DatabaseError(UserError):
     """The database file cannot be used (newer version, damaged, locked, read-only …)."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The database file is damaged: it is not written to; offer the newest good backup."""
+
+    def __init__(self, message: str, path=None, details: list[str] | None = None):
+        super().__init__(message, details)
+        self.path = path

@@ -46,6 +46,7 @@ from .models import (
 # --- vocabulary -------------------------------------------------------------------------
 
 GROUP_MEETING = "党小组会"
+COMMITTEE_MEETING = "支委会"
 TALK = "谈心谈话"
 
 # the contract's items, in the order reports list them
@@ -260,20 +261,36 @@ class _Judge:
         self.records = records
         self.today = today
         self.founded = founded
+        # indexes, so that a year's slots (360 for 30 groups × 12 months) do not each scan
+        # every record and every member
+        self._by_group: dict[int | None, list[Member]] = {}
+        for m in members:
+            self._by_group.setdefault(m.group_id, []).append(m)
+        self._counting: dict[tuple[str, int | None], list[Record]] = {}
 
     def group_has_members(self, group: Group, period: Period) -> bool:
-        return any(
-            m.group_id == group.id and belongs_during(m, period.start, period.end)
-            for m in self.members
-        )
+        start, end = period.start, period.end
+        return any(belongs_during(m, start, end) for m in self._by_group.get(group.id, ()))
+
+    def _candidates(self, item: str, group: Group | None) -> list[Record]:
+        """The records that count as ``item`` (of ``group``), in the given order."""
+        key = (item, None if group is None else group.id)
+        found = self._counting.get(key)
+        if found is None:
+            found = [
+                r
+                for r in self.records
+                if _counts_as(r, item) and (group is None or r.group_id == group.id)
+            ]
+            self._counting[key] = found
+        return found
 
     def slot(self, rule: FrequencyRule, period: Period, group: Group | None = None) -> _Slot:
+        start, end = period.start, period.end
         ids = [
             r.id  # type: ignore[misc]
-            for r in self.records
-            if period.contains(r.date)
-            and _counts_as(r, rule.item)
-            and (group is None or r.group_id == group.id)
+            for r in self._candidates(rule.item, group)
+            if start <= r.date <= end
         ]
         required = rule.required
         if self.founded is not None and self.founded > period.start:
@@ -315,10 +332,29 @@ def _no_life_months(
         if p in by_month:
             by_month[p].append(r)
     out: dict[int, dict[Period, bool]] = {}
+    if not months:
+        return out
+    # summarize() decides who is expected; it is only spared the members who cannot be:
+    # those who never belonged during these months, and for a 支委会 / 党小组会 everyone
+    # outside the committee / the group (same order, so the same result)
+    first, last = min(p.start for p in months), max(p.end for p in months)
+    active = [m for m in members if belongs_during(m, first, last)]
+    committee = [m for m in active if m.is_committee]
+    by_group: dict[int | None, list[Member]] = {}
+    for m in active:
+        by_group.setdefault(m.group_id, []).append(m)
+
+    def candidates(r: Record) -> list[Member]:
+        if r.kind == COMMITTEE_MEETING:
+            return committee
+        if r.kind == GROUP_MEETING:
+            return by_group.get(r.group_id, [])
+        return active
+
     for p, recs in by_month.items():
         expected: dict[int, list[str]] = {}
         for r in recs:
-            for mid, a in summarize(r, members).status.items():
+            for mid, a in summarize(r, candidates(r)).status.items():
                 expected.setdefault(mid, []).append(a.status)
         for mid, statuses in expected.items():
             bad = ATTEND_PRESENT not in statuses and ATTEND_ABSENT in statuses
@@ -447,10 +483,19 @@ class BoardRow:
 
     def cell_for_month(self, month: int) -> BoardCell:
         """The cell whose period contains ``month`` (for a year × 12 months grid)."""
-        for c in self.cells:
-            if c.period.kind == "year" or (c.period.start.month <= month <= c.period.end.month):
-                return c
-        raise KeyError(month)
+        # asked for every painted cell, several times per paint: remember the answers
+        memo = self.__dict__.get("_month_memo")
+        if memo is None or memo[0] is not self.cells or memo[1] != len(self.cells):
+            memo = self.__dict__["_month_memo"] = (self.cells, len(self.cells), {})
+        found = memo[2].get(month)
+        if found is None:
+            for c in self.cells:
+                if c.period.kind == "year" or (c.period.start.month <= month <= c.period.end.month):
+                    found = memo[2][month] = c
+                    break
+            else:
+                raise KeyError(month)
+        return found
 
 
 @dataclass

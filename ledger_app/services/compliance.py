@@ -16,17 +16,41 @@ def run_check(ledger: Ledger, year: int, quarter: int | None = None) -> CheckRes
     """Check a whole year or one quarter of it, as of ``ledger.today()``."""
     repo = ledger.repo
     period = checked_period(year, quarter)
+    data = _rule_inputs(ledger, period)
     return compliance.check(
-        members=repo.members(),
-        groups=repo.groups(),
-        records=repo.records(start=period.start, end=period.end),
-        rules=repo.rules(),
+        members=data["members"],
+        groups=data["groups"],
+        records=data["records"],
+        rules=data["rules"],
         paid_by_month=repo.paid_by_month(year),
         period=period,
         today=ledger.today(),
-        founded=repo.branch().founded,
+        founded=data["founded"],
         monthly_due=_monthly_due(ledger, year),
     )
+
+
+def _rule_inputs(ledger: Ledger, period) -> dict:
+    """Members, groups, the period's records, rules and founding date, as the rule code
+    reads them (never modifies them). The 工作台 asks for a year's board and its check one
+    after the other; the second reuses what the first read, unless anything was written
+    since (by this connection: total_changes; by another: data_version)."""
+    repo = ledger.repo
+    conn = ledger.db.conn
+    key = (period.start, period.end, conn.total_changes)
+    key += tuple(conn.execute("PRAGMA data_version").fetchone())
+    cached = getattr(ledger, "_rule_inputs_memo", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    data = {
+        "members": repo.members(),
+        "groups": repo.groups(),
+        "records": repo.records(start=period.start, end=period.end),
+        "rules": repo.rules(),
+        "founded": repo.branch().founded,
+    }
+    ledger._rule_inputs_memo = (key, data)  # type: ignore[attr-defined]
+    return data
 
 
 def _monthly_due(ledger: Ledger, year: int):
@@ -35,9 +59,12 @@ def _monthly_due(ledger: Ledger, year: int):
     from ..domain.dues import monthly_due_fen
 
     settings = ledger.repo.dues_settings(year)
+    known: dict = {}  # member id → due: the same for every month of the year
 
     def due(member, month: int) -> int | None:
-        return monthly_due_fen(member, settings.get(member.id))
+        if member.id not in known:
+            known[member.id] = monthly_due_fen(member, settings.get(member.id))
+        return known[member.id]
 
     return due
 
@@ -45,16 +72,16 @@ def _monthly_due(ledger: Ledger, year: int):
 def board_data(ledger: Ledger, year: int) -> Board:
     """The 工作台 grid of ``year`` (rows, cells, 谈心谈话 coverage, what is still needed now).
     Member alerts and incomplete records come from :func:`run_check`."""
-    repo = ledger.repo
     period = checked_period(year, None)
+    data = _rule_inputs(ledger, period)
     return compliance.board(
-        members=repo.members(),
-        groups=repo.groups(),
-        records=repo.records(start=period.start, end=period.end),
-        rules=repo.rules(),
+        members=data["members"],
+        groups=data["groups"],
+        records=data["records"],
+        rules=data["rules"],
         year=year,
         today=ledger.today(),
-        founded=repo.branch().founded,
+        founded=data["founded"],
     )
 
 

@@ -18,6 +18,8 @@ def configure(db: sqlite_utils.Database, *, memory: bool = False) -> None:
     conn = db.conn
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA secure_delete = ON")
+    # REPLACE deletes fire the delete triggers too, so the audit trail misses nothing
+    conn.execute("PRAGMA recursive_triggers = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     if not memory:
         conn.execute("PRAGMA journal_mode = WAL")
@@ -46,6 +48,10 @@ def migrate(db: sqlite_utils.Database) -> int:
     for version in range(current + 1, SCHEMA_VERSION + 1):
         with db.atomic():
             MIGRATIONS[version - 1](db)
+            if "audit" in db.table_names():
+                from .audit import install_triggers
+
+                install_triggers(db)  # audit every column, also those this migration added
             db.execute(f"PRAGMA user_version = {version}")
         ran += 1
     return ran
@@ -65,6 +71,10 @@ def open_database(path: str | Path | None) -> sqlite_utils.Database:
         p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise DatabaseError(f"无法创建数据文件夹 {p.parent}：{e.strerror or e}") from e
+    # checked read-only first: a damaged or newer database is never written to
+    from .backup import ensure_usable
+
+    ensure_usable(p)
     try:
         db = sqlite_utils.Database(p, execute_plugins=False)
         check_version(db)

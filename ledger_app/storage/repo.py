@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import sqlite_utils
 
 from ..domain.dates import from_iso, to_iso
 from ..domain.models import (
+    AttachmentInfo,
     Attendance,
     Branch,
     DuesSetting,
@@ -25,8 +27,11 @@ from ..domain.models import (
     Payment,
     Record,
     StatusChange,
+    TopicTemplate,
     VolunteerEntry,
 )
+from . import audit
+from .backup import write_error
 
 _MEMBER_DATES = ("birth_date", "join_date", "full_date", "status_date", "transfer_in_date")
 _MEMBER_COLUMNS = [f.name for f in fields(Member) if f.name not in ("id", "group_name")]
@@ -73,8 +78,17 @@ class Repository:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
-        with self.db.atomic():
-            yield
+        outermost = not self.db.conn.in_transaction
+        try:
+            with self.db.atomic():
+                yield
+                if outermost:
+                    audit.seal(self.db)  # hash-chain this action's audit rows in its transaction
+        except sqlite3.OperationalError as e:
+            problem = write_error(e) if outermost else None
+            if problem is None:
+                raise
+            raise problem from e  # full disk, USB stick pulled out …: rolled back, in Chinese
 
     # --- branch and settings -----------------------------------------------------------
 
@@ -292,8 +306,10 @@ class Repository:
             [(r.id, a.member_id, a.status, a.reason) for a in r.attendance],
         )
 
-    def delete_record(self, record_id: int) -> None:
-        self.db.execute("DELETE FROM record WHERE id = ?", [record_id])
+    def delete_record(self, record_id: int) -> int | None:
+        """Move a record with its attendance and attachments to the recycle bin (table
+        ``trash``); returns the trash id (None if there was no such record)."""
+        return audit.move_record_to_trash(self.db, record_id)
 
     # --- frequency rules -----------------------------------------------------------------
 
@@ -407,3 +423,61 @@ class Repository:
 
     def delete_volunteer(self, entry_id: int) -> None:
         self.db.execute("DELETE FROM volunteer WHERE id = ?", [entry_id])
+
+    # --- attachments and topic templates (records) ---------------------------------------
+
+    def attachments(self, record_id: int) -> list[AttachmentInfo]:
+        """A record's attachments without their bytes (for lists)."""
+        rows = self.db.execute(
+            "SELECT id, record_id, filename, mime, LENGTH(data), caption, added_at "
+            "FROM attachment WHERE record_id = ? ORDER BY id",
+            [record_id],
+        ).fetchall()
+        return [AttachmentInfo(*r) for r in rows]
+
+    def attachment_data(self, attachment_id: int) -> bytes | None:
+        row = self.db.execute(
+            "SELECT data FROM attachment WHERE id = ?", [attachment_id]
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def add_attachment(
+        self, record_id: int, filename: str, mime: str | None, data: bytes, caption: str | None
+    ) -> int:
+        cur = self.db.execute(
+            "INSERT INTO attachment (record_id, filename, mime, data, caption) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [record_id, filename, mime, data, caption],
+        )
+        return int(cur.lastrowid)
+
+    def delete_attachment(self, attachment_id: int) -> None:
+        """Into the recycle bin (table ``trash``), like a deleted record."""
+        audit.move_attachment_to_trash(self.db, attachment_id)
+
+    def attachment_counts(self) -> dict[int, int]:
+        rows = self.db.execute(
+            "SELECT record_id, COUNT(*) FROM attachment GROUP BY record_id"
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def topic_templates(self, kind: str | None = None) -> list[TopicTemplate]:
+        """Templates for ``kind`` (and those for every kind), or all when kind is None."""
+        sql = "SELECT id, kind, title, body FROM topic_template"
+        params: list = []
+        if kind is not None:
+            sql += " WHERE kind IS NULL OR kind = ?"
+            params.append(kind)
+        rows = self.db.execute(sql + " ORDER BY title, id", params).fetchall()
+        return [TopicTemplate(*r) for r in rows]
+
+    def add_topic_template(self, t: TopicTemplate) -> int:
+        cur = self.db.execute(
+            "INSERT INTO topic_template (kind, title, body) VALUES (?, ?, ?)",
+            [t.kind, t.title, t.body],
+        )
+        t.id = int(cur.lastrowid)
+        return t.id
+
+    def delete_topic_template(self, template_id: int) -> None:
+        self.db.execute("DELETE FROM topic_template WHERE id = ?", [template_id])

@@ -164,8 +164,19 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v2_audit(db: sqlite_utils.Database) -> None:
+    """Audit trail (hash-chained, see storage/audit.py) and the recycle bin. The triggers
+    themselves are (re)built by ``db.migrate`` after every migration."""
+    from .audit import install_triggers, record_baseline, seal
+
+    install_triggers(db)
+    record_baseline(db)  # rows from before the trail (none in a new database)
+    seal(db)
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial,
+    _v2_audit,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
