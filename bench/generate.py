@@ -88,10 +88,17 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
             "状态": "在册",
             "状态变更日期": None,
         }
-        if not joined_late and i >= len(posts) and rng.random() < 0.03 * years:
+        if (
+            not joined_late
+            and i >= len(posts)
+            and join.year < LAST_YEAR
+            and rng.random() < 0.03 * years
+        ):
             m["状态"] = "转出"
             m["状态变更日期"] = dt.date(
-                rng.randrange(first_year, LAST_YEAR + 1), rng.randrange(1, 13), 15
+                rng.randrange(max(first_year, join.year + 1), LAST_YEAR + 1),
+                rng.randrange(1, 13),
+                15,
             )
         members.append(m)
 
