@@ -436,25 +436,14 @@ def test_bundled_font_becomes_the_application_font(qapp):
     assert qapp.font().families()[0] == family
 
 
-def test_settings_embeds_the_backups_widget_when_it_exists(qtbot, ctx, monkeypatch):
-    import types
-
-    from PySide6.QtWidgets import QWidget
-
+def test_settings_holds_the_backups_and_the_recycle_bin(qtbot, ctx):
+    from ledger_app.ui.backups import BackupsWidget, TrashWidget
     from ledger_app.ui.pages.settings import SettingsPage
 
-    class FakeBackups(QWidget):
-        def __init__(self, c):
-            super().__init__()
-            self.setObjectName("fake_backups")
-
-    fake = types.ModuleType("ledger_app.ui.backups")
-    fake.BackupsWidget = FakeBackups
-    monkeypatch.setitem(sys.modules, "ledger_app.ui.backups", fake)
     page = SettingsPage(ctx)
     qtbot.addWidget(page)
-    assert page.findChild(QWidget, "fake_backups") is not None
-    assert page.findChild(QLabel, "backups_placeholder") is None
+    assert page.findChild(BackupsWidget) is not None
+    assert page.findChild(TrashWidget) is not None
 
 
 def test_long_task_shows_progress_and_cancel_stops_it(qtbot, tmp_path):
@@ -495,3 +484,20 @@ def test_long_task_shows_progress_and_cancel_stops_it(qtbot, tmp_path):
         tasks.run_task(None, "x", lambda ledger, progress: 1, Ledger.open(tmp_path / "t.db")).value
         == 1
     )
+
+
+def test_a_second_copy_on_the_same_database_is_refused(tmp_path, monkeypatch):
+    from ledger_app.storage.lock import acquire_lock
+
+    path = tmp_path / "ledger.db"
+    first = acquire_lock(path)  # the copy that is already running
+    shown = []
+    monkeypatch.setattr(
+        main_module, "show_error", lambda parent, e, title="": shown.append((title, str(e)))
+    )
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    try:
+        assert main_module.run_gui(path) == 1
+    finally:
+        first.release()
+    assert shown and shown[0][0] == "无法打开数据库" and "正在" in shown[0][1]

@@ -262,15 +262,15 @@ class TrashWidget(QWidget):
         )
 
 
-def offer_restore(parent: QWidget | None, error: DamagedDatabaseError) -> bool:
+def offer_restore(parent: QWidget | None, error: DamagedDatabaseError) -> bool | None:
     """When opening found the database damaged: say so, offer the newest good backup and
     restore it (the damaged file is kept aside as ``….damaged-<time>``). True if restored,
-    so that the caller opens the ledger again."""
+    so that the caller opens the ledger again; False if not; None when there is no good
+    backup to offer (the caller shows the error as it is)."""
     path = error.path
     good = safety.newest_good_backup_for(path) if path is not None else None
     if good is None:
-        show_error(parent, error, title="数据库已损坏")
-        return False
+        return None
     text = (
         f"{error.message}\n\n是否用 {good.when:%Y年%m月%d日 %H:%M} 的备份恢复？"
         "损坏的文件会改名保留在原文件夹中（名称含 .damaged-），不会删除。"

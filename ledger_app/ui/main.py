@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_ID, APP_NAME, __version__, paths
-from ..errors import UserError
+from ..errors import DamagedDatabaseError, UserError
 from ..services.ledger import Changes, Ledger
 from .context import PAGES, AppContext, show_error
 from .widgets import STYLE_SHEET, app_settings, title_label
@@ -386,6 +386,10 @@ def open_ledger(db_path: Path | None, demo: bool) -> Ledger:
     return Ledger.open(db_path)
 
 
+class _Declined(Exception):
+    """The clerk chose not to restore a damaged database: quit quietly."""
+
+
 def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
     """Open the window on ``db_path`` (``demo``: the separate demo database)."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -398,23 +402,70 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
     app.setStyleSheet(STYLE_SHEET)
     sys.excepthook = excepthook
 
+    path = Path(db_path) if db_path is not None else None
+    lock = None
     try:
-        ledger = open_ledger(Path(db_path) if db_path is not None else None, demo)
-    except UserError as e:
-        show_error(None, e, title="无法打开数据库")
+        if path is not None:
+            from ..storage.lock import acquire_lock
+
+            lock = acquire_lock(path)  # a second copy of the program is refused here
+        try:
+            ledger = open_ledger(path, demo)
+        except DamagedDatabaseError as e:
+            from .backups import offer_restore
+
+            restored = offer_restore(None, e)
+            if restored is None:
+                raise  # no backup to offer: shown below as it is
+            if not restored:
+                raise _Declined() from e
+            ledger = open_ledger(path, demo)
+    except (UserError, _Declined) as e:
+        if isinstance(e, UserError):
+            show_error(None, e, title="无法打开数据库")
+        if lock is not None:
+            lock.release()
         return 1
 
     ctx = AppContext(ledger)
     window = MainWindow(ctx, demo=demo)
     window.restore_state()
     window.show()
+    from .backups import AutoBackup
+
+    auto_backup = AutoBackup(ctx, window)
+    app.aboutToQuit.connect(auto_backup.closing)
+    QTimer.singleShot(0, auto_backup.opened)
     quit_after = os.environ.get("LEDGER_QUIT_AFTER_MS")
     if quit_after:
         # smoke tests and the benchmark: close once the window is shown and the loop idle
         QTimer.singleShot(int(quit_after), window.close)
     else:
         QTimer.singleShot(0, window.first_start)
+        if path is not None:
+            QTimer.singleShot(0, lambda: warn_risky_location(window, path))
     try:
         return app.exec()
     finally:
-        ledger.close()
+        ctx.ledger.close()  # the ledger may have been reopened by a restore
+        if lock is not None:
+            lock.release()
+
+
+def warn_risky_location(parent: QWidget, path: Path) -> None:
+    """SQLite's own documentation warns against network shares and removable drives:
+    say so once per database file, and keep a reminder in the status bar."""
+    from ..services.safety import risky_location
+
+    message = risky_location(path)
+    if not message:
+        return
+    window = parent if isinstance(parent, QMainWindow) else None
+    if window is not None:
+        window.statusBar().showMessage(message)
+    settings = app_settings()
+    key = f"risky_warned/{path.resolve().as_posix()}"
+    if settings.value(key):
+        return
+    settings.setValue(key, True)
+    QMessageBox.warning(parent, "数据库位置有风险", message)

@@ -3,7 +3,6 @@ backups."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -29,23 +27,12 @@ from ...domain.models import DEFAULT_RULES, FrequencyRule
 from ...services import roster
 from ...services import settings as settings_service
 from ...services.ledger import Changes
+from ..backups import BackupsWidget, TrashWidget
 from ..context import AppContext, show_error
 from ..setup_dialog import BranchInfoForm
 from ..widgets import hint_label, make_primary, title_label
 
 _RULE_ORDER = [r.item for r in DEFAULT_RULES]
-
-
-def load_backups_widget(ctx: AppContext) -> QWidget | None:
-    """The safety helper's ``ui/backups.py:BackupsWidget`` when it exists."""
-    name = "ledger_app.ui.backups"
-    try:
-        module = importlib.import_module(name)
-    except ModuleNotFoundError as e:
-        if e.name == name:
-            return None
-        raise
-    return module.BackupsWidget(ctx)
 
 
 def count_box(maximum: int, value: int, suffix: str = "") -> QComboBox:
@@ -158,21 +145,15 @@ class SettingsPage(QWidget):
         right.addWidget(other_box)
         right.addStretch(1)
 
-        # backups
+        # backups and the recycle bin
         backups_box = QGroupBox("数据备份")
         bkl = QVBoxLayout(backups_box)
-        widget = load_backups_widget(ctx)
-        if widget is not None:
-            bkl.addWidget(widget)
-        else:
-            placeholder = QLabel(
-                "备份与恢复功能正在建设中。在此之前，请定期复制数据文件（见窗口底部的路径）。"
-            )
-            placeholder.setObjectName("backups_placeholder")
-            placeholder.setWordWrap(True)
-            placeholder.setProperty("role", "hint")
-            bkl.addWidget(placeholder)
+        bkl.addWidget(BackupsWidget(ctx))
         layout.addWidget(backups_box)
+        trash_box = QGroupBox("回收站")
+        QVBoxLayout(trash_box).addWidget(TrashWidget(ctx))
+        layout.addWidget(backups_box)
+        layout.addWidget(trash_box)
         layout.addStretch(1)
 
         self.reload()
