@@ -1,0 +1,241 @@
+"""The program's side of the measurements that need more than a command line, and the
+set-up steps that derive each floor's input from the program's own output.
+
+    python bench/probes.py gui-page DB KEY [YEAR]   open one page (roster | meetings | board)
+                                                    on DB as the window does, print JSON
+                                                    {"ms", "import_ms", "rows", "cols"}
+    python bench/probes.py start DB                 the window on DB, quit when idle (used
+                                                    only when ui/main.py lacks
+                                                    LEDGER_QUIT_AFTER_MS)
+    python bench/probes.py without-numpy SCRIPT ARGS…  run a script with numpy unimportable
+    python bench/probes.py xlsx-cells BOOK OUT      every sheet's cell values → pickle
+    python bench/probes.py pdf-tables DB YEAR OUT   the tables of the PDF's story → pickle
+    python bench/probes.py style-sheet OUT          the program's Qt style sheet → text file
+"""
+
+# ruff: noqa: TID251 — measuring the GUI needs Qt here (the ban guards the package)
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pickle
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+PAGES = {
+    "roster": "ledger_app.ui.pages.roster:RosterPage",
+    "meetings": "ledger_app.ui.pages.records:MeetingsPage",
+    "board": "ledger_app.ui.pages.board:BoardPage",
+}
+
+
+def _profiler():
+    """A running pyinstrument profiler when BENCH_PROFILE names an output file (a local
+    tool for finding a miss's cause; not a dependency of the project)."""
+    if not os.environ.get("BENCH_PROFILE"):
+        return None
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    return profiler
+
+
+def _save_profile(profiler) -> None:
+    if profiler is not None:
+        profiler.stop()
+        Path(os.environ["BENCH_PROFILE"]).write_text(
+            profiler.output_text(unicode=True, show_all=False), encoding="utf-8"
+        )
+
+
+def gui_page(db: str, key: str, year: str = "2025") -> int:
+    """Time from the click to a filled model and a painted view: page import, construction
+    (which loads its rows), show, processEvents, grab. The QApplication with the program's
+    font and style sheet exists already, as it does when a user clicks a page."""
+    import importlib
+
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from ledger_app.services.ledger import Ledger
+    from ledger_app.ui.context import AppContext
+    from ledger_app.ui.main import load_font
+    from ledger_app.ui.widgets import STYLE_SHEET
+
+    app = QApplication(sys.argv)
+    load_font(app)
+    app.setStyleSheet(STYLE_SHEET)
+    # "today" at the end of the measured year, so every page shows that year by default
+    ledger = Ledger.open(db, today=dt.date(int(year), 12, 31))
+    ctx = AppContext(ledger)
+
+    profiler = _profiler()
+    started = time.perf_counter()
+    module_name, class_name = PAGES[key].split(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    imported = time.perf_counter()
+    page = cls(ctx)
+    page.resize(1048, 640)  # the page area of the 1180×700 window
+    page.show()
+    app.processEvents()
+    page.grab()
+    done = time.perf_counter()
+    _save_profile(profiler)
+
+    views = page.findChildren(QTableView)
+    view = max(views, key=lambda v: v.model().rowCount() if v.model() else -1)
+    model = view.model()
+    print(
+        json.dumps(
+            {
+                "ms": (done - started) * 1000,
+                "import_ms": (imported - started) * 1000,
+                "rows": model.rowCount(),
+                "cols": model.columnCount(),
+            }
+        )
+    )
+    sys.stdout.flush()
+    # leave without tearing down Qt objects in interpreter-exit order: not part of the click
+    os._exit(0)
+
+
+def _idle(app) -> None:
+    """The event loop's first idle turn: report the time since bench/run.py spawned this
+    process (when it did), then quit."""
+    spawned = os.environ.get("BENCH_SPAWNED_AT")
+    if spawned:
+        print(json.dumps({"ms": (time.monotonic() - float(spawned)) * 1000}), flush=True)
+    app.quit()
+
+
+def start(db: str) -> int:
+    """The window as ``python main.py --db DB`` opens it, quitting when the loop is idle."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv)  # run_gui reuses it
+    QTimer.singleShot(int(os.environ.get("LEDGER_QUIT_AFTER_MS", "0")), lambda: _idle(app))
+    from ledger_app.app import main
+
+    return main(["--db", db])
+
+
+def without_numpy(script: str, *args: str) -> int:
+    """Run ``script args`` as ``python script args`` would, with numpy unimportable — as in
+    the installed bundle, whose spec excludes numpy (sqlite-utils imports it when present)."""
+    import runpy
+
+    sys.modules["numpy"] = None  # type: ignore[assignment]
+    sys.argv = [script, *args]
+    sys.path[0] = str(Path(script).resolve().parent)
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as e:
+        return int(e.code or 0)
+    return 0
+
+
+def xlsx_cells(book: str, out: str) -> int:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(book, read_only=True)
+    sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    wb.close()
+    with open(out, "wb") as f:
+        pickle.dump(sheets, f)
+    print(json.dumps({k: [len(v), max((len(r) for r in v), default=0)] for k, v in sheets.items()}))
+    return 0
+
+
+def _plain(cell) -> object:
+    """A table cell as the floor lays it out: text stays text, a paragraph stays a
+    (plain) paragraph, anything else (drawings, images, nested flowables) its text."""
+    from reportlab.platypus import Flowable, Paragraph
+
+    if cell is None:
+        return ""
+    if isinstance(cell, str | int | float):
+        return str(cell)
+    if isinstance(cell, Paragraph):
+        return ("p", _escape(cell.getPlainText()))
+    if isinstance(cell, list | tuple):
+        texts = [_plain(c) for c in cell]
+        joined = " ".join(t[1] if isinstance(t, tuple) else t for t in texts if t)
+        return ("p", joined) if joined else ""
+    if isinstance(cell, Flowable):
+        return ""
+    return str(cell)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def pdf_tables(db: str, year: str, out: str) -> int:
+    """Walk the PDF's story (as export-pdf builds it) and keep every Table's cells and every
+    free Paragraph's text: the content the floor lays out bare."""
+    from reportlab.platypus import PageBreak, Paragraph, Table
+
+    from ledger_app.reports.data import gather
+    from ledger_app.reports.fonts import register_font
+    from ledger_app.reports.pdf import SECTIONS
+    from ledger_app.reports.sections import build_story
+    from ledger_app.services.ledger import Ledger
+
+    register_font()
+    ledger = Ledger.open(db)
+    data = gather(ledger, int(year), None, with_attachments=True)
+    story = build_story(ledger, data, list(SECTIONS))
+    items: list = []
+
+    def walk(flowables) -> None:
+        for f in flowables:
+            if isinstance(f, Table):
+                items.append(("t", [[_plain(c) for c in row] for row in f._cellvalues]))
+            elif isinstance(f, Paragraph):
+                items.append(("p", _escape(f.getPlainText())))
+            elif isinstance(f, PageBreak):  # a record on its own page is the format, kept
+                items.append(("b", None))
+            else:
+                for attr in ("_content", "_flowables", "content"):
+                    inner = getattr(f, attr, None)
+                    if isinstance(inner, list | tuple):
+                        walk(inner)
+                        break
+
+    walk(story)
+    with open(out, "wb") as f:
+        pickle.dump(items, f)
+    tables = [len(p) for k, p in items if k == "t"]
+    print(
+        json.dumps(
+            {"tables": len(tables), "rows": sum(tables), "paragraphs": len(items) - len(tables)}
+        )
+    )
+    return 0
+
+
+def style_sheet(out: str) -> int:
+    from ledger_app.ui.widgets import STYLE_SHEET
+
+    Path(out).write_text(STYLE_SHEET, encoding="utf-8")
+    return 0
+
+
+PROBES = {
+    "gui-page": gui_page,
+    "start": start,
+    "without-numpy": without_numpy,
+    "xlsx-cells": xlsx_cells,
+    "pdf-tables": pdf_tables,
+    "style-sheet": style_sheet,
+}
+
+if __name__ == "__main__":
+    sys.exit(PROBES[sys.argv[1]](*sys.argv[2:]))
