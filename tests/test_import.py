@@ -766,3 +766,18 @@ def test_plan_is_applied_only_once(ledger, tmp_path):
     with pytest.raises(UserError):
         apply_plan(ledger, plan)
     assert ledger.repo.member_count() == 5
+
+
+def test_imported_records_are_marked_imported_not_late(ledger):
+    """Records copied from an old ledger were not typed late here: no 补记 mark, but their
+    origin is kept; a copy made from one in the program is an ordinary new record."""
+    from ledger_app.domain.compliance import is_late_entry
+    from ledger_app.domain.models import IMPORTED
+    from ledger_app.services.records import duplicate_record
+
+    import_workbook(ledger, SAMPLE)
+    records = ledger.repo.records()
+    assert records and all(r.origin == IMPORTED for r in records)
+    assert not any(is_late_entry(r) for r in records)
+    copy = duplicate_record(ledger, records[0].id, records[0].date)
+    assert copy.origin is None

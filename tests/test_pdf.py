@@ -586,3 +586,15 @@ def test_a_running_year_shows_no_arrears_for_months_to_come(tmp_path):
         line for line in "".join(pages(path)).splitlines() if "钱七" in line and "45.00" in line
     )
     assert row.split().count("未缴") == 0
+
+
+def test_the_footer_carries_the_audit_chain_head(tmp_path):
+    """The chain's head when the PDF was made: a ledger changed afterwards no longer matches."""
+    from ledger_app.services.safety import head_hash
+
+    lg = Ledger.open(None, today=dt.date(YEAR + 1, 1, 15))
+    add_member(lg, "钱七")
+    head = head_hash(lg)
+    path = export_pdf(lg, YEAR, None, tmp_path / "h.pdf", sections=["overview"])
+    lg.close()
+    assert f"台账校验码 {head[:16]}" in "".join(pages(path))

@@ -19,16 +19,12 @@ def expected_members(record: Record, members: Iterable[Member]) -> list[Member]:
     if record.kind == "谈心谈话":
         listed = {a.member_id for a in record.attendance}
         return [m for m in members if m.id in listed and m.belongs_on(day)]
-    out = []
-    for m in members:
-        if not m.belongs_on(day):
-            continue
-        if record.kind == "支委会" and not m.is_committee:
-            continue
-        if record.kind == "党小组会" and m.group_id != record.group_id:
-            continue
-        out.append(m)
-    return out
+    # the cheap tests first: a big branch's year asks this for every record
+    if record.kind == "支委会":
+        members = [m for m in members if m.is_committee]
+    elif record.kind == "党小组会":
+        members = [m for m in members if m.group_id == record.group_id]
+    return [m for m in members if m.belongs_on(day)]
 
 
 @dataclass

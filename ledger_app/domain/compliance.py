@@ -34,6 +34,7 @@ from .dues import owed_months
 from .models import (
     ATTEND_ABSENT,
     ATTEND_PRESENT,
+    IMPORTED,
     MEETING_KINDS,
     OTHER_KINDS,
     THEME_DAY,
@@ -107,8 +108,10 @@ def missing_fields(record: Record) -> list[str]:
 
 
 def is_late_entry(record: Record, days: int = LATE_ENTRY_DAYS) -> bool:
-    """补记: entered more than ``days`` days after the day it records."""
-    if record.created_at is None:
+    """补记: entered more than ``days`` days after the day it records. A record imported
+    from an earlier ledger was written there, not typed late here: its entry time is
+    unknown, so it is not 补记 (the audit trail keeps when it was imported)."""
+    if record.created_at is None or record.origin == IMPORTED:
         return False
     return (record.created_at.date() - record.date).days > days
 

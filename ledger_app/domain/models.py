@@ -24,6 +24,8 @@ THEME_DAY = "主题党日"
 OTHER_KINDS = ("组织生活会", "民主评议党员", "谈心谈话")
 RECORD_KINDS = MEETING_KINDS + (THEME_DAY,) + OTHER_KINDS
 
+IMPORTED = "导入"  # Record.origin of a record read from a workbook
+
 ATTEND_PRESENT = "出席"
 ATTEND_LEAVE = "请假"
 ATTEND_ABSENT = "缺席"
@@ -194,6 +196,7 @@ class Record:
     content: str | None = None
     decisions: str | None = None  # 决议事项
     also_theme_day: bool = False  # 结合主题党日
+    origin: str | None = None  # IMPORTED: copied from an earlier ledger (a workbook)
     attendance: list[Attendance] = field(default_factory=list)
     created_at: dt.datetime | None = None  # when it was entered (补记 = > 30 days after date)
     updated_at: dt.datetime | None = None

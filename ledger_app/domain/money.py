@@ -12,7 +12,7 @@ def parse_yuan(value: object) -> int:
     A float from a spreadsheet cell is read through its shortest repr (``14.5`` → 1450),
     never through binary arithmetic."""
     if isinstance(value, bool):
-        raise ValueError(f"金额不是数字: \"{value}\"")
+        raise ValueError(f'金额不是数字: "{value}"')
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float):
@@ -28,12 +28,12 @@ def parse_yuan(value: object) -> int:
     try:
         d = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"金额不是数字: \"{value}\"") from None
+        raise ValueError(f'金额不是数字: "{value}"') from None
     if not d.is_finite():
-        raise ValueError(f"金额不是数字: \"{value}\"")
+        raise ValueError(f'金额不是数字: "{value}"')
     fen = d * 100
     if fen != fen.to_integral_value():
-        raise ValueError(f"金额最多两位小数: \"{value}\"")
+        raise ValueError(f'金额最多两位小数: "{value}"')
     return int(fen)
 
 

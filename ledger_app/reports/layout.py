@@ -163,7 +163,13 @@ class ReportDoc(BaseDocTemplate):
     """A4 portrait with a plain cover template and a body template with header/footer."""
 
     def __init__(
-        self, filename: str, header_left: str, header_right: str, cover: bool = True, **kw
+        self,
+        filename: str,
+        header_left: str,
+        header_right: str,
+        cover: bool = True,
+        chain_head: str = "",
+        **kw,
     ):
         super().__init__(
             filename,
@@ -177,6 +183,7 @@ class ReportDoc(BaseDocTemplate):
         )
         self.header_left = header_left
         self.header_right = header_right
+        self.chain_head = chain_head
         frame = Frame(
             MARGIN_X,
             MARGIN_BOTTOM,
@@ -223,6 +230,12 @@ class ReportDoc(BaseDocTemplate):
         canv.setFont(FONT, 8)
         canv.setFillColor(GREY)
         canv.drawRightString(mid - 3, y, f"第 {canv.getPageNumber()} 页")
+        if self.chain_head:
+            # the audit chain's head when printed: the ledger cannot be quietly rewritten
+            # after it was handed over (设置 › 检查数据库 / `verify` compare against it)
+            canv.setFont(FONT, 6.5)
+            canv.drawString(MARGIN_X, y, f"台账校验码 {self.chain_head[:16]}")
+            canv.setFont(FONT, 8)
         canv.translate(mid + 3, y)
         canv.doForm(PAGE_COUNT_FORM)
         canv.restoreState()

@@ -93,6 +93,9 @@ def export_pdf(
             self.on_tick = on_tick
 
     title = f"{data.branch_name}{data.period_label}党建工作台账检查汇总"
+    from ..services.safety import head_hash
+
+    chain_head = head_hash(ledger)
     # a unique name beside the target (not mkstemp: its 0600 mode would stick to the PDF)
     tmp = str(folder / f".~{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
     try:
@@ -101,6 +104,7 @@ def export_pdf(
             header_left=data.branch_name,
             header_right=f"{data.period_label}党建工作台账检查汇总",
             cover="cover" in chosen,
+            chain_head=chain_head,
             title=title,
             author=data.author or data.branch_name,
             subject=f"{data.period_label}三会一课、主题党日、组织生活、党费和志愿服务",

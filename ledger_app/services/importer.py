@@ -46,6 +46,7 @@ from ..domain.models import (
     ATTEND_LEAVE,
     ATTEND_PRESENT,
     BRANCH_INFO_KEYS,
+    IMPORTED,
     MEETING_KINDS,
     OTHER_KINDS,
     RECORD_KINDS,
@@ -899,6 +900,7 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
                 Attendance(m.id, status, reason, m.name)  # type: ignore[arg-type]
                 for m, status, reason in pr.attendance
             ]
+            rec.origin = IMPORTED
             repo.add_record(rec, created_at=created)
         for m, setting in plan.dues_settings:
             setting.member_id = m.id  # type: ignore[assignment]

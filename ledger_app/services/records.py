@@ -195,7 +195,9 @@ def duplicate_record(ledger: Ledger, record_id: int, new_date: dt.date | None = 
             for a in old.attendance
             if a.member_id in members and members[a.member_id].belongs_on(day)
         ]
-    return replace(old, id=None, date=day, attendance=attendance, created_at=None, updated_at=None)
+    return replace(
+        old, id=None, date=day, attendance=attendance, created_at=None, updated_at=None, origin=None
+    )
 
 
 # --- checks shown on the form and in the lists ---------------------------------------------

@@ -79,6 +79,7 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
             content TEXT,
             decisions TEXT,
             also_theme_day INTEGER NOT NULL DEFAULT 0,
+            origin TEXT,
             created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime')),
             updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))
         );
