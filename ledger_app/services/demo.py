@@ -406,7 +406,9 @@ class _Demo:
                 )
             # 党课 in the middle month of each quarter; one entered 45 days late (补记);
             # none in the last quarter that has ended this year, so the board opens on a gap
-            if m % 3 == 2 and not (y == self.today.year and (m + 1) // 3 == self.lesson_gap_quarter):
+            if m % 3 == 2 and not (
+                y == self.today.year and (m + 1) // 3 == self.lesson_gap_quarter
+            ):
                 title, guest = LESSONS[lesson_i % len(LESSONS)]
                 lesson_i += 1
                 self.add(
