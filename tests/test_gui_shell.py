@@ -501,3 +501,14 @@ def test_a_second_copy_on_the_same_database_is_refused(tmp_path, monkeypatch):
     finally:
         first.release()
     assert shown and shown[0][0] == "无法打开数据库" and "正在" in shown[0][1]
+
+
+def test_qt_standard_buttons_speak_chinese(qtbot):
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    assert main_module.load_qt_translation(QApplication.instance())
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    qtbot.addWidget(box)
+    assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])

@@ -300,6 +300,20 @@ class MainWindow(QMainWindow):
 # --- start-up ---------------------------------------------------------------------------------
 
 
+def load_qt_translation(app: QApplication) -> bool:
+    """Qt's own words (standard buttons, file dialogs, context menus) in Simplified Chinese."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_zh_CN", folder):
+        app.installTranslator(translator)
+        return True
+    log.warning("Qt translation not found in %s", folder)
+    return False
+
+
 def load_font(app: QApplication) -> str | None:
     """Load the bundled Chinese font and make it the application's, keeping the system
     fonts as fallback (Latin text and symbols)."""
@@ -398,6 +412,7 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
     app.setOrganizationName(APP_ID)
     app.setApplicationVersion(__version__)
     load_font(app)
+    load_qt_translation(app)
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "app.png")))
     app.setStyleSheet(STYLE_SHEET)
     sys.excepthook = excepthook
