@@ -656,7 +656,9 @@ def _snapshot(ledger: Ledger, year: int) -> dict:
         fields = tuple(
             (k, v)
             for k, v in vars(r).items()
-            if k not in ("id", "group_id", "attendance", "created_at", "updated_at", "time")
+            # origin: an imported copy is marked 导入, the typed original is not
+            if k
+            not in ("id", "group_id", "attendance", "created_at", "updated_at", "time", "origin")
         )
         att = tuple(sorted((name[a.member_id], a.status, a.reason or "") for a in r.attendance))
         records.append((fields, att))
