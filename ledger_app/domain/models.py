@@ -123,8 +123,10 @@ class Member:
     @property
     def start_date(self) -> dt.date | None:
         """The day the member starts to belong to the branch."""
-        dates = [d for d in (self.join_date, self.transfer_in_date) if d]
-        return max(dates) if dates else None
+        j, t = self.join_date, self.transfer_in_date  # asked for every member and record
+        if j is not None and t is not None:
+            return j if j > t else t
+        return j if j is not None else t
 
     @property
     def end_date(self) -> dt.date | None:

@@ -56,6 +56,7 @@ class RecordView:
     missing: list[str]  # empty "checked" fields (contract column names)
     quorum_short: bool  # fewer than half present at a 支部党员大会 / 支委会
     attachments: list[AttachmentInfo] = field(default_factory=list)
+    changed_at: str | None = None  # changed after the fact: time of the last change (audit)
 
     @property
     def title(self) -> str:
@@ -173,6 +174,9 @@ def gather(
             r.id or 0,
         )
     )
+    from ..services.safety import changed_records
+
+    changed = changed_records(ledger)
     views: list[RecordView] = []
     by_kind: dict[str, AttendanceStats] = {}
     by_month: dict[int, AttendanceStats] = {p.index: AttendanceStats() for p in period.months()}
@@ -180,7 +184,17 @@ def gather(
         s = summarize(r, all_members)
         quorum = quorum_met(r, all_members) if r.kind in QUORUM_KINDS else None
         atts = repo.attachments(r.id) if with_attachments and r.id is not None else []
-        views.append(RecordView(r, s, is_late_entry(r), missing_fields(r), quorum is False, atts))
+        views.append(
+            RecordView(
+                r,
+                s,
+                is_late_entry(r),
+                missing_fields(r),
+                quorum is False,
+                atts,
+                changed.get(r.id) if r.id is not None else None,
+            )
+        )
         by_kind.setdefault(r.kind, AttendanceStats()).add(s)
         by_month.setdefault(r.date.month, AttendanceStats()).add(s)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections import defaultdict
 
@@ -266,6 +267,11 @@ def _signatures(v: RecordView) -> Flowable:
 COMPACT_KINDS = ("谈心谈话",)  # short records that share pages (a year may hold hundreds)
 
 
+def _changed_on(v: RecordView) -> str:
+    """The date of the last change made after the fact (``2026-01-15``), or ""."""
+    return format_date(dt.date.fromisoformat(v.changed_at[:10])) if v.changed_at else ""
+
+
 def record_page(
     ledger, v: RecordView, key: str, number: int, new_page: bool = True
 ) -> list[Flowable]:
@@ -280,6 +286,9 @@ def record_page(
     marks = []
     if v.late:
         marks.append('<font color="#b3261e" size="10">【补记】</font>')
+    changed_on = _changed_on(v)
+    if changed_on:
+        marks.append(f'<font color="#b26a00" size="10">（{changed_on} 修改）</font>')
     if v.missing:
         marks.append('<font color="#b3261e" size="10">【记录不完整】</font>')
     if v.quorum_short:
@@ -290,6 +299,8 @@ def record_page(
         outline += f" {r.topic[:24]}"
     if v.late:
         outline += "（补记）"
+    if changed_on:
+        outline += f"（{changed_on} 修改）"
     out: list[Flowable] = [
         Heading(
             markup,

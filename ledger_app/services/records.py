@@ -237,6 +237,7 @@ class RecordRow:
     quorum_short: bool = False
     also_theme_day: bool = False
     attachments: int = 0
+    changed_at: str | None = None  # 已修改: last change made after the fact (audit time)
 
     @property
     def status_word(self) -> str:
@@ -268,6 +269,9 @@ def record_rows(
         return []
     members = repo.members()
     att_counts = repo.attachment_counts()
+    from .safety import changed_records
+
+    changed = changed_records(ledger)
     today = ledger.today()
     rows = []
     for r in records:
@@ -291,6 +295,7 @@ def record_rows(
                 quorum_short=quorum_met(r, members) is False,
                 also_theme_day=r.also_theme_day,
                 attachments=att_counts.get(r.id, 0),
+                changed_at=changed.get(r.id),
             )
         )
     rows.sort(key=lambda row: (row.date, row.id), reverse=True)

@@ -138,6 +138,12 @@ class MemberDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.setAutoDefault(True)
         box.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.history_button = None
+        if member is not None and member.id is not None:
+            self.history_button = box.addButton("修改记录…", QDialogButtonBox.ButtonRole.HelpRole)
+            self.history_button.setAutoDefault(False)
+            self.history_button.setToolTip("该党员信息及其党费、志愿服务的每一次新增和修改")
+            self.history_button.clicked.connect(self.show_history)
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         layout.addWidget(box)
@@ -158,6 +164,12 @@ class MemberDialog(QDialog):
         self._initial = self._snapshot()
         self.setMinimumWidth(720)
         self.name.setFocus()
+
+    def show_history(self) -> None:
+        from .history_dialog import HistoryDialog
+
+        if self.member is not None and self.member.id is not None:
+            HistoryDialog(self.ctx, "member", self.member.id, self.member.name, self).exec()
 
     # --- layout helpers ------------------------------------------------------------------------
 

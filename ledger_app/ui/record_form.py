@@ -184,7 +184,11 @@ class RecordForm(QDialog):
         self.save_next_button.setToolTip("保存后接着登记同类型的下一条")
         self.cancel_button = QPushButton("取消")
         self.cancel_button.setToolTip("Esc")
+        self.history_button = QPushButton("修改记录…")
+        self.history_button.setToolTip("这条记录的每一次新增和修改（谁、何时、改了什么）")
+        self.history_button.clicked.connect(self.show_history)
         for b in (
+            self.history_button,
             self.save_next_button,
             self.cancel_button,
             self.add_file,
@@ -276,6 +280,7 @@ class RecordForm(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addWidget(hint_label("Enter 保存 · Esc 取消 · 出勤表中按 1/2/3"), 1)
+        buttons.addWidget(self.history_button)
         buttons.addWidget(self.save_next_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
@@ -362,6 +367,7 @@ class RecordForm(QDialog):
             if record.id
             else f"新建{record.kind}记录"
         )
+        self.history_button.setVisible(record.id is not None)
         self.kind.setCurrentText(record.kind)
         self.date.default_year = record.date.year
         self.date.setDate(record.date)
@@ -832,8 +838,18 @@ class RecordForm(QDialog):
         self._pending_files = []
         self._removed_attachments = []
         self._initial = self._snapshot()
+        self.history_button.setVisible(True)
         self.saved.emit(record.id)
         return True
+
+    def show_history(self) -> None:
+        from .history_dialog import HistoryDialog
+
+        r = self._record
+        if r.id is None:
+            return
+        title = f"{format_date_cn(r.date)} {r.kind}"
+        HistoryDialog(self.ctx, "record", r.id, title, self).exec()
 
     @classmethod
     def ask_discard(cls, parent: QWidget) -> str:

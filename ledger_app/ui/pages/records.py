@@ -124,6 +124,10 @@ class RecordListModel(QAbstractTableModel):
             parts.append("完整")
         if r.late:
             parts.append("补记")
+        if r.changed_at:
+            parts.append("已修改")
+            if look == STATUS_OK:
+                look = STATUS_WARN
         return look, status_text(look, " · ".join(parts))
 
     def _cell(self, r: svc.RecordRow, column: str):
@@ -169,6 +173,9 @@ class RecordListModel(QAbstractTableModel):
                 tips.append("到会人数未过半数（支部工作条例）")
             if r.late:
                 tips.append("补记：录入时间晚于会议日期 30 天以上")
+            if r.changed_at:
+                when = r.changed_at.replace("T", " ")[:16]
+                tips.append(f"已修改：录入一天以后又改动过（最后一次 {when}），见“修改记录”")
             if r.leave:
                 tips.append(f"请假 {r.leave} 人")
             if r.attachments:
