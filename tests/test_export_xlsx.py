@@ -241,6 +241,7 @@ EXPECTED_HEADERS = {
         "决议事项",
         "应到人数",
         "实到人数",
+        "登记情况",
     ],
     "主题党日": [
         "序号",
@@ -255,6 +256,7 @@ EXPECTED_HEADERS = {
         "活动内容",
         "应到人数",
         "实到人数",
+        "登记情况",
     ],
     "其他组织生活": [
         "序号",
@@ -270,6 +272,7 @@ EXPECTED_HEADERS = {
         "主要内容",
         "应到人数",
         "实到人数",
+        "登记情况",
     ],
     "党费": [
         "序号",
@@ -386,7 +389,8 @@ def test_records_of_the_period_with_attendance_and_computed_columns(filled, tmp_
     assert wb["三会一课"]["B3"].number_format == "yyyy-mm-dd"
     other = _rows(wb["其他组织生活"], 3)
     assert [r[2] for r in other] == ["谈心谈话", "组织生活会"]
-    assert other[0][-2:] == [2, 2]  # a 谈心谈话 expects the people it lists
+    assert other[0][-3:-1] == [2, 2]  # a 谈心谈话 expects the people it lists
+    assert other[0][-1] == "补记"  # 登记情况: entered more than 30 days after the talk
 
 
 def test_roster_lists_everyone_who_belonged_in_the_period(filled, tmp_path):

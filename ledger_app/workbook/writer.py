@@ -117,6 +117,10 @@ ROSTER_COLUMNS = [
     Col("转入日期", "date", width=11.5),
 ]
 
+# computed: how the record came into the ledger — 补记 (typed > 30 days after the event),
+# 已修改 (changed more than a day after it was entered), 导入 (from an earlier workbook)
+ENTRY_COLUMN = "登记情况"
+
 MEETING_COLUMNS = [
     Col(SEQ, "int", width=5),
     Col("日期", "date", width=11.5),
@@ -135,6 +139,7 @@ MEETING_COLUMNS = [
     Col("决议事项", "wrap", max_width=18),
     Col("应到人数", "int", computed=True, width=6.5),
     Col("实到人数", "int", computed=True, width=6.5),
+    Col(ENTRY_COLUMN, "center", computed=True, width=9),
 ]
 
 THEME_COLUMNS = [
@@ -150,6 +155,7 @@ THEME_COLUMNS = [
     Col("活动内容", "wrap", width=40),
     Col("应到人数", "int", computed=True, width=6.5),
     Col("实到人数", "int", computed=True, width=6.5),
+    Col(ENTRY_COLUMN, "center", computed=True, width=9),
 ]
 
 OTHER_COLUMNS = [
@@ -166,6 +172,7 @@ OTHER_COLUMNS = [
     Col("主要内容", "wrap", width=40),
     Col("应到人数", "int", computed=True, width=6.5),
     Col("实到人数", "int", computed=True, width=6.5),
+    Col(ENTRY_COLUMN, "center", computed=True, width=9),
 ]
 
 DUES_COLUMNS = [
@@ -244,6 +251,20 @@ class DuesLine:
         )
 
 
+def entry_note(r: Record, changed: dict[int, str]) -> str:
+    from ..domain.compliance import is_late_entry
+    from ..domain.models import IMPORTED
+
+    notes = []
+    if r.origin == IMPORTED:
+        notes.append("导入")
+    if is_late_entry(r):
+        notes.append("补记")
+    if r.id in changed:
+        notes.append(f"{str(changed[r.id])[:10]}修改")
+    return "、".join(notes)
+
+
 @dataclass
 class ExportData:
     """Everything the sheets show, read once from the ledger."""
@@ -260,6 +281,7 @@ class ExportData:
     today: dt.date
     mask: bool
     months: list[int] = field(default_factory=list)
+    changed: dict[int, str] = field(default_factory=dict)  # record id → when changed (ISO)
 
     @property
     def year(self) -> int:
@@ -311,6 +333,7 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
     ]
     volunteer = repo.volunteer(period.start, period.end)
     from ..services.compliance import board_data
+    from ..services.safety import changed_records
 
     board = board_data(ledger, year)
     return ExportData(
@@ -326,6 +349,7 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
         today=ledger.today(),
         mask=mask,
         months=months,
+        changed=changed_records(ledger),
     )
 
 
@@ -508,7 +532,15 @@ def _record_sheet(wb, data: ExportData, name: str, cols, what: str, kinds, row_o
         n += 1
         s = summarize(r, data.members)
         present, leave, absent = _attendance_lists(r)
-        w.write_row([n, *row_of(r, present, leave, absent), s.expected_count, s.present_count])
+        w.write_row(
+            [
+                n,
+                *row_of(r, present, leave, absent),
+                s.expected_count,
+                s.present_count,
+                entry_note(r, data.changed),
+            ]
+        )
     w.finish(data, landscape=True, freeze="C3")
 
 
