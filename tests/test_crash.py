@@ -362,3 +362,83 @@ def test_a_database_of_the_first_schema_version_upgrades_with_its_data(tmp_path)
     assert baseline.who == "（启用修改记录前已有）" and baseline.after["name"] == "张三"
     lg.close()
     assert safety.verify_database(path).ok  # replaying the trail gives the data
+
+
+MIGRATE = """
+import sys
+from ledger_app.storage.db import open_database
+print("go", flush=True)
+open_database(sys.argv[1]).close()
+print("done", flush=True)
+"""
+
+
+def _v1_file(path: Path, members: int) -> Path:
+    """A database of schema version 1 with many rows, so that upgrading it takes a while."""
+    import sqlite_utils
+
+    from ledger_app.storage.schema import MIGRATIONS
+
+    db = sqlite_utils.Database(path)
+    with db.atomic():
+        MIGRATIONS[0](db)
+        db.execute("PRAGMA user_version = 1")
+        db.conn.executemany(
+            "INSERT INTO member (name, join_date) VALUES (?, '2000-07-01')",
+            [(f"党员{i}",) for i in range(members)],
+        )
+        db.conn.executemany(
+            "INSERT INTO volunteer (member_id, date, half_hours) VALUES (?, '2025-03-05', 2)",
+            [(1 + i % members,) for i in range(members * 4)],
+        )
+    db.close()
+    return path
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_migration_leaves_the_old_or_the_new_schema(tmp_path):
+    from ledger_app.storage.schema import SCHEMA_VERSION
+
+    template = _v1_file(tmp_path / "template.db", 10000)
+    t0 = time.monotonic()
+    subprocess.run(
+        [sys.executable, "-c", MIGRATE, str(_copy(template, tmp_path / "t.db"))],
+        check=True,
+        env=_env(),
+        capture_output=True,
+    )
+    duration = time.monotonic() - t0
+    rng = random.Random()
+    versions = set()
+    for i, fraction in enumerate([0.3, 0.5] + [rng.uniform(0.2, 1.0) for _ in range(4)]):
+        path = _copy(template, tmp_path / f"k{i}.db")
+        p = subprocess.Popen(
+            [sys.executable, "-c", MIGRATE, str(path)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_env(),
+        )
+        assert p.stdout.readline().strip() == "go"
+        time.sleep(fraction * duration)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        p.stdout.close()
+        with _ro(path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+            assert conn.execute("SELECT COUNT(*) FROM member").fetchone()[0] == 10000
+        versions.add(version)
+        # all of a migration or none of it: the audit table exists exactly from version 2 on
+        assert ("audit" in tables) == (version >= 2)
+        lg = Ledger.open(path)  # the next start finishes the upgrade
+        assert lg.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        lg.close()
+    assert 1 in versions  # at least one kill landed inside the upgrade
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    import shutil
+
+    shutil.copyfile(src, dst)
+    return dst
