@@ -442,3 +442,36 @@ def _copy(src: Path, dst: Path) -> Path:
 
     shutil.copyfile(src, dst)
     return dst
+
+
+@pytest.mark.slow
+def test_sigkill_during_an_export_leaves_no_half_file(tmp_path):
+    """An export is written to a temporary name and renamed: the target is either the old
+    file untouched or a complete new one, never half a workbook or PDF."""
+    import openpyxl
+
+    from ledger_app.services.demo import create_demo
+
+    db = create_demo(tmp_path / "demo.db", today=dt.date(2026, 11, 23))
+    main = str(ROOT / "main.py")
+    for kind, suffix in (("export-xlsx", "xlsx"), ("export-pdf", "pdf")):
+        target = tmp_path / f"out.{suffix}"
+        cmd = [sys.executable, main, "--db", str(db), kind, "--year", "2026", "-o", str(target)]
+        t0 = time.monotonic()
+        subprocess.run(cmd, check=True, env=_env(), capture_output=True)
+        duration = time.monotonic() - t0
+        old = target.read_bytes()
+        for fraction in (0.5, 0.7, 0.85, 0.95):
+            p = subprocess.Popen(
+                cmd, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+            time.sleep(fraction * duration)
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            data = target.read_bytes()
+            if data != old:  # the rename happened: the new file is whole
+                if suffix == "xlsx":
+                    openpyxl.load_workbook(target).close()
+                else:
+                    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+                old = data
