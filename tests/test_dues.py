@@ -670,3 +670,16 @@ def test_sample_workbook_dues_after_import(ledger):
     assert all(m.unpaid_months == list(range(7, 13)) for m in y.members)
     assert all(m.paid_fen == 6 * m.monthly_due_fen for m in y.members)
     assert y.totals.due_fen == 2 * y.totals.paid_fen == 603_840
+
+
+def test_the_month_under_way_can_be_collected_for_all(ledger):
+    """Today is 2026-01-15: January is 待缴, not arrears, and 本月全部已缴 collects it."""
+    a, *_ = _setup(ledger)
+    S.set_setting(ledger, DuesSetting(a.id, 2026, base_fen=450_000))
+    md = S.dues_report(ledger, 2026).member(a.id)
+    assert md.unpaid_months == [] and md.open_months == [1]
+    plan, _ = S.collection_plan(S.dues_report(ledger, 2026), 1)
+    assert a.id in [m.member_id for m in plan]
+    S.mark_month_paid_for_all(ledger, 2026, 1, dt.date(2026, 1, 15))
+    md = S.dues_report(ledger, 2026).member(a.id)
+    assert md.paid_by_month[1] == 4500 and md.open_months == []

@@ -348,6 +348,17 @@ class MemberDues:
         return "定额" if self.monthly_due_fen is not None else "未核定"
 
     @property
+    def open_months(self) -> list[int]:
+        """Owed months with nothing paid yet, through the month under way: the unpaid
+        months plus the month still being collected (待缴) — what a collection round takes."""
+        last = min(self.due_through + 1, 12)
+        return [
+            m
+            for m in self.owed_months
+            if m <= last and self.paid_by_month.get(m, 0) <= 0 and self.monthly_due_fen != 0
+        ]
+
+    @property
     def arrears_run(self) -> tuple[int, int, int] | None:
         """Longest run of consecutive unpaid months ``(first, last, length)``."""
         return longest_run(self.unpaid_months)

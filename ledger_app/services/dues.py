@@ -403,7 +403,7 @@ def collection_plan(
     skip = set(except_ids)
     to_mark, unset = [], []
     for md in dues_year.members:
-        if md.member_id in skip or month not in md.unpaid_months:
+        if md.member_id in skip or month not in md.open_months:
             continue
         (unset if md.monthly_due_fen is None else to_mark).append(md)
     return to_mark, unset

@@ -138,6 +138,8 @@ class RecordForm(QDialog):
         self.template_button = QToolButton()
         self.template_button.setText("模板")
         self.template_button.setToolTip("选用或保存议题模板")
+        # room for the menu arrow: without it the arrow covers "板" (seen at 125 %)
+        self.template_button.setStyleSheet("QToolButton { padding: 3px 18px 3px 8px; }")
         self.template_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.template_menu = QMenu(self.template_button)
         self.template_menu.aboutToShow.connect(self._fill_template_menu)
@@ -145,6 +147,9 @@ class RecordForm(QDialog):
         self.also_theme_day = QCheckBox("同时作为本月主题党日")
         self.content = QPlainTextEdit()
         self.decisions = QPlainTextEdit()
+        # small minimums so the form fits 1366×768 at 125 % (≈550 px of client height)
+        self.content.setMinimumHeight(50)
+        self.decisions.setMinimumHeight(50)
         for editor in (self.content, self.decisions):
             editor.setTabChangesFocus(True)
             editor.installEventFilter(self)  # Ctrl+Enter saves from inside the minutes

@@ -67,7 +67,7 @@ QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QPlainTextEdit, QTextEdit, QDate
 QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border-color: {ACCENT}; }}
 QLineEdit[invalid="true"] {{ border: 1px solid #B3261E; background: #FFF5F4; }}
 QTableView {{ gridline-color: #E4E1DA; background: white; alternate-background-color: #FAF9F6;
-    selection-background-color: #F6D9D6; selection-color: black; }}
+    selection-background-color: #D9E4EF; selection-color: black; }}
 QHeaderView::section {{ background: #F2F0EC; border: none; border-right: 1px solid #E0DDD6;
     border-bottom: 1px solid #E0DDD6; padding: 4px 6px; font-weight: bold; }}
 QLabel[role="title"] {{ font-size: 15pt; font-weight: bold; color: #222; }}

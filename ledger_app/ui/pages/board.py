@@ -457,10 +457,14 @@ class BoardPage(QWidget):
             set_status_label(ok, STATUS_OK, "本月、本季度、本年度要求的会议都已开过")
             layout.addWidget(ok, 0, 0)
             return
+        # the strip is always about today; name the year when another year is on the board
+        when = f"{today.year}年" if self.selected_year() != today.year else ""
         words = {
-            "month": f"本月（{today.month}月）还需",
-            "quarter": "本季度还需",
-            "year": "本年度还需",
+            "month": f"本月（{when}{today.month}月）还需",
+            "quarter": f"本季度（{when}第{'一二三四'[(today.month - 1) // 3]}季度）还需"
+            if when
+            else "本季度还需",
+            "year": f"本年度（{today.year}年）还需" if when else "本年度还需",
         }
         groups = {g.name: g.id for g in self.ledger.repo.groups()}
         for row, kind in enumerate(("month", "quarter", "year")):

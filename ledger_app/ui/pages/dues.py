@@ -457,7 +457,7 @@ class PaymentDialog(QDialog):
 
     def _select_unpaid(self) -> None:
         md = self.member()
-        self._check(set(md.unpaid_months) if md else set())
+        self._check(set(md.open_months) if md else set())
 
     def _member_changed(self) -> None:
         md = self.member()
@@ -1037,6 +1037,9 @@ class DuesPage(QWidget):
         al = QVBoxLayout(arrears_box)
         self.arrears = QListWidget()
         self.arrears.setObjectName("dues_arrears")
+        # the 6-month warning is long: wrap it rather than hide it behind a scroll bar
+        self.arrears.setWordWrap(True)
+        self.arrears.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.arrears.itemActivated.connect(self._arrears_activated)
         al.addWidget(self.arrears)
         bl.addWidget(arrears_box, 3)

@@ -322,7 +322,7 @@ class RecordsPage(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {"日期": 96, "类型": 120, "党小组": 100, "议题/主题": 300, "议题": 300}
+        widths = {"日期": 96, "类型": 180, "党小组": 100, "议题/主题": 250, "议题": 250}
         widths.update({"主题": 300, "主持人": 80, "组织人": 80, "应到": 48, "实到": 48})
         for i, c in enumerate(self.COLUMNS):
             self.view.setColumnWidth(i, widths.get(c, 90))

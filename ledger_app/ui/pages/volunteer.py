@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -38,6 +39,7 @@ from ..context import AppContext, confirm, show_error
 from ..widgets import (
     STATUS_MISSING,
     STATUS_OK,
+    STATUS_WARN,
     DateEdit,
     hint_label,
     make_primary,
@@ -201,7 +203,10 @@ class ServiceDialog(QDialog):
         box.rejected.connect(self.reject)
         layout.addWidget(box)
         self._fill()
-        self.resize(440, 600)
+        # at 1366×768 and 125 % the screen has ≈570 px of height: stay inside it
+        screen = self.screen() or QApplication.primaryScreen()
+        avail_h = screen.availableGeometry().height() if screen else 728
+        self.resize(440, max(self.minimumSizeHint().height(), min(600, avail_h - 60)))
 
     def _fill(self) -> None:
         checked = set(self.member_ids())
@@ -268,10 +273,13 @@ class ServiceDialog(QDialog):
             show_error(self, f"日期：{e}")
             return
         try:
+            if not self.hours.text().strip():
+                raise ValueError("请填写时长（小时，以 0.5 为单位，如 1.5）")
             halves = parse_hours(self.hours.text())
         except ValueError as e:
             set_invalid(self.hours, True, str(e))
             show_error(self, f"时长：{e}")
+            self.hours.setFocus()
             return
         set_invalid(self.hours, False)
         ids = self.member_ids()
@@ -434,10 +442,14 @@ class VolunteerPage(QWidget):
         else:
             self.below_hint.hide()
             below = V.below_expectation(ledger, year, month)
+            today = ledger.today()
+            # a month still under way is "not yet" (amber), not "missed" (red)
+            running = (year, month) >= (today.year, today.month)
+            kind, word = (STATUS_WARN, "尚未") if running else (STATUS_MISSING, "")
             for m, n in below:
-                item = QListWidgetItem(status_text(STATUS_MISSING, f"{m.name}：{month}月 {n} 次"))
+                item = QListWidgetItem(status_text(kind, f"{m.name}：{month}月{word} {n} 次"))
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
-                item.setForeground(status_foreground(STATUS_MISSING))
+                item.setForeground(status_foreground(kind))
                 self.below.addItem(item)
             if not below:
                 item = QListWidgetItem(status_text(STATUS_OK, "全部达到要求"))
