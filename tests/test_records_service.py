@@ -246,3 +246,23 @@ def test_page_of():
     assert svc.page_of("党课") == "meetings"
     assert svc.page_of("主题党日") == "theme"
     assert svc.page_of("谈心谈话") == "other"
+
+
+def test_a_meeting_held_as_the_theme_day_is_listed_with_the_theme_days(ledger):
+    import datetime as dt
+
+    from ledger_app.domain.models import Record
+    from ledger_app.services import records as svc
+
+    with ledger.repo.atomic():
+        ledger.repo.add_record(Record(None, "主题党日", dt.date(2025, 1, 15), topic="1月主题党日"))
+        ledger.repo.add_record(
+            Record(None, "支部党员大会", dt.date(2025, 3, 15), topic="一季度", also_theme_day=True)
+        )
+        ledger.repo.add_record(Record(None, "支部党员大会", dt.date(2025, 6, 15), topic="二季度"))
+    rows = svc.record_rows(ledger, kinds=("主题党日",))
+    assert sorted(r.topic for r in rows) == ["1月主题党日", "一季度"]
+    assert [r.topic for r in svc.record_rows(ledger, kinds=("支部党员大会",))] == [
+        "二季度",
+        "一季度",
+    ]

@@ -258,7 +258,17 @@ def record_rows(
 
     ``search`` matches topic, place, host, recorder, lecturer, organizer, group, content."""
     repo = ledger.repo
-    records = repo.records(kinds=kinds, start=start, end=end)
+    kinds = tuple(kinds) if kinds is not None else None
+    if kinds is not None and THEME_DAY in kinds:
+        # a meeting held as that month's 主题党日 is listed with the theme days too
+        wider = kinds + tuple(k for k in MEETING_KINDS if k not in kinds)
+        records = [
+            r
+            for r in repo.records(kinds=wider, start=start, end=end)
+            if r.kind in kinds or r.also_theme_day
+        ]
+    else:
+        records = repo.records(kinds=kinds, start=start, end=end)
     if record_ids is not None:
         wanted = set(record_ids)
         records = [r for r in records if r.id in wanted]

@@ -222,6 +222,9 @@ def remember_header(view, key: str) -> None:
     """Restore a table's column widths (and sort column) saved under ``key``, and save them
     whenever the user resizes, moves or sorts a column."""
     header = view.horizontalHeader()
+    model = view.model()
+    if model is not None:  # a saved layout of another column set would misplace widths
+        key = f"{key}-{model.columnCount()}"
     state = app_settings().value(f"columns/{key}")
     if state is not None:
         header.restoreState(state)

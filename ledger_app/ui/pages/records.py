@@ -623,7 +623,8 @@ class ThemeDayPage(RecordsPage):
     KINDS = (THEME_DAY,)
     TITLE = "主题党日"
     KEY = "theme"
-    COLUMNS = ("日期", "主题", "组织人", "应到", "实到", "附件", "状态")
+    # 类型 too: a 党员大会 or 党课 held as the month's 主题党日 is listed here as well
+    COLUMNS = ("日期", "类型", "主题", "组织人", "应到", "实到", "附件", "状态")
 
 
 class OtherLifePage(RecordsPage):
