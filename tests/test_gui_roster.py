@@ -370,7 +370,8 @@ def test_column_widths_are_remembered(page, qtbot, ctx):
     page.table.setColumnWidth(0, 155)
     from ledger_app.ui.widgets import app_settings
 
-    qtbot.waitUntil(lambda: app_settings().value("columns/roster") is not None, timeout=2000)
+    key = f"columns/roster-{page.table.model().columnCount()}"
+    qtbot.waitUntil(lambda: app_settings().value(key) is not None, timeout=2000)
     again = RosterPage(ctx)
     qtbot.addWidget(again)
     assert again.table.columnWidth(0) == 155
