@@ -33,7 +33,7 @@ from .common import (
 from .data import ReportData
 from .overview import volunteer_summary
 from .styles import FRAME_W, GREY, MM, RED, P, make_table
-from .tables import PagedTable
+from .tables import PagedTable, TextCell
 
 
 def dues(data: ReportData, num: str, key: str) -> list[Flowable]:
@@ -209,7 +209,7 @@ def dues(data: ReportData, num: str, key: str) -> list[Flowable]:
                     format_fen(md.base_fen),
                     rate,
                     format_fen(md.monthly_due_fen) if md.monthly_due_fen is not None else "未核定",
-                    P(clip(note, 120), "cell_small"),
+                    TextCell(clip(note, 120), "cell_small"),
                 ]
             )
         widths = [10 * MM, 20 * MM, 18 * MM, 24 * MM, 18 * MM, 20 * MM, 0]
@@ -312,11 +312,11 @@ def volunteer(data: ReportData, num: str, key: str) -> list[Flowable]:
             [
                 str(i),
                 format_date(e.date),
-                P(e.member_name or "", "cell"),
-                P(clip(e.project), "cell"),
-                P(clip(e.place, 40), "cell"),
+                TextCell(e.member_name),
+                TextCell(clip(e.project)),
+                TextCell(clip(e.place, 40)),
                 format_hours(e.half_hours),
-                P(clip(e.witness, 30), "cell"),
+                TextCell(clip(e.witness, 30)),
             ]
             for i, e in enumerate(entries, 1)
         ]

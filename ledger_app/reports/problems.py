@@ -18,7 +18,7 @@ from .common import (
 )
 from .data import ReportData
 from .styles import FRAME_W, MM, RED, P
-from .tables import PagedTable
+from .tables import PagedTable, TextCell
 
 
 def problems(data: ReportData, num: str, key: str) -> list[Flowable]:
@@ -116,7 +116,7 @@ def problems(data: ReportData, num: str, key: str) -> list[Flowable]:
     if chk.incomplete_records:
         header = ["序号", "日期", "类型", "缺少的内容", "整改情况"]
         body = [
-            [str(i), format_date(r.date), r.item, P("、".join(r.missing), "cell"), ""]
+            [str(i), format_date(r.date), r.item, TextCell("、".join(r.missing)), ""]
             for i, r in enumerate(chk.incomplete_records, 1)
         ]
         widths = [10 * MM, 22 * MM, 28 * MM, 0, fix_w]
@@ -154,7 +154,7 @@ def problems(data: ReportData, num: str, key: str) -> list[Flowable]:
                 ]
             )
         body.sort(key=lambda row: row[0])
-        body = [[str(i), format_date(d), k, P(t, "cell")] for i, (d, k, t) in enumerate(body, 1)]
+        body = [[str(i), format_date(d), k, TextCell(t)] for i, (d, k, t) in enumerate(body, 1)]
         widths = [10 * MM, 22 * MM, 28 * MM, 0]
         widths[3] = FRAME_W - sum(widths)
         out.append(PagedTable([header], body, widths, 8.5, align=[(0, "CENTER")]))

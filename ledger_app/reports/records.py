@@ -38,7 +38,7 @@ from .data import AttendanceStats, RecordView, ReportData
 from .fonts import FONT
 from .layout import Heading, OutlineOnly, PageRef, Separator
 from .styles import FRAME_W, MM, RED, P, make_table, styles, text
-from .tables import PagedTable
+from .tables import PagedTable, TextCell, plain_cells
 
 
 def _field(value: str | None, required: bool) -> Flowable:
@@ -107,9 +107,9 @@ def _record_fields(v: RecordView) -> tuple[list[list], list[tuple[str, str]]]:
             if pending:
                 rows.append(pending + ["", ""])
                 pending = []
-            rows.append([P(label, "label"), value, "", ""])
+            rows.append([TextCell(label, "label"), value, "", ""])
         else:
-            pending += [P(label, "label"), value]
+            pending += [TextCell(label, "label"), value]
             if len(pending) == 4:
                 rows.append(pending)
                 pending = []
@@ -134,8 +134,10 @@ def _fields_table(rows: list[list]) -> Table:
             cmds.append(("SPAN", (1, i), (3, i)))
         else:
             cmds.append(("BACKGROUND", (2, i), (2, i), HexColor("#f3e9e7")))
-    t = Table(rows, colWidths=[lw, vw, lw, vw], hAlign="LEFT")
-    t.setStyle(TableStyle(cmds))
+    widths = [lw, vw, lw, vw]
+    rows, lines = plain_cells(rows, widths, pad_h=6 + 6)  # reportlab's default padding
+    t = Table(rows, colWidths=widths, hAlign="LEFT")
+    t.setStyle(TableStyle(cmds + lines))
     return t
 
 
@@ -393,9 +395,9 @@ def records(ledger, data: ReportData, num: str, key: str) -> list[Flowable]:
                 [
                     str(i),
                     format_date(r.date),
-                    P(kind, "cell"),
-                    P(clip(r.topic), "cell"),
-                    P("、".join(notes), "cell"),
+                    TextCell(kind),
+                    TextCell(clip(r.topic)),
+                    TextCell("、".join(notes)),
                     PageRef(f"{key}.r{r.id}"),
                 ]
             )

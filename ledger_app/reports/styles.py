@@ -91,11 +91,38 @@ def styles() -> dict:
     }
 
 
-def P(value: object, style: str = "cell", markup: bool = False):  # noqa: N802 - reads as markup
-    """A Paragraph of escaped text (``markup=True``: the text is already markup)."""
+_CELL_STYLES = frozenset(
+    {"cell", "cell_small", "cell_center", "cell_small_center", "cell_right", "label"}
+)
+
+
+@lru_cache(maxsize=1)
+def measured_paragraph() -> type:
+    """Paragraph that remembers its last wrap. A table measures each cell's Paragraph
+    when it lays out and again, at the same width, when it draws: break the lines once.
+    (Paragraph.wrap depends on the width only.)"""
     from reportlab.platypus import Paragraph
 
-    return Paragraph(value if markup else text(value), styles()[style])
+    class MeasuredParagraph(Paragraph):
+        _wrapped_at: float | None = None
+
+        def wrap(self, avail_width, avail_height):
+            if self._wrapped_at == avail_width:
+                return self.width, self.height
+            out = super().wrap(avail_width, avail_height)
+            self._wrapped_at = avail_width
+            return out
+
+    return MeasuredParagraph
+
+
+def P(value: object, style: str = "cell", markup: bool = False):  # noqa: N802 - reads as markup
+    """A Paragraph of escaped text (``markup=True``: the text is already markup); table
+    cell styles get a Paragraph that is line-broken once however often it is measured."""
+    from reportlab.platypus import Paragraph
+
+    cls = measured_paragraph() if style in _CELL_STYLES else Paragraph
+    return cls(value if markup else text(value), styles()[style])
 
 
 def base_table_style(font_size: float = 8.5, header_rows: int = 1, zebra: bool = True):
@@ -138,7 +165,10 @@ def make_table(
     cmds = base_table_style(font_size, header_rows, zebra)
     for col, how in align or []:
         cmds.append(("ALIGN", (col, header_rows), (col, -1), how))
+    from .tables import plain_cells
+
     cmds += extra or []
+    rows, lines = plain_cells(rows, col_widths)
     t = Table(rows, colWidths=col_widths, repeatRows=header_rows, hAlign="LEFT")
-    t.setStyle(TableStyle(cmds))
+    t.setStyle(TableStyle(cmds + lines))
     return t

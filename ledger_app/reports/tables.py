@@ -9,10 +9,22 @@ page of a long table starts with its header.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
-from .styles import FRAME_H, HEADER_BG, LIGHT, base_table_style
+from .fonts import FONT
+from .styles import (
+    FRAME_H,
+    HEADER_BG,
+    LIGHT,
+    base_table_style,
+    measured_paragraph,
+    styles,
+    text,
+)
 
 _PAD_V = 2 + 2.5  # TOPPADDING + BOTTOMPADDING of base_table_style
 _PAD_H = 3 + 3
@@ -20,7 +32,118 @@ _PAD_H = 3 + 3
 RowStyles = Callable[[int, list], list]
 
 
+class TextCell:
+    """Plain user text for a PagedTable cell, shown like ``P(value, style)``: PagedTable
+    draws it as a plain string when it fits on one line, else as that Paragraph."""
+
+    __slots__ = ("style", "value")
+
+    def __init__(self, value: object, style: str = "cell"):
+        self.value = "" if value is None else str(value)
+        self.style = style
+
+    def __str__(self) -> str:  # for probes/tests reading the content
+        return self.value
+
+
+class _Line(str):
+    """A one-line cell drawn as a plain string; ``fmt`` carries the look of the
+    Paragraph it replaces (size, leading, alignment, colour) for the TableStyle."""
+
+    fmt: tuple
+
+
+_ALIGN = {TA_LEFT: "LEFT", TA_JUSTIFY: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "RIGHT"}
+
+
+@lru_cache(maxsize=1 << 16)
+def _width(s: str, size: float) -> float:
+    return stringWidth(s, FONT, size)
+
+
+def _one_line(s: str) -> bool:
+    """Text a Paragraph would draw unchanged: no markup, no whitespace it would collapse."""
+    return bool(s) and s == s.strip() and "  " not in s and not any(c in s for c in "\n\r\t<>&")
+
+
+_plain_styles: dict[object, bool] = {}  # style -> usable as a plain string
+
+
+def _plain_style(style) -> bool:
+    ok = _plain_styles.get(style)
+    if ok is None:
+        ok = _plain_styles[style] = _check_style(style)
+    return ok
+
+
+def _check_style(style) -> bool:
+    return (
+        style.fontName == FONT
+        and style.alignment in _ALIGN
+        and not style.leftIndent
+        and not style.rightIndent
+        and not style.firstLineIndent
+        and not style.backColor
+        and getattr(style, "autoLeading", None) in (None, "", "off")
+        and not getattr(style, "underline", False)
+        and not getattr(style, "strike", False)
+    )
+
+
+def _line(s: str, style) -> _Line:
+    out = _Line(s)
+    out.fmt = (style.fontSize, style.leading, _ALIGN[style.alignment], style.textColor)
+    return out
+
+
+def plain_cells(rows: list[list], col_widths: list, pad_h: float = _PAD_H) -> tuple[list, list]:
+    """For a plain Table: ``rows`` with one-line Paragraph cells as plain strings, and the
+    TableStyle commands (append them last) that keep their look. ``pad_h``: the table's
+    LEFTPADDING + RIGHTPADDING. A spanned cell is measured in its first column only."""
+    n = len(col_widths)
+    out = [
+        [
+            _resolve(c, col_widths[i], pad_h)
+            if i < n and isinstance(col_widths[i], int | float)
+            else c
+            for i, c in enumerate(row)
+        ]
+        for row in rows
+    ]
+    return out, _line_styles(out)
+
+
+def _resolve(cell: object, width: float, pad_h: float = _PAD_H) -> object:
+    """A Paragraph or TextCell that fits on one line → :class:`_Line`; other Paragraphs →
+    a Paragraph measured once; anything else unchanged."""
+    room = width - pad_h - 1e-6
+    if isinstance(cell, TextCell):
+        style = styles()[cell.style]
+        s = cell.value
+        if (
+            _one_line(s.replace("<", "").replace(">", "").replace("&", ""))
+            and _plain_style(style)
+            and _width(s, style.fontSize) <= room
+        ):
+            return _line(s, style)
+        return measured_paragraph()(text(s), style)
+    if type(cell) is Paragraph or type(cell) is measured_paragraph():
+        s = cell.text
+        if (
+            isinstance(s, str)
+            and not cell.bulletText
+            and _one_line(s)
+            and _plain_style(cell.style)
+            and _width(s, cell.style.fontSize) <= room
+        ):
+            return _line(s, cell.style)
+        cell.__class__ = measured_paragraph()
+    return cell
+
+
 def _cell_height(cell: object, width: float, leading: float) -> float:
+    if isinstance(cell, _Line):
+        return cell.fmt[1] + _PAD_V
     if isinstance(cell, Paragraph):
         return cell.wrap(width - _PAD_H, 1e6)[1] + _PAD_V
     if isinstance(cell, Flowable):
@@ -63,6 +186,11 @@ class PagedTable(Flowable):
         self.offset = _offset  # index of body[0] in the whole table (zebra, row_styles)
         leading = font_size * 1.3
         if _heights is None:
+            self.header, self.body, self.footer = (
+                [[_resolve(c, w) for c, w in zip(row, col_widths)] for row in rows]
+                for rows in (header, body, self.footer)
+            )
+            header, body = self.header, self.body
             _heights = [
                 max(_cell_height(c, w, leading) for c, w in zip(row, col_widths))
                 for row in header + body + self.footer
@@ -152,11 +280,49 @@ class PagedTable(Flowable):
                 ("BACKGROUND", (0, start), (-1, -1), HexColor(LIGHT)),
                 ("LINEABOVE", (0, start), (-1, start), 0.9, HexColor(HEADER_BG)),
             ]
+        rows = self.header + body + footer
+        cmds += _line_styles(rows)
         t = Table(
-            self.header + body + footer,
+            rows,
             colWidths=self.col_widths,
             rowHeights=heights,
             hAlign="LEFT",
         )
         t.setStyle(TableStyle(cmds))
         return t
+
+
+def _line_styles(rows: list[list]) -> list:
+    """TableStyle commands giving the :class:`_Line` cells the look of their Paragraphs,
+    one command per run of rows in a column (appended last: a Paragraph ignored the
+    table's TEXTCOLOR/ALIGN, so its plain-string stand-in must too)."""
+    cmds: list = []
+    runs: dict[int, tuple[int, int, tuple]] = {}  # column -> (first row, last row, fmt)
+
+    def flush(col: int) -> None:
+        r0, r1, (size, leading, align, color) = runs.pop(col)
+        cmds.extend(
+            [
+                ("FONTNAME", (col, r0), (col, r1), FONT),  # never reportlab's Helvetica
+                ("FONTSIZE", (col, r0), (col, r1), size),
+                ("LEADING", (col, r0), (col, r1), leading),
+                ("ALIGN", (col, r0), (col, r1), align),
+                ("TEXTCOLOR", (col, r0), (col, r1), color),
+            ]
+        )
+
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            run = runs.get(c)
+            if isinstance(cell, _Line):
+                if run is not None and run[1] == r - 1 and run[2] == cell.fmt:
+                    runs[c] = (run[0], r, run[2])
+                    continue
+                if run is not None:
+                    flush(c)
+                runs[c] = (r, r, cell.fmt)
+            elif run is not None:
+                flush(c)
+    for c in list(runs):
+        flush(c)
+    return cmds
