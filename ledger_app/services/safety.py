@@ -171,22 +171,36 @@ def changed_records(ledger: Ledger, after_days: int = 1) -> dict[int, str]:
     """Records changed after the fact: record id → time of the last change, for records whose
     fields or attendance were changed more than ``after_days`` days after they were first
     entered (for the mark in lists and exports; entered late = 补记 is told by created_at)."""
+    # only records whose fields or attendance were ever updated or deleted can have been
+    # changed; find them through a small partial index of the trail's non-INSERT rows
     rows = ledger.db.execute(
         """
-        WITH first AS (
-            SELECT row_id, MIN(at) AS at FROM audit
-            WHERE tbl = 'record' AND op = 'INSERT' GROUP BY row_id
+        WITH changed AS (
+            SELECT DISTINCT CAST(row_id AS INTEGER) AS id FROM audit
+            WHERE tbl = 'record' AND op <> 'INSERT'
+            UNION
+            SELECT DISTINCT CAST(substr(row_id, 1, instr(row_id, ':') - 1) AS INTEGER) FROM audit
+            WHERE tbl = 'attendance' AND op <> 'INSERT'
+        ), cand AS (
+            SELECT r.id, CAST(r.id AS TEXT) AS key FROM record r JOIN changed USING (id)
+        ), first AS (
+            SELECT c.id, (SELECT MIN(at) FROM audit
+                          WHERE tbl = 'record' AND row_id = c.key AND op = 'INSERT') AS at
+            FROM cand c
         ), later AS (
-            SELECT CASE tbl WHEN 'record' THEN row_id
-                   ELSE substr(row_id, 1, instr(row_id, ':') - 1) END AS rid, at
-            FROM audit
-            WHERE (tbl = 'record' AND op = 'UPDATE') OR tbl = 'attendance'
+            SELECT c.id, (SELECT MAX(at) FROM audit
+                          WHERE tbl = 'record' AND row_id = c.key AND op = 'UPDATE') AS at
+            FROM cand c
+            UNION ALL
+            SELECT c.id, (SELECT MAX(at) FROM audit
+                          WHERE tbl = 'attendance' AND row_id >= c.key || ':'
+                            AND row_id < c.key || ';') AS at
+            FROM cand c
         )
-        SELECT CAST(later.rid AS INTEGER), MAX(later.at) FROM later
-        JOIN first ON first.row_id = later.rid
-        JOIN record r ON r.id = CAST(later.rid AS INTEGER)
-        WHERE julianday(later.at) - julianday(first.at) > ?
-        GROUP BY later.rid
+        SELECT later.id, MAX(later.at) FROM later JOIN first ON first.id = later.id
+        WHERE later.at IS NOT NULL AND first.at IS NOT NULL
+          AND julianday(later.at) - julianday(first.at) > ?
+        GROUP BY later.id
         """,
         [after_days],
     ).fetchall()

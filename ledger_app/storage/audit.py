@@ -70,6 +70,9 @@ CREATE INDEX IF NOT EXISTS audit_row ON audit(tbl, row_id)
 CREATE INDEX IF NOT EXISTS audit_unsealed ON audit(id) WHERE hash IS NULL
 """,
     """
+CREATE INDEX IF NOT EXISTS audit_changes ON audit(tbl, row_id) WHERE op <> 'INSERT'
+""",
+    """
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
 BEGIN
     SELECT RAISE(ABORT, '审计记录不可删除');
