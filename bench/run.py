@@ -329,51 +329,43 @@ def rows(workdir: Path) -> list[Row]:
 # Written by hand from pyinstrument profiles (see README "找原因"); shown for missed rows.
 CAUSES_DATE = "2026-11-23"
 _START = (
-    "比裸窗口多出的约 200–250 ms：导入 sqlite_utils（连带 click、dateutil 等约 70 ms；装了 numpy "
-    "时再加约 75–100 ms，见 start-bundle 一行）；`ledger_app.__version__` 用 importlib.metadata "
-    "取版本号约 25 ms；打开数据库时 storage/backup.py 的 inspect_file 对整个文件做 "
-    "PRAGMA quick_check（随文件大小增长：L 库约 20–55 ms，81 MB 的 XL 库约 100 ms）；"
-    "启动页工作台在 MainWindow 构造时同步建好（页面模块导入约 20 ms + 读库和合规计算约 30 ms + "
-    "控件约 20 ms）；ui 模块导入时 PySide6 枚举创建约 30 ms。建议：版本号写成常量；"
-    "quick_check 只在上次未正常关闭时做，或放到窗口显示后的后台；工作台在窗口显示后的第一个"
-    "空闲时刻再装数据；长远看 storage 直接用 sqlite3 而不是 sqlite_utils。"
+    "比裸窗口多出的约 200 ms：导入 sqlite_utils（连带 click、dateutil 等约 70 ms；装了 numpy "
+    "时再加约 75–100 ms，见 start-bundle 一行——安装包不含 numpy）；打开数据库时 "
+    "storage/backup.py 的 inspect_file 做 PRAGMA quick_check（issue 7 要求的启动检查，随文件"
+    "大小增长：L 库约 20–55 ms，81 MB 的 XL 库约 100 ms）；启动页工作台在 MainWindow 构造时同步"
+    "建好（约 70 ms）；ui 模块导入时 PySide6 枚举创建约 30 ms；单例锁和打开时的自动备份检查。"
+    "已做：版本号直接读 pyproject（省 25 ms）。建议：工作台在窗口显示后的第一个空闲时刻再装数据；"
+    "quick_check 放到窗口显示后；长远看 storage 直接用 sqlite3 而不是 sqlite_utils。"
 )
 CAUSES: dict[str, str] = {
-    "start": _START + "此行还含退出清理（约 85 ms，裸窗口约 30 ms）和 AutoBackup 的打开/关闭检查。",
+    "start": _START + "此行还含退出清理（约 85 ms，裸窗口约 30 ms）和关闭时的自动备份检查。",
     "start-bundle": "同第一行，少了 numpy 那一份。",
     "start-idle": "同第一行，不含退出清理。",
     "import": (
-        "读工作簿本身和地板一样（约 0.5 s，同一个 openpyxl read_only）；多出的是：导入 "
-        "sqlite_utils（+numpy）约 0.15 s，写库约 0.35 s——其中一大半是修改记录（storage/audit.py："
-        "每插一行触发器写一条带 JSON 的 audit，提交前 seal 逐条 json.dumps + sha256 成哈希链），"
-        "分析（姓名匹配、出席名单）约 0.06 s。无 numpy 时约 1.9×。这是有意的设计代价，"
-        "importer.py / reader.py 里没有值得动的热点。"
+        "读工作簿本身和地板一样（同一个 openpyxl read_only）；多出的是：导入 sqlite_utils（+numpy）"
+        "约 0.15 s，写库约 0.4 s——其中一大半是修改记录（storage/audit.py：每插一行触发器写一条带 "
+        "JSON 的 audit，提交前 seal 逐条 sha256 成哈希链），以及导入前的自动备份检查。"
+        "这是有意的设计代价（issue 7），importer.py / reader.py 里没有值得动的热点。"
     ),
     "export-xlsx": (
-        '约 6.1 万个单元格逐个 `cell.style = "tz_…"`（workbook/styles.py put）：openpyxl 每次按名字'
-        "在命名样式表里线性查找，约占 22%；工作簿用普通模式而非 write_only，保存时再遍历一遍"
-        "（约 25%）；三会一课表和汇总表各对 390 条记录调用 attendance.summarize，"
-        "expected_members 对每条记录逐个检查全部党员 belongs_on（25.7 万次，约 12%）。"
-        "建议：put 里直接复制预先算好的 StyleArray（`cell._style = copy(样板._style)`）；"
-        "domain/attendance.expected_members 先用便宜的条件（党小组、支委）筛，再调 belongs_on"
-        "（原型测得三会一课列表 137→35 ms，同样惠及导出和 PDF）；记录的 summarize 结果算一次给两张表用。"
+        "已做：单元格样式改为复制预先解析好的 StyleArray（原来每格按名字线性查找命名样式，约 22%），"
+        "expected_members 先按党小组/支委筛（约 12%）：1.54 s → 1.05 s。剩下：工作簿用普通模式而非 "
+        "write_only，保存时再遍历一遍（约 25%；合并标题、打印标题等用普通模式最稳）；三会一课表和"
+        "汇总表各对记录调用一次 attendance.summarize。"
     ),
     "export-pdf": (
-        "绝对时间已在 5 s 以内。倍数的来源：约 2.5 万个表格单元格都是 Paragraph（reports/styles.py P），"
-        "PagedTable 先对每格 Paragraph.wrap 量高度，排版时 reportlab 再量一次（共 4.9 万次 CJK 断行，"
-        "约 20%）；表格逐格画网格和底色（Table.draw 约 40%）；页眉页脚和书签每页绘制；"
-        "gather 里 summarize 同上。建议：日期、姓名、数字这类单行格用普通字符串而非 Paragraph；"
-        "PagedTable 只对可能换行的列量高度；expected_members 同上。"
+        "已达标。已做：单行表格单元格画成普通字符串、每个 Paragraph 只断行一次（4.2 s → 3.2 s，"
+        "页面逐像素不变）。剩下：390 页记录页的 Paragraph 解析约 0.5 s；保存约 0.45 s（地板同样要付）。"
+        "可选：PyPI 上的 rl_accel 再快约 13%（对地板同样有效，倍数不变）。"
     ),
     "meetings": (
-        "services/records.record_rows 对 380 条记录各调 expected_members 和 quorum_met，"
-        "每次都把 600 名党员逐个 belongs_on（Member.start_date 每次新建列表再取 max），约 100 ms；"
-        "另有读记录连同 1.5 万条出席明细约 35 ms（列表只需要应到/实到人数）。"
-        "原型：expected_members 先按会议类型筛（党小组会只看本组、支委会只看支委）后页面约 113 ms；"
-        "再让列表的人数不经过完整的 Attendance 对象即可进 100 ms。"
+        "已做：expected_members 先按会议类型筛、Member.start_date 不再建列表（212 → 约 108 ms）；"
+        "“已修改”标记改由审计表的部分索引查找。剩下：读记录连同 1.5 万条出席明细约 35 ms"
+        "（列表只需要应到/实到人数），每条记录再算一次 quorum_met。建议：列表的人数用 SQL 聚合，"
+        "不经过完整的 Attendance 对象。"
     ),
     "board": (
-        "本轮已在 domain/compliance.py 和 services/compliance.py 里去掉了大头（改前约 450–740 ms）。"
+        "已在 domain/compliance.py 和 services/compliance.py 里去掉了大头（改前约 450–740 ms）。"
         "剩下：读全年记录连同 1.5 万条出席明细 repo.records/_fill_attendance 约 55 ms"
         "（逐行建 Attendance 数据类）；check 约 25 ms；控件、显示和绘制约 55 ms；页面模块导入约 10 ms。"
         "建议：工作台先画网格（board 只要记录不要出席明细），预警和不完整记录在下一个空闲时刻再算；"
