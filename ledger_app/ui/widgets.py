@@ -286,3 +286,15 @@ QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url({icons}/chevron-d
 
 
 STYLE_SHEET += _arrow_rules()
+
+
+def year_box(year: int, object_name: str) -> QWidget:
+    """The year selector of the dues and volunteer pages: ``2025 年``."""
+    from PySide6.QtWidgets import QSpinBox
+
+    box = QSpinBox()
+    box.setObjectName(object_name)
+    box.setRange(1990, 2200)
+    box.setValue(year)
+    box.setSuffix(" 年")
+    return box

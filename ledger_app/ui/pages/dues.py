@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QTableWidget,
@@ -61,6 +60,7 @@ from ..widgets import (
     status_foreground,
     status_text,
     title_label,
+    year_box,
 )
 
 # columns of the grid
@@ -975,11 +975,7 @@ class DuesPage(QWidget):
         top.addWidget(title_label("党费"))
         top.addSpacing(16)
         top.addWidget(QLabel("年度"))
-        self.year_box = QSpinBox()
-        self.year_box.setObjectName("dues_year")
-        self.year_box.setRange(1990, 2200)
-        self.year_box.setValue(ctx.ledger.today().year)
-        self.year_box.setSuffix(" 年")
+        self.year_box = year_box(ctx.ledger.today().year, "dues_year")
         self.year_box.valueChanged.connect(lambda _v: self.reload())
         top.addWidget(self.year_box)
         top.addStretch(1)

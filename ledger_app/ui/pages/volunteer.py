@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -48,6 +47,7 @@ from ..widgets import (
     status_foreground,
     status_text,
     title_label,
+    year_box,
 )
 
 ENTRY_COLUMNS = ("日期", "姓名", "服务项目", "地点", "时长(小时)", "证明人", "备注")
@@ -331,11 +331,7 @@ class VolunteerPage(QWidget):
         top.addWidget(title_label("志愿服务"))
         top.addSpacing(16)
         top.addWidget(QLabel("年度"))
-        self.year_box = QSpinBox()
-        self.year_box.setObjectName("volunteer_year")
-        self.year_box.setRange(1990, 2200)
-        self.year_box.setValue(today.year)
-        self.year_box.setSuffix(" 年")
+        self.year_box = year_box(today.year, "volunteer_year")
         top.addWidget(self.year_box)
         top.addWidget(QLabel("月份"))
         self.month_box = QComboBox()
