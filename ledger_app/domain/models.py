@@ -163,7 +163,7 @@ class StatusChange:
     recorded_at: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)  # a big branch's year holds tens of thousands of these
 class Attendance:
     member_id: int
     status: str  # 出席 / 请假 / 缺席

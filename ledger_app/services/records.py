@@ -287,6 +287,7 @@ def record_rows(
     for r in records:
         assert r.id is not None
         present = sum(1 for a in r.attendance if a.status == ATTEND_PRESENT)
+        expected = expected_members(r, members)
         leave = sum(1 for a in r.attendance if a.status == ATTEND_LEAVE)
         rows.append(
             RecordRow(
@@ -297,12 +298,13 @@ def record_rows(
                 topic=r.topic,
                 host=r.host,
                 organizer=r.organizer,
-                expected=len(expected_members(r, members)),
+                expected=len(expected),
                 present=present,
                 leave=leave,
                 missing=missing_fields(r),
                 late=is_late_entry(r, today),
-                quorum_short=quorum_met(r, members) is False,
+                # the quorum only looks among the expected: no need to scan the roster twice
+                quorum_short=quorum_met(r, expected) is False,
                 also_theme_day=r.also_theme_day,
                 attachments=att_counts.get(r.id, 0),
                 changed_at=changed.get(r.id),
