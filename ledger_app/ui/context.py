@@ -1,7 +1,8 @@
 """What every page gets: the open ledger, a way to announce changes, status bar, navigation.
 
 The page contract: a page is a ``QWidget`` subclass constructed as ``Page(ctx, parent=None)``;
-it refreshes itself in ``refresh(changes: Changes)`` (connected to ``ctx.changed``) and may
+it refreshes itself in ``refresh(changes: Changes)``, which it connects to
+``ctx.changed`` in its constructor (the window does not relay changes) and may
 implement ``activate(**kwargs)`` which the window calls when the page is shown through
 ``ctx.navigate(key, **kwargs)`` (e.g. the board opening a new record prefilled for a period).
 Service calls go through ``ctx.run(...)`` so that user errors become a message box and every

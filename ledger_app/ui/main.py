@@ -65,6 +65,7 @@ class PlaceholderPage(QWidget):
     def __init__(self, ctx: AppContext, title: str, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        ctx.changed.connect(self.refresh)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(title_label(title))
@@ -181,10 +182,7 @@ class MainWindow(QMainWindow):
             activate(**kwargs)
 
     def _on_changed(self, changes: Changes) -> None:
-        for page in list(self.pages.values()):
-            refresh = getattr(page, "refresh", None)
-            if callable(refresh):
-                refresh(changes)
+        # pages refresh themselves (each connects to ctx.changed): only the chrome here
         if changes.branch:
             self.update_title()
 

@@ -967,6 +967,7 @@ class DuesPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        ctx.changed.connect(self.refresh)
         self.model = DuesGridModel(self)
 
         layout = QVBoxLayout(self)

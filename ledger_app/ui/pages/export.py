@@ -63,6 +63,7 @@ class ExportPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        ctx.changed.connect(self.refresh)
         self.last_path: Path | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)

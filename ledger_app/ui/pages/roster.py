@@ -302,6 +302,7 @@ class RosterPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        ctx.changed.connect(self.refresh)
         self.model = RosterModel(self)
         self.proxy = RosterFilter(self)
         self.proxy.setSourceModel(self.model)

@@ -67,6 +67,7 @@ class SettingsPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        ctx.changed.connect(self.refresh)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 0)
         outer.addWidget(title_label("设置"))

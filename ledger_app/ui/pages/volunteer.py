@@ -321,6 +321,7 @@ class VolunteerPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
+        ctx.changed.connect(self.refresh)
         self.entries = VolunteerModel(self)
         self.totals = MemberHoursModel(self)
         today = ctx.ledger.today()
