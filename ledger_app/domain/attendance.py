@@ -12,19 +12,41 @@ from dataclasses import dataclass
 
 from .models import ATTEND_ABSENT, ATTEND_LEAVE, ATTEND_PRESENT, Attendance, Member, Record
 
+QUORUM_KINDS = ("支部党员大会", "支委会")  # the kinds :func:`quorum_met` judges
 
-def expected_members(record: Record, members: Iterable[Member]) -> list[Member]:
+
+def expected_members(record: Record, members: Iterable[Member] | Roster) -> list[Member]:
     """The members expected (应到) at ``record``, in the order given."""
-    day = record.date
-    if record.kind == "谈心谈话":
-        listed = {a.member_id for a in record.attendance}
-        return [m for m in members if m.id in listed and m.belongs_on(day)]
-    # the cheap tests first: a big branch's year asks this for every record
-    if record.kind == "支委会":
-        members = [m for m in members if m.is_committee]
-    elif record.kind == "党小组会":
-        members = [m for m in members if m.group_id == record.group_id]
-    return [m for m in members if m.belongs_on(day)]
+    roster = members if isinstance(members, Roster) else Roster(members)
+    return roster.expected(record)
+
+
+class Roster:
+    """A member list prepared for asking :func:`expected_members` about many records: the
+    same rule, with the committee and each group sorted out and every member's span in the
+    branch worked out once (a big branch's year asks this for every record)."""
+
+    def __init__(self, members: Iterable[Member]):
+        # (member, first day, first day no longer) of those who ever belong, in order given
+        self.spans = [(m, s, m.end_date) for m in members if (s := m.start_date) is not None]
+        self.committee = [t for t in self.spans if t[0].is_committee]
+        self.by_group: dict[int | None, list] = {}
+        for t in self.spans:
+            self.by_group.setdefault(t[0].group_id, []).append(t)
+
+    def expected(self, record: Record) -> list[Member]:
+        day = record.date
+        if record.kind == "谈心谈话":  # the people it lists
+            listed = {a.member_id for a in record.attendance}
+            pool = [t for t in self.spans if t[0].id in listed]
+        elif record.kind == "支委会":
+            pool = self.committee
+        elif record.kind == "党小组会":
+            pool = self.by_group.get(record.group_id, [])
+        else:
+            pool = self.spans
+        # Member.belongs_on, unrolled
+        return [m for m, start, end in pool if start <= day and (end is None or day < end)]
 
 
 @dataclass
@@ -55,7 +77,7 @@ class AttendanceSummary:
         return [self.status[m.id] for m in self.expected if self.status[m.id].status == status]  # type: ignore[index]
 
 
-def summarize(record: Record, members: Iterable[Member]) -> AttendanceSummary:
+def summarize(record: Record, members: Iterable[Member] | Roster) -> AttendanceSummary:
     """Combine the expected list with the record's attendance lists."""
     expected = expected_members(record, members)
     given = {a.member_id: a for a in record.attendance}
@@ -68,13 +90,14 @@ def summarize(record: Record, members: Iterable[Member]) -> AttendanceSummary:
     return AttendanceSummary(expected, status, extra)
 
 
-def quorum_met(record: Record, members: Iterable[Member]) -> bool | None:
+def quorum_met(record: Record, members: Iterable[Member] | Roster) -> bool | None:
     """支部工作条例 §11/§12: more than half present.
 
     A 支部党员大会 counts 正式党员 (members with a vote) on the day; a 支委会 counts the
     committee. None for other kinds (no quorum rule).
     """
-    members = list(members)
+    if not isinstance(members, Roster):
+        members = list(members)
     if record.kind == "支部党员大会":
         voters = [m for m in expected_members(record, members) if m.is_full_member_on(record.date)]
     elif record.kind == "支委会":

@@ -28,7 +28,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .attendance import summarize
+from .attendance import Roster, summarize
 from .dates import Period
 from .dues import owed_months
 from .models import (
@@ -98,11 +98,12 @@ def checked_fields(kind: str) -> tuple[tuple[str, str], ...]:
     return ()
 
 
-def missing_fields(record: Record) -> list[str]:
+def missing_fields(record: Record, listed: int | None = None) -> list[str]:
     """The record's empty "checked" fields by column name; ``出席人员`` last when the record
-    has no attendance at all (nobody in 出席, 请假 or 缺席)."""
+    has no attendance at all (nobody in 出席, 请假 or 缺席). ``listed``: how many its lists
+    hold, for a record read without them."""
     out = [col for col, attr in checked_fields(record.kind) if _blank(getattr(record, attr))]
-    if not record.attendance:
+    if not (record.attendance if listed is None else listed):
         out.append(NO_ATTENDANCE)
     return out
 
@@ -337,27 +338,11 @@ def _no_life_months(
     out: dict[int, dict[Period, bool]] = {}
     if not months:
         return out
-    # summarize() decides who is expected; it is only spared the members who cannot be:
-    # those who never belonged during these months, and for a 支委会 / 党小组会 everyone
-    # outside the committee / the group (same order, so the same result)
-    first, last = min(p.start for p in months), max(p.end for p in months)
-    active = [m for m in members if belongs_during(m, first, last)]
-    committee = [m for m in active if m.is_committee]
-    by_group: dict[int | None, list[Member]] = {}
-    for m in active:
-        by_group.setdefault(m.group_id, []).append(m)
-
-    def candidates(r: Record) -> list[Member]:
-        if r.kind == COMMITTEE_MEETING:
-            return committee
-        if r.kind == GROUP_MEETING:
-            return by_group.get(r.group_id, [])
-        return active
-
+    roster = Roster(members)
     for p, recs in by_month.items():
         expected: dict[int, list[str]] = {}
         for r in recs:
-            for mid, a in summarize(r, candidates(r)).status.items():
+            for mid, a in summarize(r, roster).status.items():
                 expected.setdefault(mid, []).append(a.status)
         for mid, statuses in expected.items():
             bad = ATTEND_PRESENT not in statuses and ATTEND_ABSENT in statuses

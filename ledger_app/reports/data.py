@@ -11,7 +11,13 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..domain.attendance import AttendanceSummary, quorum_met, summarize
+from ..domain.attendance import (
+    QUORUM_KINDS,
+    AttendanceSummary,
+    Roster,
+    quorum_met,
+    summarize,
+)
 from ..domain.compliance import (
     Board,
     CheckResult,
@@ -42,7 +48,6 @@ SECTION_TITLES = {
     "dues": "党费收缴",
     "volunteer": "志愿服务",
 }
-QUORUM_KINDS = ("支部党员大会", "支委会")
 NO_GROUP = "未分组"
 
 
@@ -180,9 +185,10 @@ def gather(
     views: list[RecordView] = []
     by_kind: dict[str, AttendanceStats] = {}
     by_month: dict[int, AttendanceStats] = {p.index: AttendanceStats() for p in period.months()}
+    roster = Roster(all_members)
     for r in records:
-        s = summarize(r, all_members)
-        quorum = quorum_met(r, all_members) if r.kind in QUORUM_KINDS else None
+        s = summarize(r, roster)
+        quorum = quorum_met(r, roster) if r.kind in QUORUM_KINDS else None
         atts = repo.attachments(r.id) if with_attachments and r.id is not None else []
         views.append(
             RecordView(

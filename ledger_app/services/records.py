@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..domain import compliance
-from ..domain.attendance import expected_members, quorum_met
+from ..domain.attendance import QUORUM_KINDS, Roster, expected_members, quorum_met
 from ..domain.models import (
     ATTEND_LEAVE,
     ATTEND_PRESENT,
@@ -261,14 +261,15 @@ def record_rows(
     kinds = tuple(kinds) if kinds is not None else None
     if kinds is not None and THEME_DAY in kinds:
         # a meeting held as that month's 主题党日 is listed with the theme days too
-        wider = kinds + tuple(k for k in MEETING_KINDS if k not in kinds)
+        shown = kinds
+        kinds = kinds + tuple(k for k in MEETING_KINDS if k not in kinds)
         records = [
             r
-            for r in repo.records(kinds=wider, start=start, end=end)
-            if r.kind in kinds or r.also_theme_day
+            for r in repo.records(kinds=kinds, start=start, end=end, with_attendance=False)
+            if r.kind in shown or r.also_theme_day
         ]
     else:
-        records = repo.records(kinds=kinds, start=start, end=end)
+        records = repo.records(kinds=kinds, start=start, end=end, with_attendance=False)
     if record_ids is not None:
         wanted = set(record_ids)
         records = [r for r in records if r.id in wanted]
@@ -277,7 +278,16 @@ def record_rows(
         records = [r for r in records if text in _haystack(r)]
     if not records:
         return []
-    members = repo.members()
+    # a list shows counts, not names: the lists are counted in SQL, and read only for the
+    # few records whose quorum is judged or whose 应到 are the people listed (谈心谈话)
+    counts = repo.attendance_counts(kinds=kinds, start=start, end=end)
+    need = (*QUORUM_KINDS, "谈心谈话")
+    with_lists = (
+        {r.id: r for r in repo.records(kinds=need, start=start, end=end)}
+        if any(r.kind in need for r in records)
+        else {}
+    )
+    roster = Roster(repo.members())
     att_counts = repo.attachment_counts()
     from .safety import changed_records
 
@@ -286,9 +296,9 @@ def record_rows(
     rows = []
     for r in records:
         assert r.id is not None
-        present = sum(1 for a in r.attendance if a.status == ATTEND_PRESENT)
-        expected = expected_members(r, members)
-        leave = sum(1 for a in r.attendance if a.status == ATTEND_LEAVE)
+        present, leave, listed = counts.get(r.id, (0, 0, 0))
+        full = with_lists.get(r.id)
+        expected = roster.expected(full or r)
         rows.append(
             RecordRow(
                 id=r.id,
@@ -301,10 +311,10 @@ def record_rows(
                 expected=len(expected),
                 present=present,
                 leave=leave,
-                missing=missing_fields(r),
+                missing=compliance.missing_fields(r, listed),
                 late=is_late_entry(r, today),
                 # the quorum only looks among the expected: no need to scan the roster twice
-                quorum_short=quorum_met(r, expected) is False,
+                quorum_short=full is not None and quorum_met(full, expected) is False,
                 also_theme_day=r.also_theme_day,
                 attachments=att_counts.get(r.id, 0),
                 changed_at=changed.get(r.id),

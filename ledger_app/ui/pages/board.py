@@ -143,10 +143,13 @@ class BoardModel(QAbstractTableModel):
         self.board: C.Board | None = None
         self.today = dt.date.today()
         self.compact = False  # narrow columns: the icon and a one-character word
+        # (row, column) → role → value: Qt asks every cell for many roles on every paint
+        self._memo: dict[tuple[int, int], dict] = {}
 
     def set_compact(self, compact: bool) -> None:
         if compact != self.compact:
             self.compact = compact
+            self._memo.clear()
             if self.rowCount():
                 self.dataChanged.emit(self.index(0, 1), self.index(self.rowCount() - 1, 12))
 
@@ -154,6 +157,7 @@ class BoardModel(QAbstractTableModel):
         self.beginResetModel()
         self.board = board
         self.today = today
+        self._memo.clear()
         self.endResetModel()
 
     def rows(self) -> list[C.BoardRow]:
@@ -201,9 +205,25 @@ class BoardModel(QAbstractTableModel):
             return "项目"
         return MONTHS[section - 1] if 1 <= section <= 12 else None
 
+    _ROLES = (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.TextAlignmentRole,
+    )
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.rows()):
             return None
+        key = (index.row(), index.column())
+        values = self._memo.get(key)
+        if values is None:
+            values = {r: self._data(index, r) for r in self._ROLES}
+            self._memo[key] = values
+        return values.get(role)
+
+    def _data(self, index, role):
         row = self.row_at(index.row())
         if index.column() == 0:
             if role == Qt.ItemDataRole.DisplayRole:
