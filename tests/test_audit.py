@@ -129,6 +129,24 @@ def test_every_action_is_sealed_in_its_own_transaction(ledger):
     assert ledger.db.execute("SELECT COUNT(*) FROM audit WHERE hash IS NULL").fetchone()[0] == 0
 
 
+def test_the_fast_chain_hashes_exactly_as_the_definition():
+    """seal() and verify_chain() write the canonical JSON out by hand; it must stay the
+    same bytes as json.dumps(..., ensure_ascii=False, separators=(",", ":"))."""
+    odd = 'a"b\\c\n\t\x00\x1f\u2028 王五 😀 /'
+    rows = [
+        (1, "2025-03-05T10:00:00", None, "member", "1", "INSERT", None, '{"name":"王五"}', None),
+        (2, odd, odd, odd, odd, "UPDATE", odd, odd, None),
+        (3, "t", "张三", "attendance", "1:2", "DELETE", "{}", None, None),
+        (4, 1.5, True, "x", 7, "INSERT", 2.0, None, None),  # not what triggers write
+        (2**70, "", "", "", "", "", "", "", None),
+    ]
+    prev, expected = audit.GENESIS, []
+    for row in rows:
+        prev = audit._digest(prev, row)
+        expected.append((row[0], prev))
+    assert list(audit._chain(audit.GENESIS, rows)) == expected
+
+
 def _drop_guards(ledger: Ledger) -> None:
     """What someone rewriting the ledger behind the program's back would do first."""
     ledger.db.execute("DROP TRIGGER audit_no_update")

@@ -285,15 +285,15 @@ def test_an_exception_in_the_middle_of_an_import_leaves_the_database_identical(
     lg = Ledger.open(base_ledger(tmp_path / "ledger.db"))
     before = _dump(lg)
     calls = {"n": 0}
-    original = Repository.add_volunteer
 
-    def failing(self, v):
-        calls["n"] += 1
-        if calls["n"] == 4:  # members, records, payments already written by then
-            raise Boom("断电了")
-        return original(self, v)
+    def failing(self, entries):
+        for v in entries:  # members, records, payments already written by then
+            calls["n"] += 1
+            if calls["n"] == 4:
+                raise Boom("断电了")
+            self.add_volunteer(v)
 
-    monkeypatch.setattr(Repository, "add_volunteer", failing)
+    monkeypatch.setattr(Repository, "add_volunteer_entries", failing)
     with pytest.raises(Boom):
         importer.import_workbook(lg, SAMPLE)
     assert calls["n"] == 4

@@ -32,10 +32,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
+import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 from ..domain import idcard
 from ..domain.dates import format_date
@@ -241,6 +244,31 @@ _UNITS = {BRANCH: "项", ROSTER: "人", DUES: "人", VOLUNTEER: "条"}
 # --- analysis ---------------------------------------------------------------------------------
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+def _gc_paused(func: Callable[_P, _T]) -> Callable[_P, _T]:
+    """Run ``func`` with Python's cyclic garbage collector paused. Reading a workbook and
+    writing it create tens of thousands of objects that stay alive to the end (cell
+    values, rows, the plan) and form no cycles worth collecting; the collector's repeated
+    passes over them cost ~50 ms of a 300-member import. It is resumed afterwards (and
+    then collects as usual)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        if not gc.isenabled():
+            return func(*args, **kwargs)
+        gc.disable()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return wrapper
+
+
+@_gc_paused
 def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
     """Read and check every sheet of the workbook at ``path``; write nothing.
 
@@ -866,6 +894,7 @@ def _record_key(rec: Record, group_name: str | None, names: list[str]) -> tuple:
 # --- writing ------------------------------------------------------------------------------------
 
 
+@_gc_paused
 def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
     """Write everything the plan holds in one transaction (all or nothing)."""
     if plan.errors:
@@ -901,15 +930,17 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
                 for m, status, reason in pr.attendance
             ]
             rec.origin = IMPORTED
-            repo.add_record(rec, created_at=created)
+        repo.add_records([pr.record for pr in plan.records], created_at=created)
         for m, setting in plan.dues_settings:
             setting.member_id = m.id  # type: ignore[assignment]
             repo.set_dues_setting(setting)
-        for m, year, month, fen in plan.payments:
-            repo.add_payment(Payment(None, m.id, year, month, fen, None, user, IMPORT_NOTE))  # type: ignore[arg-type]
+        repo.add_payments(
+            Payment(None, m.id, year, month, fen, None, user, IMPORT_NOTE)  # type: ignore[arg-type]
+            for m, year, month, fen in plan.payments
+        )
         for m, entry in plan.volunteer:
             entry.member_id = m.id  # type: ignore[assignment]
-            repo.add_volunteer(entry)
+        repo.add_volunteer_entries(entry for _, entry in plan.volunteer)
     return Changes(
         branch=bool(plan.branch_info),
         members=bool(plan.new_groups or plan.new_members or plan.updated_members),
@@ -919,6 +950,7 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
     )
 
 
+@_gc_paused
 def import_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
     """Analyse, and write only when there is no error at all."""
     plan = analyze_workbook(ledger, path)

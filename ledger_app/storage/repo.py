@@ -44,6 +44,27 @@ _RECORD_COLUMNS = [
 ]
 
 
+_INSERT_ATTENDANCE = (
+    "INSERT INTO attendance (record_id, member_id, status, reason) VALUES (?, ?, ?, ?)"
+)
+_INSERT_PAYMENT = (
+    "INSERT INTO payment (member_id, year, month, amount_fen, paid_on, entered_by, note) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_VOLUNTEER = (
+    "INSERT INTO volunteer (member_id, date, half_hours, project, place, witness, note) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _payment_values(p: Payment) -> list:
+    return [p.member_id, p.year, p.month, p.amount_fen, to_iso(p.paid_on), p.entered_by, p.note]
+
+
+def _volunteer_values(v: VolunteerEntry) -> list:
+    return [v.member_id, to_iso(v.date), v.half_hours, v.project, v.place, v.witness, v.note]
+
+
 def _now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat()
 
@@ -325,6 +346,19 @@ class Repository:
         self._write_attendance(r)
         return r.id
 
+    def add_records(self, records: list[Record], created_at: dt.datetime | None = None) -> None:
+        """:meth:`add_record` for many records (an import): each record row first, then all
+        their attendance in one statement."""
+        attendance = []
+        for r in records:
+            saved, r.attendance = r.attendance, []
+            try:
+                self.add_record(r, created_at=created_at)
+            finally:
+                r.attendance = saved
+            attendance += [(r.id, a.member_id, a.status, a.reason) for a in saved]
+        self.db.conn.executemany(_INSERT_ATTENDANCE, attendance)
+
     def update_record(self, r: Record) -> None:
         values = self._record_values(r)
         values["updated_at"] = _now()
@@ -335,8 +369,7 @@ class Repository:
 
     def _write_attendance(self, r: Record) -> None:
         self.db.conn.executemany(
-            "INSERT INTO attendance (record_id, member_id, status, reason) VALUES (?, ?, ?, ?)",
-            [(r.id, a.member_id, a.status, a.reason) for a in r.attendance],
+            _INSERT_ATTENDANCE, [(r.id, a.member_id, a.status, a.reason) for a in r.attendance]
         )
 
     def delete_record(self, record_id: int) -> int | None:
@@ -413,13 +446,13 @@ class Repository:
         return dict(out)
 
     def add_payment(self, p: Payment) -> int:
-        cur = self.db.execute(
-            "INSERT INTO payment (member_id, year, month, amount_fen, paid_on, entered_by, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [p.member_id, p.year, p.month, p.amount_fen, to_iso(p.paid_on), p.entered_by, p.note],
-        )
+        cur = self.db.execute(_INSERT_PAYMENT, _payment_values(p))
         p.id = int(cur.lastrowid)
         return p.id
+
+    def add_payments(self, payments: Iterable[Payment]) -> None:
+        """Many payments in one statement (an import); their ``id`` is left unset."""
+        self.db.conn.executemany(_INSERT_PAYMENT, [_payment_values(p) for p in payments])
 
     # --- volunteer -------------------------------------------------------------------------
 
@@ -446,13 +479,13 @@ class Repository:
         ]
 
     def add_volunteer(self, v: VolunteerEntry) -> int:
-        cur = self.db.execute(
-            "INSERT INTO volunteer (member_id, date, half_hours, project, place, witness, note) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [v.member_id, to_iso(v.date), v.half_hours, v.project, v.place, v.witness, v.note],
-        )
+        cur = self.db.execute(_INSERT_VOLUNTEER, _volunteer_values(v))
         v.id = int(cur.lastrowid)
         return v.id
+
+    def add_volunteer_entries(self, entries: Iterable[VolunteerEntry]) -> None:
+        """Many entries in one statement (an import); their ``id`` is left unset."""
+        self.db.conn.executemany(_INSERT_VOLUNTEER, [_volunteer_values(v) for v in entries])
 
     def delete_volunteer(self, entry_id: int) -> None:
         self.db.execute("DELETE FROM volunteer WHERE id = ?", [entry_id])
