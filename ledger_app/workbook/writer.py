@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain import idcard
-from ..domain.attendance import summarize
+from ..domain.attendance import AttendanceSummary, Roster, summarize
 from ..domain.compliance import HELD, MISSING, NOT_DUE, NOT_REQUIRED, belongs_during
 from ..domain.dates import Period, checked_period
 from ..domain.dues import MemberDues
@@ -282,6 +282,17 @@ class ExportData:
     mask: bool
     months: list[int] = field(default_factory=list)
     changed: dict[int, str] = field(default_factory=dict)  # record id → when changed (ISO)
+    _roster: Roster | None = field(default=None, repr=False)
+    _summaries: dict[int, AttendanceSummary] = field(default_factory=dict, repr=False)
+
+    def summary(self, record: Record) -> AttendanceSummary:
+        """应到/实到 of one of ``records``, worked out once (a record sheet and 汇总 ask)."""
+        s = self._summaries.get(id(record))
+        if s is None:
+            if self._roster is None:
+                self._roster = Roster(self.members)
+            s = self._summaries[id(record)] = summarize(record, self._roster)
+        return s
 
     @property
     def year(self) -> int:
@@ -384,8 +395,9 @@ MAX_WRAP_WIDTH = 90  # widest a wrapping column may grow to hold a long text
 class SheetWriter:
     """Writes one table sheet: merged title, header, rows, optional 合计 row, widths."""
 
-    def __init__(self, wb, name: str, columns: list[Col], title: str):
-        self.ws = wb.create_sheet(name)
+    def __init__(self, book, name: str, columns: list[Col], title: str):
+        self.grid = book.create_sheet(name)
+        self.ws = self.grid.ws  # the openpyxl worksheet: dimensions, page setup
         self.columns = columns
         self.title = title
         self.row = 1
@@ -396,7 +408,7 @@ class SheetWriter:
     def write_title(self) -> None:
         from .styles import merge_title
 
-        merge_title(self.ws, self.row, 1, len(self.columns), self.title)
+        merge_title(self.grid, self.row, 1, len(self.columns), self.title)
         self.ws.row_dimensions[self.row].height = 30
         self.row += 1
 
@@ -404,8 +416,13 @@ class SheetWriter:
         from .styles import display_width, put
 
         for i, c in enumerate(self.columns, 1):
-            cell = put(self.ws, self.row, i, c.header, "center")
-            cell.style = "tz_header_calc" if c.computed else "tz_header"
+            put(
+                self.grid,
+                self.row,
+                i,
+                c.header,
+                style="tz_header_calc" if c.computed else "tz_header",
+            )
             self._fit[i] = max(self._fit.get(i, 0), display_width(c.header))
         self.ws.row_dimensions[self.row].height = 30
         self.row += 1
@@ -414,9 +431,9 @@ class SheetWriter:
     def write_row(self, values: Sequence, total: bool = False) -> None:
         from .styles import longest_line_width, put
 
-        ws, r = self.ws, self.row
+        grid, r = self.grid, self.row
         for i, (c, v) in enumerate(zip(self.columns, values), 1):
-            put(ws, r, i, v, c.kind, total)
+            put(grid, r, i, v, c.kind, total)
             if c.kind == "wrap" and isinstance(v, str) and v:
                 self._wrapped.append((r, i, v))
             if c.width is None and v is not None:
@@ -470,9 +487,9 @@ class SheetWriter:
         )
 
 
-def _sheet_branch(wb, data: ExportData) -> None:
+def _sheet_branch(book, data: ExportData) -> None:
     cols = [Col("项目", "center", width=14), Col("内容", "text", max_width=50)]
-    w = SheetWriter(wb, SHEET_BRANCH, cols, f"{data.branch_name}基本信息")
+    w = SheetWriter(book, SHEET_BRANCH, cols, f"{data.branch_name}基本信息")
     w.write_title()
     w.write_header()
     for key in BRANCH_INFO_KEYS:
@@ -492,8 +509,8 @@ def _sheet_branch(wb, data: ExportData) -> None:
     w.finish(data, landscape=False)
 
 
-def _sheet_roster(wb, data: ExportData) -> None:
-    w = SheetWriter(wb, SHEET_ROSTER, ROSTER_COLUMNS, data.title("党员名册"))
+def _sheet_roster(book, data: ExportData) -> None:
+    w = SheetWriter(book, SHEET_ROSTER, ROSTER_COLUMNS, data.title("党员名册"))
     w.write_title()
     w.write_header()
     for i, m in enumerate(data.roster, 1):
@@ -521,8 +538,8 @@ def _sheet_roster(wb, data: ExportData) -> None:
     w.finish(data, landscape=True, freeze="C3")
 
 
-def _record_sheet(wb, data: ExportData, name: str, cols, what: str, kinds, row_of) -> None:
-    w = SheetWriter(wb, name, cols, data.title(what))
+def _record_sheet(book, data: ExportData, name: str, cols, what: str, kinds, row_of) -> None:
+    w = SheetWriter(book, name, cols, data.title(what))
     w.write_title()
     w.write_header()
     n = 0
@@ -530,7 +547,7 @@ def _record_sheet(wb, data: ExportData, name: str, cols, what: str, kinds, row_o
         if r.kind not in kinds:
             continue
         n += 1
-        s = summarize(r, data.members)
+        s = data.summary(r)
         present, leave, absent = _attendance_lists(r)
         w.write_row(
             [
@@ -544,7 +561,7 @@ def _record_sheet(wb, data: ExportData, name: str, cols, what: str, kinds, row_o
     w.finish(data, landscape=True, freeze="C3")
 
 
-def _sheet_meetings(wb, data: ExportData) -> None:
+def _sheet_meetings(book, data: ExportData) -> None:
     def row(r: Record, present, leave, absent):
         return [
             r.date,
@@ -563,17 +580,19 @@ def _sheet_meetings(wb, data: ExportData) -> None:
             r.decisions,
         ]
 
-    _record_sheet(wb, data, SHEET_MEETINGS, MEETING_COLUMNS, "三会一课登记台账", MEETING_KINDS, row)
+    _record_sheet(
+        book, data, SHEET_MEETINGS, MEETING_COLUMNS, "三会一课登记台账", MEETING_KINDS, row
+    )
 
 
-def _sheet_theme(wb, data: ExportData) -> None:
+def _sheet_theme(book, data: ExportData) -> None:
     def row(r: Record, present, leave, absent):
         return [r.date, r.topic, r.form, r.place, r.organizer, present, leave, absent, r.content]
 
-    _record_sheet(wb, data, SHEET_THEME, THEME_COLUMNS, "主题党日活动登记台账", (THEME_DAY,), row)
+    _record_sheet(book, data, SHEET_THEME, THEME_COLUMNS, "主题党日活动登记台账", (THEME_DAY,), row)
 
 
-def _sheet_other(wb, data: ExportData) -> None:
+def _sheet_other(book, data: ExportData) -> None:
     def row(r: Record, present, leave, absent):
         return [
             r.date,
@@ -588,11 +607,11 @@ def _sheet_other(wb, data: ExportData) -> None:
             r.content,
         ]
 
-    _record_sheet(wb, data, SHEET_OTHER, OTHER_COLUMNS, "组织生活登记台账", OTHER_KINDS, row)
+    _record_sheet(book, data, SHEET_OTHER, OTHER_COLUMNS, "组织生活登记台账", OTHER_KINDS, row)
 
 
-def _sheet_dues(wb, data: ExportData) -> None:
-    w = SheetWriter(wb, SHEET_DUES, DUES_COLUMNS, data.title("党费收缴台账"))
+def _sheet_dues(book, data: ExportData) -> None:
+    w = SheetWriter(book, SHEET_DUES, DUES_COLUMNS, data.title("党费收缴台账"))
     w.write_title()
     w.write_header()
     months = data.months
@@ -647,8 +666,8 @@ def _sheet_dues(wb, data: ExportData) -> None:
     w.finish(data, landscape=True, freeze="D3")
 
 
-def _sheet_volunteer(wb, data: ExportData) -> None:
-    w = SheetWriter(wb, SHEET_VOLUNTEER, VOLUNTEER_COLUMNS, data.title("志愿服务登记台账"))
+def _sheet_volunteer(book, data: ExportData) -> None:
+    w = SheetWriter(book, SHEET_VOLUNTEER, VOLUNTEER_COLUMNS, data.title("志愿服务登记台账"))
     w.write_title()
     w.write_header()
     half_hours = 0
@@ -690,7 +709,7 @@ def _attendance_stats(data: ExportData):
     """Per record kind: (count, 应到人次, 实到人次, 请假人次, 缺席人次)."""
     stats: dict[str, list[int]] = {}
     for r in data.records:
-        s = summarize(r, data.members)
+        s = data.summary(r)
         st = stats.setdefault(r.kind, [0, 0, 0, 0, 0])
         st[0] += 1
         st[1] += s.expected_count
@@ -700,16 +719,17 @@ def _attendance_stats(data: ExportData):
     return stats
 
 
-def _sheet_summary(wb, data: ExportData) -> None:
+def _sheet_summary(book, data: ExportData) -> None:
     from .styles import merge_title, print_setup, put, set_widths
 
-    ws = wb.create_sheet(SHEET_SUMMARY)
+    grid = book.create_sheet(SHEET_SUMMARY)
+    ws = grid.ws
     ncols = 7
-    merge_title(ws, 1, 1, ncols, data.title("党建工作台账汇总"))
+    merge_title(grid, 1, 1, ncols, data.title("党建工作台账汇总"))
     ws.row_dimensions[1].height = 30
     row = 2
     merge_title(
-        ws,
+        grid,
         row,
         1,
         ncols,
@@ -718,25 +738,25 @@ def _sheet_summary(wb, data: ExportData) -> None:
     )
     row += 1
     if data.mask:
-        merge_title(ws, row, 1, ncols, MASK_MESSAGE, "tz_note")
+        merge_title(grid, row, 1, ncols, MASK_MESSAGE, "tz_note")
         row += 1
 
     def section(text: str) -> None:
         nonlocal row
         row += 1
-        merge_title(ws, row, 1, ncols, text, "tz_section")
+        merge_title(grid, row, 1, ncols, text, "tz_section")
         row += 1
 
     def header(names: Sequence[str]) -> None:
         nonlocal row
         for i, n in enumerate(names, 1):
-            put(ws, row, i, n, "center").style = "tz_header"
+            put(grid, row, i, n, style="tz_header")
         row += 1
 
     def line(values: Sequence, kinds: Sequence[str], total: bool = False) -> None:
         nonlocal row
         for i, (v, k) in enumerate(zip(values, kinds), 1):
-            put(ws, row, i, v, k, total)
+            put(grid, row, i, v, k, total)
         row += 1
 
     section("一、组织生活开展情况（应开展与已开展）")
@@ -862,7 +882,7 @@ def _dues_by_category(dues: list[DuesLine], months: Sequence[int], with_total: b
     return rows
 
 
-def _sheet_dues_notice(wb, data: ExportData) -> None:
+def _sheet_dues_notice(book, data: ExportData) -> None:
     from openpyxl.styles import Alignment
 
     from .styles import merge_title
@@ -879,7 +899,7 @@ def _sheet_dues_notice(wb, data: ExportData) -> None:
         Col("实缴(元)", "money", width=10),
         Col("备注", "wrap", max_width=18),
     ]
-    w = SheetWriter(wb, SHEET_DUES_NOTICE, cols, data.title("党费收缴情况公示"))
+    w = SheetWriter(book, SHEET_DUES_NOTICE, cols, data.title("党费收缴情况公示"))
     w.write_title()
     w.write_header()
     months = data.months
@@ -924,7 +944,7 @@ def _sheet_dues_notice(wb, data: ExportData) -> None:
     last = len(cols)
     w.row += 1
     merge_title(
-        w.ws,
+        w.grid,
         w.row,
         1,
         last,
@@ -932,12 +952,14 @@ def _sheet_dues_notice(wb, data: ExportData) -> None:
         "tz_note",
     )
     w.row += 1
-    merge_title(w.ws, w.row, 1, last, f"{data.branch_name}（盖章）        年   月   日", "tz_note")
-    w.ws.cell(row=w.row, column=1).alignment = Alignment(horizontal="right", vertical="center")
+    merge_title(
+        w.grid, w.row, 1, last, f"{data.branch_name}（盖章）        年   月   日", "tz_note"
+    )
+    w.grid.restyle(w.row, 1, alignment=Alignment(horizontal="right", vertical="center"))
     w.finish(data, landscape=False, freeze="A3")
 
 
-def _sheet_dues_quarterly(wb, data: ExportData) -> None:
+def _sheet_dues_quarterly(book, data: ExportData) -> None:
     from .styles import merge_title
 
     cols = [
@@ -950,7 +972,7 @@ def _sheet_dues_quarterly(wb, data: ExportData) -> None:
         Col("欠缴人数", "int", width=8),
         Col("收缴率", "percent", width=8),
     ]
-    w = SheetWriter(wb, SHEET_DUES_QUARTERLY, cols, data.title("党费收缴季度汇总表"))
+    w = SheetWriter(book, SHEET_DUES_QUARTERLY, cols, data.title("党费收缴季度汇总表"))
     w.write_title()
     w.write_header()
     quarters = [q for q in data.period.subperiods("quarter")]
@@ -976,7 +998,7 @@ def _sheet_dues_quarterly(wb, data: ExportData) -> None:
             )
     w.row += 1
     merge_title(
-        w.ws,
+        w.grid,
         w.row,
         1,
         len(cols),
@@ -989,9 +1011,9 @@ def _sheet_dues_quarterly(wb, data: ExportData) -> None:
 _STATS_KINDS = (*MEETING_KINDS, THEME_DAY, *OTHER_KINDS)
 
 
-def _sheet_life_stats(wb, data: ExportData) -> None:
+def _sheet_life_stats(book, data: ExportData) -> None:
     cols = [Col("月份", "center", width=14)] + [Col(k, "int", width=11) for k in _STATS_KINDS]
-    w = SheetWriter(wb, SHEET_LIFE_STATS, cols, data.title("组织生活开展情况统计表"))
+    w = SheetWriter(book, SHEET_LIFE_STATS, cols, data.title("组织生活开展情况统计表"))
     w.write_title()
     w.write_header()
     counts = {m: dict.fromkeys(_STATS_KINDS, 0) for m in data.months}
@@ -1031,7 +1053,7 @@ def _sheet_life_stats(wb, data: ExportData) -> None:
 
     w.row += 1
     merge_title(
-        w.ws,
+        w.grid,
         w.row,
         1,
         len(cols),
@@ -1040,50 +1062,51 @@ def _sheet_life_stats(wb, data: ExportData) -> None:
         "党小组会按各党小组分别计算；未结束的周期不计入。",
         "tz_note",
     )
-    w.ws.cell(row=w.row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    w.grid.restyle(w.row, 1, alignment=Alignment(wrap_text=True, vertical="top"))
     w.ws.row_dimensions[w.row].height = 45
 
 
-def _sheet_dues_sign(wb, data: ExportData) -> None:
+def _sheet_dues_sign(book, data: ExportData) -> None:
     """The printable 党费收缴签收表: a year is cut in two half-year sheets, so that a page
     holds a readable six months (amount and the collector's signature for each)."""
     if len(data.months) <= 6:
-        _dues_sign_sheet(wb, data, SHEET_DUES_SIGN, data.months, data.label)
+        _dues_sign_sheet(book, data, SHEET_DUES_SIGN, data.months, data.label)
         return
     for half, months in (("上半年", data.months[:6]), ("下半年", data.months[6:])):
-        _dues_sign_sheet(wb, data, f"{SHEET_DUES_SIGN}（{half}）", months, f"{data.year}年{half}")
+        _dues_sign_sheet(book, data, f"{SHEET_DUES_SIGN}（{half}）", months, f"{data.year}年{half}")
 
 
-def _dues_sign_sheet(wb, data: ExportData, name: str, months: list[int], label: str) -> None:
+def _dues_sign_sheet(book, data: ExportData, name: str, months: list[int], label: str) -> None:
     from openpyxl.utils import get_column_letter
 
     from .styles import merge_title, print_setup, put, set_widths
 
-    ws = wb.create_sheet(name)
+    grid = book.create_sheet(name)
+    ws = grid.ws
     ncols = 3 + 2 * len(months)
     title = f"{data.branch_name}{label}党费收缴签收表" + (MASK_NOTE if data.mask else "")
-    merge_title(ws, 1, 1, ncols, title)
+    merge_title(grid, 1, 1, ncols, title)
     ws.row_dimensions[1].height = 30
     for col, text in ((1, SEQ), (2, "姓名"), (3, "月应缴(元)")):
-        put(ws, 2, col, text).style = "tz_header"
-        put(ws, 3, col, None).style = "tz_header"
-        ws.merge_cells(start_row=2, start_column=col, end_row=3, end_column=col)
+        put(grid, 2, col, text, style="tz_header")
+        put(grid, 3, col, None, style="tz_header")
+        grid.merge(2, col, 3, col)
     for j, m in enumerate(months):
         col = 4 + 2 * j
-        put(ws, 2, col, f"{m}月").style = "tz_header"
-        put(ws, 2, col + 1, None).style = "tz_header"
-        ws.merge_cells(start_row=2, start_column=col, end_row=2, end_column=col + 1)
-        put(ws, 3, col, "金额(元)").style = "tz_header"
-        put(ws, 3, col + 1, "收缴人签字").style = "tz_header"
+        put(grid, 2, col, f"{m}月", style="tz_header")
+        put(grid, 2, col + 1, None, style="tz_header")
+        grid.merge(2, col, 2, col + 1)
+        put(grid, 3, col, "金额(元)", style="tz_header")
+        put(grid, 3, col + 1, "收缴人签字", style="tz_header")
     row = 4
     for i, d in enumerate(data.dues, 1):
-        put(ws, row, 1, i, "int")
-        put(ws, row, 2, d.member.name, "center")
-        put(ws, row, 3, _yuan(d.md.monthly_due_fen), "money")
+        put(grid, row, 1, i, "int")
+        put(grid, row, 2, d.member.name, "center")
+        put(grid, row, 3, _yuan(d.md.monthly_due_fen), "money")
         for j, m in enumerate(months):
             amount = d.md.paid_by_month.get(m, 0)
-            put(ws, row, 4 + 2 * j, _yuan(amount) if amount else None, "money")
-            put(ws, row, 5 + 2 * j, None, "center")
+            put(grid, row, 4 + 2 * j, _yuan(amount) if amount else None, "money")
+            put(grid, row, 5 + 2 * j, None, "center")
         ws.row_dimensions[row].height = 24
         row += 1
     widths = {1: 5, 2: 9, 3: 9}
@@ -1102,7 +1125,7 @@ def _dues_sign_sheet(wb, data: ExportData, name: str, months: list[int], label: 
     )
 
 
-def _sheet_volunteer_stats(wb, data: ExportData) -> None:
+def _sheet_volunteer_stats(book, data: ExportData) -> None:
     """志愿服务时长统计: hours per member and month (到社区报到: who served when)."""
     months = data.months
     cols = [
@@ -1114,7 +1137,7 @@ def _sheet_volunteer_stats(wb, data: ExportData) -> None:
         Col("合计(小时)", "hours", width=9),
         Col("次数", "int", width=6),
     ]
-    w = SheetWriter(wb, SHEET_VOLUNTEER_STATS, cols, data.title("志愿服务时长统计表"))
+    w = SheetWriter(book, SHEET_VOLUNTEER_STATS, cols, data.title("志愿服务时长统计表"))
     w.write_title()
     w.write_header()
     half: dict[int, dict[int, int]] = {}
@@ -1175,19 +1198,20 @@ _BUILDERS = (
 
 
 def build_workbook(data: ExportData, progress: Progress | None = None):
-    """The openpyxl workbook of ``data`` (not saved). ``progress(done, total)`` is called
-    after each sheet; it may raise to cancel."""
-    from openpyxl import Workbook
-
+    """The workbook of ``data`` (a :class:`~.grid.Book`, not saved). ``progress(done,
+    total)`` is called after each sheet; it may raise to cancel."""
+    from .grid import Book
     from .styles import register_styles
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    book = Book()
+    wb = book.wb
     register_styles(wb)
     total = len(_BUILDERS) + 1
     for i, build in enumerate(_BUILDERS, 1):
         try:
-            build(wb, data)
+            build(book, data)
+            for grid in book.grids:
+                grid.flush()  # the sheet's XML now (style ids are numbered in sheet order)
         except ValueError as e:  # a cell Excel cannot hold
             raise WorkbookError(f"无法导出“{wb.worksheets[-1].title}”：{e}") from e
         if progress is not None:
@@ -1196,7 +1220,7 @@ def build_workbook(data: ExportData, progress: Progress | None = None):
     props = wb.properties
     props.title = data.title("党建工作台账")
     props.creator = "支部台账"
-    return wb
+    return book
 
 
 def _set_mode(tmp: Path, out_path: Path) -> None:
@@ -1214,7 +1238,7 @@ def _set_mode(tmp: Path, out_path: Path) -> None:
         pass  # e.g. a file system without modes: the export is still written
 
 
-def save_atomic(wb, out_path: Path) -> Path:
+def save_atomic(book, out_path: Path) -> Path:
     """Save to a temporary file beside ``out_path``, then replace: never a half file."""
     out_path = Path(out_path)
     if out_path.is_dir():
@@ -1226,7 +1250,7 @@ def save_atomic(wb, out_path: Path) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        wb.save(tmp)
+        book.save(tmp)
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         _set_mode(tmp, out_path)
@@ -1257,8 +1281,8 @@ def export_workbook(
     """
     out = Path(out_path)
     data = collect(ledger, year, quarter, mask)
-    wb = build_workbook(data, progress)
-    path = save_atomic(wb, out)
+    book = build_workbook(data, progress)
+    path = save_atomic(book, out)
     if progress is not None:
         progress(len(_BUILDERS) + 1, len(_BUILDERS) + 1)
     return path
