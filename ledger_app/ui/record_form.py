@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStyle,
     QToolButton,
@@ -162,7 +163,11 @@ class RecordForm(QDialog):
         self.attachments.setGridSize(QSize(THUMB.width() + 24, THUMB.height() + 30))
         self.attachments.setMovement(QListWidget.Movement.Static)
         self.attachments.setWrapping(False)
-        self.attachments.setFixedHeight(THUMB.height() + 44)
+        # a row of thumbnails; on a small screen (1366×768 at 125 %) it gives up height
+        # first, so that the whole form fits without the window going off the screen
+        self.attachments.setMaximumHeight(THUMB.height() + 44)
+        self.attachments.setMinimumHeight(THUMB.height() // 2 + 24)
+        self.attachments.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.attachments.setFlow(QListWidget.Flow.LeftToRight)
         self.attachments.itemActivated.connect(self._open_attachment)
         self.add_file = QPushButton("添加照片/扫描件…")
