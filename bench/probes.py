@@ -64,12 +64,10 @@ def gui_page(db: str, key: str, year: str = "2025") -> int:
 
     from ledger_app.services.ledger import Ledger
     from ledger_app.ui.context import AppContext
-    from ledger_app.ui.main import load_font
-    from ledger_app.ui.widgets import STYLE_SHEET
+    from ledger_app.ui.main import setup_application
 
     app = QApplication(sys.argv)
-    load_font(app)
-    app.setStyleSheet(STYLE_SHEET)
+    setup_application(app)  # as the program does before its window: font, style, gc
     # "today" at the end of the measured year, so every page shows that year by default
     ledger = Ledger.open(db, today=dt.date(int(year), 12, 31))
     ctx = AppContext(ledger)
@@ -115,7 +113,13 @@ def _idle(app) -> None:
 
 
 def start(db: str) -> int:
-    """The window as ``python main.py --db DB`` opens it, quitting when the loop is idle."""
+    """The window as ``python main.py --db DB`` opens it, quitting when the loop is idle.
+    Before Qt, what ledger_app.app.main does before Qt (the same imports, the file check
+    started), so this process loads in the same order as the program's."""
+    from ledger_app.services import compliance, ledger  # noqa: F401
+    from ledger_app.storage.backup import start_inspection
+
+    start_inspection(db)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

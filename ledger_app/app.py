@@ -14,9 +14,17 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
         return run_command(args)
+    path = db_path(args)
+    from .storage.backup import start_inspection
+
+    if not args.demo:  # (the demo file may be rebuilt before it is opened)
+        start_inspection(path)  # the check on opening runs while Qt loads
+    # the window's non-Qt modules before Qt: PySide6 hooks every later import and reads
+    # the module's source (~15 ms for these when they come after it)
+    from .services import compliance, ledger  # noqa: F401
     from .ui.main import run_gui
 
-    return run_gui(db_path(args), demo=args.demo)
+    return run_gui(path, demo=args.demo)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Each command's work lives in the module that owns it; this file only parses argu
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
 from pathlib import Path
@@ -138,6 +139,9 @@ def run_command(args: argparse.Namespace) -> int:
     lock = None
     try:
         handler = getattr(importlib.import_module(module), func)
+        # the modules loaded so far live as long as the command: spare the garbage
+        # collector's full passes walking them while the command builds its rows
+        gc.freeze()
         path = db_path(args)
         if args.command in LOCKED_COMMANDS:
             from .storage.lock import acquire_lock

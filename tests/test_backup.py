@@ -95,6 +95,7 @@ def test_safe_settings_on_a_file_database(tmp_path):
     assert q("foreign_keys") == 1
     assert q("secure_delete") == 1
     assert q("recursive_triggers") == 1  # REPLACE deletes are audited too
+    assert q("temp_store") == 2  # big audited actions keep statement journals in memory
     lg.close()
 
 
@@ -276,6 +277,27 @@ def test_damaged_file_is_detected_untouched_and_restored_from_backup(tmp_path, d
     lg = Ledger.open(path)
     assert lg.repo.member_count() == 300
     lg.close()
+
+
+def test_the_check_started_before_qt_loads_guards_the_opening_just_the_same(tmp_path):
+    """``python main.py`` starts the file check while Qt loads (bk.start_inspection); the
+    opening waits for it and refuses a damaged file untouched, and a later opening (after a
+    restore) checks afresh rather than trusting the old result."""
+    path = make_ledger(tmp_path / "ledger.db", members=300)
+    good = bk.backup(path, "close", now=dt.datetime(2026, 11, 20, 17, 0))
+    flip_structural_byte(path)
+    before = snapshot(path)
+    bk.start_inspection(path)
+    with pytest.raises(DamagedDatabaseError):
+        Ledger.open(path)
+    assert snapshot(path) == before
+    safety.restore(path, good)
+    Ledger.open(path).close()  # the early result (damaged) is not reused
+    # a good file: the early check is used once and lets the opening through
+    bk.start_inspection(path)
+    assert bk._started
+    Ledger.open(path).close()
+    assert not bk._started
 
 
 def test_newer_version_is_refused_untouched(tmp_path):

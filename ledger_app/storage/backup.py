@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,13 +119,53 @@ def check_file(path: str | Path, full: bool = True) -> str | None:
     return problem[1] if problem else None
 
 
+class _Inspection(threading.Thread):
+    """``inspect_file`` run beside the start-up: SQLite releases the GIL while it checks,
+    so the check of a large file costs the window no time while Qt loads."""
+
+    def __init__(self, path: Path):
+        super().__init__(name="inspect-db", daemon=True)
+        self.path = path
+        self.result: tuple[str, str] | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = inspect_file(self.path)
+        except BaseException as e:  # handed to the opener, which raises it as its own
+            self.error = e
+
+
+_started: dict[Path, _Inspection] = {}
+
+
+def start_inspection(path: str | Path) -> None:
+    """Begin checking ``path`` now, for the :func:`ensure_usable` that opens it next."""
+    p = Path(path)
+    if p.resolve() not in _started and p.is_file() and p.stat().st_size > 0:
+        check = _Inspection(p)
+        _started[p.resolve()] = check
+        check.start()
+
+
+def _inspect_for_open(p: Path) -> tuple[str, str] | None:
+    """The started check of ``p`` (once: a later opening checks afresh), else a check now."""
+    check = _started.pop(p.resolve(), None)
+    if check is None:
+        return inspect_file(p)
+    check.join()
+    if check.error is not None:
+        raise check.error
+    return check.result
+
+
 def ensure_usable(path: str | Path) -> None:
     """Raise before anything is written to an existing database file that must not be used:
     newer version, damaged (:class:`DamagedDatabaseError`), someone else's database."""
     p = Path(path)
     if not p.is_file() or p.stat().st_size == 0:
         return
-    problem = inspect_file(p)
+    problem = _inspect_for_open(p)
     if problem is None:
         return
     kind, message = problem

@@ -7,10 +7,12 @@ has shipped is never edited: change the schema by appending a new one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # the checker of a file before it is opened needs no sqlite_utils
+    import sqlite_utils
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[["sqlite_utils.Database"], None]
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
