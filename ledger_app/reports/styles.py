@@ -6,6 +6,7 @@ Helvetica, which must never reach the file.
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -116,13 +117,28 @@ def measured_paragraph() -> type:
     return MeasuredParagraph
 
 
+# (markup, style name) → the parsed fragments: a year's PDF asks ~10,000 paragraphs of ~1,000
+# different texts (无, 否, names, the signature lines …), and parsing is most of their cost
+_PARSED: dict[tuple[str, str], list] = {}
+
+
 def P(value: object, style: str = "cell", markup: bool = False):  # noqa: N802 - reads as markup
     """A Paragraph of escaped text (``markup=True``: the text is already markup); table
     cell styles get a Paragraph that is line-broken once however often it is measured."""
     from reportlab.platypus import Paragraph
 
     cls = measured_paragraph() if style in _CELL_STYLES else Paragraph
-    return cls(value if markup else text(value), styles()[style])
+    source = value if markup else text(value)
+    key = (source, style)
+    frags = _PARSED.get(key)
+    if frags is None:
+        para = cls(source, styles()[style])
+        if len(_PARSED) > 20000:
+            _PARSED.clear()
+        _PARSED[key] = para.frags
+        return para
+    # each paragraph its own copies, as its own parse would have made
+    return cls(source, styles()[style], frags=[copy.copy(f) for f in frags])
 
 
 def base_table_style(font_size: float = 8.5, header_rows: int = 1, zebra: bool = True):
