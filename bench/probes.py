@@ -60,9 +60,10 @@ def gui_page(db: str, key: str, year: str = "2025") -> int:
     font and style sheet exists already, as it does when a user clicks a page."""
     import importlib
 
-    from PySide6.QtWidgets import QApplication, QTableView
-
+    from ledger_app.services import compliance  # noqa: F401 — loaded at start (app.main)
     from ledger_app.services.ledger import Ledger
+
+    from PySide6.QtWidgets import QApplication, QTableView  # isort: skip — after, as there
     from ledger_app.ui.context import AppContext
     from ledger_app.ui.main import setup_application
 

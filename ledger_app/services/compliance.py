@@ -37,11 +37,15 @@ def _rule_inputs(ledger: Ledger, period) -> dict:
     since (by this connection: total_changes; by another: data_version)."""
     repo = ledger.repo
     conn = ledger.db.conn
-    key = (period.start, period.end, conn.total_changes)
-    key += tuple(conn.execute("PRAGMA data_version").fetchone())
-    cached = getattr(ledger, "_rule_inputs_memo", None)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    version = (conn.total_changes, *conn.execute("PRAGMA data_version").fetchone())
+    memo = getattr(ledger, "_rule_inputs_memo", None)
+    if memo is None or memo[0] != version:
+        # a few periods: the board shows one year and its "still needed" strip this year
+        memo = (version, {})
+        ledger._rule_inputs_memo = memo  # type: ignore[attr-defined]
+    cached = memo[1].get((period.start, period.end))
+    if cached is not None:
+        return cached
     data = {
         "members": repo.members(),
         "groups": repo.groups(),
@@ -49,7 +53,9 @@ def _rule_inputs(ledger: Ledger, period) -> dict:
         "rules": repo.rules(),
         "founded": repo.branch().founded,
     }
-    ledger._rule_inputs_memo = (key, data)  # type: ignore[attr-defined]
+    if len(memo[1]) >= 4:
+        memo[1].clear()
+    memo[1][(period.start, period.end)] = data
     return data
 
 

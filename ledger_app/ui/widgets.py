@@ -76,6 +76,10 @@ QLabel[role="error"] {{ color: #B3261E; }}
 QGroupBox {{ font-weight: bold; border: 1px solid #E0DDD6; border-radius: 4px; margin-top: 10px;
     padding-top: 8px; background: white; }}
 QGroupBox::title {{ subcontrol-origin: margin; left: 8px; padding: 0 4px; }}
+QLabel[role="section"] {{ font-weight: bold; }}
+QFrame#needs {{ background: #FFF8EC; border: 1px solid #F0DDB8; border-radius: 4px; }}
+QLabel[role="needs"] {{ color: #8A5A00; font-weight: bold; }}
+QTableView#board_grid {{ selection-background-color: #E8E4DC; }}
 """
 
 

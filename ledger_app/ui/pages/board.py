@@ -287,9 +287,6 @@ class BoardPage(QWidget):
         # "本月还需": one line per period kind, one button per missing item
         self.needs_frame = QFrame()
         self.needs_frame.setObjectName("needs")
-        self.needs_frame.setStyleSheet(
-            "QFrame#needs { background: #FFF8EC; border: 1px solid #F0DDB8; border-radius: 4px; }"
-        )
         self.needs_layout = QGridLayout(self.needs_frame)
         self.needs_layout.setContentsMargins(10, 6, 10, 6)
         self.needs_layout.setHorizontalSpacing(6)
@@ -305,7 +302,7 @@ class BoardPage(QWidget):
         self.grid.verticalHeader().setVisible(False)
         self.grid.verticalHeader().setDefaultSectionSize(26)
         self.grid.setWordWrap(False)
-        self.grid.setStyleSheet("QTableView { selection-background-color: #E8E4DC; }")
+        self.grid.setObjectName("board_grid")
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
@@ -324,7 +321,7 @@ class BoardPage(QWidget):
         self.alerts_title = QLabel("党员预警")
         self.incomplete_title = QLabel("不完整的记录")
         for label in (self.alerts_title, self.incomplete_title):
-            label.setStyleSheet("font-weight: bold;")
+            label.setProperty("role", "section")
 
         lower = QWidget()
         lower_row = QHBoxLayout(lower)
@@ -492,7 +489,7 @@ class BoardPage(QWidget):
             if not items:
                 continue
             label = QLabel(words[kind] + "：")
-            label.setStyleSheet("color: #8A5A00; font-weight: bold;")
+            label.setProperty("role", "needs")
             layout.addWidget(label, row, 0, Qt.AlignmentFlag.AlignTop)
             holder = QWidget()
             line = FlowLayout(holder)
