@@ -9,8 +9,6 @@ reportlab is imported only when a PDF is made, so the program starts fast.
 from __future__ import annotations
 
 import argparse
-import os
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -96,11 +94,11 @@ def export_pdf(
     from ..services.safety import head_hash
 
     chain_head = head_hash(ledger)
-    # a unique name beside the target (not mkstemp: its 0600 mode would stick to the PDF)
-    tmp = str(folder / f".~{out.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
-    try:
+    from ..files import replacing
+
+    with replacing(out, "正在被 PDF 阅读器打开") as tmp:
         doc = ReportDoc(
-            tmp,
+            str(tmp),
             header_left=data.branch_name,
             header_right=f"{data.period_label}党建工作台账检查汇总",
             cover="cover" in chosen,
@@ -114,18 +112,6 @@ def export_pdf(
         )
         tell(10, 100, "正在排版……")
         doc.build(story, canvasmaker=_Canvas)
-        try:
-            os.replace(tmp, out)
-        except PermissionError:
-            raise UserError(
-                f"无法写入 {out}：文件可能正在被 PDF 阅读器打开，请关闭后重试，或换一个文件名。"
-            ) from None
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
     tell(100, 100, "已完成")
     return out
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +34,7 @@ from ..domain.models import (
     Record,
 )
 from ..domain.names import join_names
-from ..errors import UserError, WorkbookError
+from ..errors import WorkbookError
 from ..services.ledger import Ledger
 
 Progress = Callable[[int, int], None]
@@ -1223,47 +1221,13 @@ def build_workbook(data: ExportData, progress: Progress | None = None):
     return book
 
 
-def _set_mode(tmp: Path, out_path: Path) -> None:
-    """mkstemp makes a private (0600) file: give the export the mode of the file it
-    replaces, or the usual mode under the user's umask."""
-    try:
-        mode = out_path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        os.chmod(tmp, mode)
-    except OSError:
-        pass  # e.g. a file system without modes: the export is still written
-
-
 def save_atomic(book, out_path: Path) -> Path:
-    """Save to a temporary file beside ``out_path``, then replace: never a half file."""
-    out_path = Path(out_path)
-    if out_path.is_dir():
-        raise UserError(f"{out_path} 是文件夹，请给出要保存的文件名（如 台账.xlsx）。")
-    folder = out_path.parent if str(out_path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"文件夹不存在：{folder}")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out_path.stem}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    """Save beside ``out_path`` under a temporary name, then replace: never a half file."""
+    from ..files import replacing
+
+    with replacing(out_path, "正在 Excel 或 WPS 中打开") as tmp:
         book.save(tmp)
-        with open(tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        _set_mode(tmp, out_path)
-        try:
-            os.replace(tmp, out_path)
-        except PermissionError as e:
-            raise UserError(
-                f"无法写入 {out_path}：文件可能正在 Excel 或 WPS 中打开，请关闭后重试。"
-            ) from e
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return out_path
+    return Path(out_path)
 
 
 def export_workbook(
