@@ -569,3 +569,18 @@ def test_auto_backup_on_open_hourly_and_close(qtbot, tmp_path):
     assert [b.reason for b in bk.list_backups(path)] == ["close", "open"]
     assert not auto.timer.isActive()
     ctx.ledger.close()
+
+
+def test_a_window_closed_before_its_opening_check_backs_up_once(qtbot, tmp_path):
+    """The check made at opening runs a moment after the window appears; a window closed
+    before that still gets it, and closing then adds no second copy of the same state."""
+    from ledger_app.ui import backups as ui
+    from ledger_app.ui.context import AppContext
+
+    path = make_ledger(tmp_path / "ledger.db")
+    for _ in range(2):
+        ctx = AppContext(Ledger.open(path))
+        auto = ui.AutoBackup(ctx)
+        auto.closing()  # opened() never ran
+        ctx.ledger.close()
+    assert [b.reason for b in bk.list_backups(path)] == ["open"]

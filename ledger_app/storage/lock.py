@@ -9,7 +9,6 @@ file itself may stay and means nothing on its own.
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 from typing import IO
 
@@ -112,7 +111,7 @@ def acquire_lock(db_path: str | Path) -> Lock:
         if os.name != "nt":  # on Windows the locked byte cannot be rewritten; the note is optional
             handle.seek(0)
             handle.truncate()
-            handle.write(f"进程 {os.getpid()}，计算机 {socket.gethostname()}")
+            handle.write(f"进程 {os.getpid()}，计算机 {os.uname().nodename}")
             handle.flush()
     except OSError:
         pass

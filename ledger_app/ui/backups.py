@@ -297,6 +297,7 @@ class AutoBackup(QObject):
     they must never stop the clerk's work."""
 
     CHECK_MS = 5 * 60 * 1000
+    OPEN_DELAY_MS = 2000
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None):
         super().__init__(parent)
@@ -304,12 +305,17 @@ class AutoBackup(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(self.CHECK_MS)
         self.timer.timeout.connect(lambda: self._run("hourly"))
+        self._opened = False
 
     def opened(self) -> None:
+        if self._opened:
+            return
+        self._opened = True
         self._run("open")
         self.timer.start()
 
     def closing(self) -> None:
+        self.opened()  # a window closed at once still gets the check made at opening
         self.timer.stop()
         self._run("close")
 

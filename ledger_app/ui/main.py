@@ -458,7 +458,8 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
 
     auto_backup = AutoBackup(ctx, window)
     app.aboutToQuit.connect(auto_backup.closing)
-    QTimer.singleShot(0, auto_backup.opened)
+    # the backup check of opening is background work: after the window is in use
+    QTimer.singleShot(AutoBackup.OPEN_DELAY_MS, auto_backup.opened)
     quit_after = os.environ.get("LEDGER_QUIT_AFTER_MS")
     if quit_after:
         # smoke tests and the benchmark: close once the window is shown and the loop idle
