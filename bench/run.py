@@ -327,49 +327,49 @@ def rows(workdir: Path) -> list[Row]:
 # --- what the profiles said --------------------------------------------------------------
 
 # Written by hand from pyinstrument profiles (see README "找原因"); shown for missed rows.
-CAUSES_DATE = "2026-11-23"
+CAUSES_DATE = "2026-11-23（第二次）"
 _START = (
-    "比裸窗口多出的约 200 ms：导入 sqlite_utils（连带 click、dateutil 等约 70 ms；装了 numpy "
-    "时再加约 75–100 ms，见 start-bundle 一行——安装包不含 numpy）；打开数据库时 "
-    "storage/backup.py 的 inspect_file 做 PRAGMA quick_check（issue 7 要求的启动检查，随文件"
-    "大小增长：L 库约 20–55 ms，81 MB 的 XL 库约 100 ms）；启动页工作台在 MainWindow 构造时同步"
-    "建好（约 70 ms）；ui 模块导入时 PySide6 枚举创建约 30 ms；单例锁和打开时的自动备份检查。"
-    "已做：版本号直接读 pyproject（省 25 ms）。建议：工作台在窗口显示后的第一个空闲时刻再装数据；"
-    "quick_check 放到窗口显示后；长远看 storage 直接用 sqlite3 而不是 sqlite_utils。"
+    "地板是一个空窗口（解释器启动 + 导入 Qt + 一个 QTableView，约 100–120 ms），程序在其上"
+    "还要（probes 逐段计时，L 库）：导入 sqlite_utils 约 40 ms（其中约 11 ms 是 sqlite_utils.db "
+    "编译两个正则；开发环境装了 numpy 时它还导入 numpy，再加 65–100 ms，见下一行）；程序自己的"
+    "非 Qt 模块约 18 ms（约 30 个 dataclass，每个都经 exec 生成）；界面模块用到的 Qt 枚举约 "
+    "25 ms（Qt 命名空间 12 ms、QStyle 4 ms）；字体、中文翻译和样式表约 10 ms；打开数据库约 5 ms；"
+    "工作台约 45 ms（全年记录和 1.5 万条出勤约 20 ms、检查 12 ms、网格 4 ms、控件和首次绘制约 "
+    "15 ms）。已做：quick_check 在线程里与导入 Qt 并行（SQLite 释放 GIL，原来 20–55 ms）；"
+    "非 Qt 模块先于 PySide6 导入（PySide6 的导入钩子会读其后每个模块的源码，约 15 ms）；"
+    "gc.freeze；打开时的自动备份检查推迟到窗口出现 2 秒后；退出用 os._exit（原来解释器和 Qt "
+    "的清理约 55 ms）；锁文件不再为主机名导入 socket。剩下的都是真实工作；要再少，只能不用 "
+    "sqlite_utils（它是这个项目定下的技术栈）或先显示空壳窗口（那样“可以用了”并不更早）。"
 )
 CAUSES: dict[str, str] = {
-    "start": _START + "此行还含退出清理（约 85 ms，裸窗口约 30 ms）和关闭时的自动备份检查。",
+    "start": _START,
     "start-bundle": "同第一行，少了 numpy 那一份。",
-    "start-idle": "同第一行，不含退出清理。",
+    "start-idle": "同第一行，不含退出。",
     "import": (
-        "读工作簿本身和地板一样（同一个 openpyxl read_only）；多出的是：导入 sqlite_utils（+numpy）"
-        "约 0.15 s，写库约 0.4 s——其中一大半是修改记录（storage/audit.py：每插一行触发器写一条带 "
-        "JSON 的 audit，提交前 seal 逐条 sha256 成哈希链），以及导入前的自动备份检查。"
-        "这是有意的设计代价（issue 7），importer.py / reader.py 里没有值得动的热点。"
+        "已达标。已做：seal 一次取出、一条 UPDATE 写回全部哈希（链的定义不变）；批量插入；"
+        "temp_store=MEMORY（每条触发审计的 INSERT 的语句日志超过 64 KiB 会落到临时文件）；"
+        "导入期间暂停 GC。剩下：修改记录（触发器 + 哈希链）约 0.1 s，是有意的代价。"
     ),
     "export-xlsx": (
-        "已做：单元格样式改为复制预先解析好的 StyleArray（原来每格按名字线性查找命名样式，约 22%），"
-        "expected_members 先按党小组/支委筛（约 12%）：1.54 s → 1.05 s。剩下：工作簿用普通模式而非 "
-        "write_only，保存时再遍历一遍（约 25%；合并标题、打印标题等用普通模式最稳）；三会一课表和"
-        "汇总表各对记录调用一次 attendance.summarize。"
+        "已达标。已做：工作表把 (值, 样式) 存成元组，自己写出 <sheetData>，与 openpyxl 逐字节"
+        "相同（tests/test_workbook_grid.py）；每条记录的出勤汇总只算一次。"
     ),
     "export-pdf": (
-        "已达标。已做：单行表格单元格画成普通字符串、每个 Paragraph 只断行一次（4.2 s → 3.2 s，"
-        "页面逐像素不变）。剩下：390 页记录页的 Paragraph 解析约 0.5 s；保存约 0.45 s（地板同样要付）。"
-        "可选：PyPI 上的 rl_accel 再快约 13%（对地板同样有效，倍数不变）。"
+        "已达标。已做：同一段文字的 Paragraph 复用解析结果的副本（约 1 万段、约 1000 种文字）；"
+        "rl_accel（reportlab 作者的 C 加速模块）；此前：单行单元格画成普通字符串、每段只断行一次。"
+        "剩下：表格样式、页眉页脚、书签和图表（地板没有这些）；保存约 0.3 s（地板同样要付）。"
     ),
     "meetings": (
-        "已做：expected_members 先按会议类型筛、Member.start_date 不再建列表（212 → 约 108 ms）；"
-        "“已修改”标记改由审计表的部分索引查找。剩下：读记录连同 1.5 万条出席明细约 35 ms"
-        "（列表只需要应到/实到人数），每条记录再算一次 quorum_met。建议：列表的人数用 SQL 聚合，"
-        "不经过完整的 Attendance 对象。"
+        "已达标。已做：列表的出席/请假人数用 SQL 聚合，只有要判断人数过半和谈心谈话的记录才读"
+        "名单；应到用一次建好的 Roster（支委、各小组、每人在册区间只算一次）。"
     ),
     "board": (
-        "已在 domain/compliance.py 和 services/compliance.py 里去掉了大头（改前约 450–740 ms）。"
-        "剩下：读全年记录连同 1.5 万条出席明细 repo.records/_fill_attendance 约 55 ms"
-        "（逐行建 Attendance 数据类）；check 约 25 ms；控件、显示和绘制约 55 ms；页面模块导入约 10 ms。"
-        "建议：工作台先画网格（board 只要记录不要出席明细），预警和不完整记录在下一个空闲时刻再算；"
-        "Attendance 用 slots 数据类或元组。"
+        "这是工作台第一次建成的时间：工作台是启动页，程序里只在启动时发生一次（已计入启动一行）；"
+        "之后点回工作台（数据有变时重算）或切换年度约 80 ms（读该年 + 检查 + 重画）。分段（进程 CPU "
+        "时间）：全年记录和 1.5 万条出勤约 20 ms（SQL 约 10 ms）、检查约 12 ms、党员和党费各约 "
+        "5 ms、网格 4 ms；控件约 14 ms、布局和绘制约 22 ms、grab 约 9 ms；页面模块导入约 5 ms。"
+        "已做：gc.freeze（少了 GC 全量扫描，约 −20 ms）、出勤按子查询读且姓名来自一次查询、"
+        "Roster、格子的各角色值只算一次、样式规则并入全局样式表。"
     ),
 }
 
@@ -478,7 +478,7 @@ def write_results(rows: list[Row], text: str, misses: list[str], load: tuple, ar
         + ("　※ 机器并不空闲，数字偏慢、波动偏大" if max(started[0], ended[0]) > 1.0 else ""),
         "- 每次测量都在新进程中运行（解释器启动和模块导入都计入）；界面页面几行量的是在已启动的"
         "进程里“点一下到画好”：导入页面模块、构造页面（装入数据）、show、processEvents、grab()；"
-        "程序和地板交替运行；“对地板倍数”= 程序中位数 ÷ 地板中位数。",
+        "程序和地板交替运行，先各跑一次不计（把文件读进页缓存）；“对地板倍数”= 程序中位数 ÷ 地板中位数。",
         "",
         text,
         "",
@@ -550,17 +550,21 @@ def main(argv: list[str] | None = None) -> int:
         n = 1 if args.quick else (args.runs or row.runs)
         print(f"{row.key}: ", end="", flush=True)
         try:
-            for _ in range(n):
+            # one unrecorded round first: files into the page cache, as for a user who has
+            # run the program before (this VM's page cache is reclaimed between rows)
+            warm = 0 if args.quick else 1
+            info: dict = {}
+            for i in range(warm + n):
                 for side, runs in ((row.app, row.app_runs), (row.floor, row.floor_runs)):
                     if side.prepare:
                         side.prepare()
-                    argv = (
-                        side.argv(row.app_runs[-1].info if row.app_runs else {})
-                        if callable(side.argv)
-                        else side.argv
-                    )
-                    runs.append(spawn(argv, env, workdir, side.in_process))
-                print(".", end="", flush=True)
+                    argv = side.argv(info) if callable(side.argv) else side.argv
+                    run = spawn(argv, env, workdir, side.in_process)
+                    if side is row.app:
+                        info = run.info
+                    if i >= warm:
+                        runs.append(run)
+                print("." if i >= warm else "·", end="", flush=True)
             print(f" {summary(row.app_runs)} vs {summary(row.floor_runs)}", flush=True)
         except Failed as e:
             row.error = str(e)

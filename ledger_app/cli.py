@@ -138,6 +138,12 @@ def run_command(args: argparse.Namespace) -> int:
     module, func = COMMANDS[args.command].split(":")
     lock = None
     try:
+        if args.command not in PATH_COMMANDS:
+            from .storage.backup import start_inspection
+
+            # the check made on opening runs beside the command's imports (openpyxl,
+            # reportlab …): SQLite releases the GIL while it reads the whole file
+            start_inspection(db_path(args))
         handler = getattr(importlib.import_module(module), func)
         # the modules loaded so far live as long as the command: spare the garbage
         # collector's full passes walking them while the command builds its rows
