@@ -12,6 +12,9 @@ if __name__ == "__main__":
     import os
 
     logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`… | head`): nothing more to say
+            pass
     os._exit(code)
