@@ -70,3 +70,16 @@ def test_prepared_roster_expects_whom_the_plain_rule_expects(demo):
             and (r.kind != "谈心谈话" or m.id in {a.member_id for a in r.attendance})
         ]
         assert roster.expected(r) == plain, r
+
+
+def test_attendance_sets_say_what_summarize_says(demo):
+    from ledger_app.domain.attendance import attendance_sets
+
+    members = demo.repo.members()
+    roster = Roster(members)
+    for r in demo.repo.records():
+        s = summarize(r, members)
+        expected, present, absent = attendance_sets(r, roster)
+        assert expected == {m.id for m in s.expected}
+        assert present == {a.member_id for a in s.of("出席")}
+        assert absent == {a.member_id for a in s.of("缺席")}, r

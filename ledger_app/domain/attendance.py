@@ -90,6 +90,18 @@ def summarize(record: Record, members: Iterable[Member] | Roster) -> AttendanceS
     return AttendanceSummary(expected, status, extra)
 
 
+def attendance_sets(
+    record: Record, members: Iterable[Member] | Roster
+) -> tuple[set[int], set[int], set[int]]:
+    """(expected, present, absent) member ids: :func:`summarize`'s rule as sets, for rules
+    that only ask who — an expected member in no list is 缺席; the listed who were not
+    expected count for nothing."""
+    expected = {m.id for m in expected_members(record, members)}
+    present = {a.member_id for a in record.attendance if a.status == ATTEND_PRESENT}
+    not_absent = {a.member_id for a in record.attendance if a.status != ATTEND_ABSENT}
+    return expected, present & expected, expected - not_absent  # type: ignore[return-value]
+
+
 def quorum_met(record: Record, members: Iterable[Member] | Roster) -> bool | None:
     """支部工作条例 §11/§12: more than half present.
 

@@ -13,7 +13,7 @@ Definitions follow LEDGER_FORMAT.md §2 (``check --json``) to the letter:
   a month still under way may yet see the member attend or pay.
 - The longest run wins; of equally long runs the earliest is reported. A month in which
   the member was expected but only excused (请假) breaks a run; who is expected comes from
-  ``attendance.summarize`` (hence ``expected_members``), never recomputed here.
+  ``attendance.attendance_sets`` (summarize's rule, hence ``expected_members``), never recomputed here.
 - Order of the lists: gaps by item (contract order), 党小组会 by group, then by period;
   alerts by kind (未参加组织生活 first), then in roster order; incomplete records by date.
   ``missing`` follows the contract's list: 议题, 主持人, 记录人, 主要内容, then 授课人 for a
@@ -28,11 +28,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .attendance import Roster, summarize
+from .attendance import Roster, attendance_sets
 from .dates import Period
 from .dues import owed_months
 from .models import (
-    ATTEND_ABSENT,
     ATTEND_PRESENT,
     IMPORTED,
     MEETING_KINDS,
@@ -340,13 +339,16 @@ def _no_life_months(
         return out
     roster = Roster(members)
     for p, recs in by_month.items():
-        expected: dict[int, list[str]] = {}
+        expected: set[int] = set()
+        present: set[int] = set()
+        absent: set[int] = set()
         for r in recs:
-            for mid, a in summarize(r, roster).status.items():
-                expected.setdefault(mid, []).append(a.status)
-        for mid, statuses in expected.items():
-            bad = ATTEND_PRESENT not in statuses and ATTEND_ABSENT in statuses
-            out.setdefault(mid, {})[p] = bad
+            e, pr, ab = attendance_sets(r, roster)
+            expected |= e
+            present |= pr
+            absent |= ab
+        for mid in expected:
+            out.setdefault(mid, {})[p] = mid not in present and mid in absent
     return out
 
 
