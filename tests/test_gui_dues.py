@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from ledger_app.domain.models import DuesSetting
 from ledger_app.services import dues as S
 from ledger_app.services import volunteer as V
+from ledger_app.services.ledger import Ledger
 from ledger_app.ui import context as context_module
 from ledger_app.ui.context import AppContext
 from ledger_app.ui.pages import dues as dues_module
@@ -266,6 +267,14 @@ def test_volunteer_add_for_several_members(vpage, people, qtbot, errors, qtmodel
     assert "2 人次" in vpage.summary.text() and "共 3 小时" in vpage.summary.text()
 
 
+def test_volunteer_month_under_way_reads_as_so_far(vpage, people):
+    """This month (today is 2026-01-15) is not over: 'so far', in plain Chinese."""
+    vpage.activate(year=2026, month=1)
+    below = [vpage.below.item(i).text() for i in range(vpage.below.count())]
+    assert "! 张三：1月至今 0 次" in below
+    assert not any("尚未" in line for line in below)  # not "尚未 0 次" (not yet zero times)
+
+
 def test_volunteer_dialog_rejects_bad_hours(vpage, people, qtbot, errors):
     a, *_ = people
     dialog = ServiceDialog(vpage.ctx, dt.date(2025, 4, 12), vpage)
@@ -285,3 +294,55 @@ def test_volunteer_delete(vpage, people, monkeypatch):
     vpage.table.selectRow(0)
     vpage.delete_selected()
     assert vpage.entries.rowCount() == 0
+
+
+def _visible_columns(page) -> list[int]:
+    """The grid's columns shown whole in its viewport."""
+    table = page.table
+    width = table.viewport().width()
+    return [
+        c
+        for c in range(page.model.columnCount())
+        if not table.isColumnHidden(c)
+        and table.columnViewportPosition(c) >= 0
+        and table.columnViewportPosition(c) + table.columnWidth(c) <= width
+    ]
+
+
+def test_grid_opens_on_the_whole_year_at_1366_125(page, qtbot):
+    """1366×768 at 125 %: the page is ~960×560 logical. The clerk sees 1月 to 12月 at once
+    (the base columns are one scroll to the left), not a year that seems to start in 2月."""
+    page.resize(960, 560)
+    page.show()
+    qtbot.waitExposed(page)
+    months = range(FIRST_MONTH, FIRST_MONTH + 12)
+    qtbot.waitUntil(lambda: all(c in _visible_columns(page) for c in months))
+    assert _visible_columns(page)[0] == FIRST_MONTH
+
+
+def test_narrow_grid_keeps_this_month_in_view(qtbot):
+    """Too narrow for the whole year: this month (and the next, for 预交) stays in view."""
+    lg = Ledger.open(None, today=dt.date(2026, 11, 20))
+    try:
+        lg.repo.set_setting("user_name", "组织委员")
+        a = add_member(lg, "张三", group="第一党小组")
+        S.set_setting(lg, DuesSetting(a.id, 2026, base_fen=450_000))
+        p = DuesPage(AppContext(lg))
+        qtbot.addWidget(p)
+        p.resize(600, 500)
+        p.show()
+        qtbot.waitExposed(p)
+        nov, dec = FIRST_MONTH + 10, FIRST_MONTH + 11
+        qtbot.waitUntil(lambda: {nov, dec} <= set(_visible_columns(p)))
+        assert FIRST_MONTH not in _visible_columns(p)
+    finally:
+        lg.close()
+
+
+def test_empty_roster_points_to_the_roster_not_a_green_tick(qtbot, ledger):
+    """A new branch with no members yet: the 党费 page says where to start."""
+    p = DuesPage(AppContext(ledger))
+    qtbot.addWidget(p)
+    lines = [p.arrears.item(i).text() for i in range(p.arrears.count())]
+    assert len(lines) == 1 and "党员名册" in lines[0]
+    assert "没有欠缴" not in lines[0]

@@ -429,10 +429,15 @@ def test_delete_asks_then_deletes(qtbot, ctx, ledger, meetings, monkeypatch):
     monkeypatch.setattr(pages, "confirm", lambda *a, **k: False)
     assert not page.delete_selected()
     assert ledger.repo.record(a.id) is not None
-    monkeypatch.setattr(pages, "confirm", lambda *a, **k: True)
+    asked: list[str] = []
+    monkeypatch.setattr(pages, "confirm", lambda _p, _t, text, **k: asked.append(text) or True)
+    said: list[str] = []
+    ctx.status_message.connect(said.append)
     assert page.delete_selected()
     assert ledger.repo.record(a.id) is None
     assert a.id not in [r.id for r in page.model.rows()]
+    # a clerk who deleted the wrong record is told where to get it back
+    assert "设置 › 回收站" in asked[0] and "设置 › 回收站" in said[-1]
 
 
 def test_edit_on_enter_and_saved_changes_refresh_the_list(qtbot, ctx, ledger, meetings, errors):

@@ -193,7 +193,7 @@ class RecordForm(QDialog):
         self.save_next_button = QPushButton("保存并新建")
         self.save_next_button.setToolTip("保存后接着登记同类型的下一条")
         self.cancel_button = QPushButton("取消")
-        self.cancel_button.setToolTip("Esc")
+        self.cancel_button.setToolTip("取消（Esc）")
         self.history_button = QPushButton("修改记录…")
         self.history_button.setToolTip("这条记录的每一次新增和修改（谁、何时、改了什么）")
         self.history_button.clicked.connect(self.show_history)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -1013,7 +1013,8 @@ class DuesPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        widths = [64, 84, 68, 78, 44, 62] + [74] * 12 + [80, 80, 66]
+        # 68 holds "✓ 1,257.50"; twelve of them fit 1366×768 at 125 % (the whole year at once)
+        widths = [64, 84, 68, 78, 44, 62] + [68] * 12 + [80, 80, 66]
         for col, w in enumerate(widths):
             self.table.setColumnWidth(col, w)
         remember_header(self.table, "dues")
@@ -1090,7 +1091,9 @@ class DuesPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, md.member_id)
             item.setToolTip(f"欠缴{D.format_months(md.unpaid_months)}，双击补交")
             self.arrears.addItem(item)
-        if not report.in_arrears:
+        if not report.members:  # a new branch: "nobody owes" would be true but useless
+            self.arrears.addItem("还没有党员：请先在“党员名册”中新增党员，或从工作簿导入。")
+        elif not report.in_arrears:
             self.arrears.addItem(status_text(STATUS_OK, "没有欠缴党费的党员"))
         unset = [m.name for m in report.members if m.unset and m.owed_months]
         lines = [
@@ -1103,12 +1106,22 @@ class DuesPage(QWidget):
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
-        if not self._scrolled:  # first time: bring this month (and its neighbours) into view
+        if not self._scrolled:  # first time, once laid out: the year's months into view
             self._scrolled = True
-            today = self.ctx.ledger.today()
-            if today.year == self.year and self.model.rowCount():
-                last = min(today.month + 1, 12)
-                self.table.scrollTo(self.model.index(0, FIRST_MONTH + last - 1))
+            QTimer.singleShot(0, self, self._scroll_to_months)  # not after the page is gone
+
+    def _scroll_to_months(self) -> None:
+        """1月 at the left edge, so the clerk sees the whole year where it fits (a grid
+        that seems to start in 2月 hides January's arrears); where it does not, this month
+        and the next (预交) stay in view. 基数 and 比例 are one scroll to the left."""
+        if not self.model.rowCount():
+            return
+        hidden = sum(1 for c in range(FIRST_MONTH) if self.table.isColumnHidden(c))
+        self.table.horizontalScrollBar().setValue(FIRST_MONTH - hidden)  # scrolls per column
+        today = self.ctx.ledger.today()
+        if today.year == self.year:
+            last = min(today.month + 1, 12)
+            self.table.scrollTo(self.model.index(0, FIRST_MONTH + last - 1))
 
     def refresh(self, changes: Changes) -> None:
         if changes.dues or changes.members or changes.settings or changes.branch:

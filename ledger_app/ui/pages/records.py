@@ -609,10 +609,12 @@ class RecordsPage(QWidget):
             return False
         row = self.model.row_at(self.model.row_of(rid))  # type: ignore[arg-type]
         what = f"{format_date_cn(row.date)} {row.kind}" + (f"“{row.topic}”" if row.topic else "")
-        text = f"删除 {what}？\n出勤和附件一并移入回收站，需要时可以恢复。"
+        text = f"删除 {what}？\n出勤和附件一并移入回收站，需要时可在“设置 › 回收站”中恢复。"
         if not confirm(self, "删除记录", text, ok="删除"):
             return False
-        return self.ctx.run(self, svc.delete_record, rid, success=f"已删除（移入回收站）：{what}")
+        return self.ctx.run(
+            self, svc.delete_record, rid, success=f"已删除：{what}（可在“设置 › 回收站”中恢复）"
+        )
 
 
 class MeetingsPage(RecordsPage):

@@ -365,7 +365,7 @@ class VolunteerPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("volunteer_table")
         self.table.setModel(self.entries)
-        self._setup_table(self.table, (92, 64, 130, 100, 76, 80, 80))
+        self._setup_table(self.table, (92, 64, 130, 100, 76, 110, 80))  # 证明人: "社区主任 王芳"
         remember_header(self.table, "volunteer")
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         split.addWidget(self.table)
@@ -442,7 +442,7 @@ class VolunteerPage(QWidget):
             today = ledger.today()
             # a month still under way is "not yet" (amber), not "missed" (red)
             running = (year, month) >= (today.year, today.month)
-            kind, word = (STATUS_WARN, "尚未") if running else (STATUS_MISSING, "")
+            kind, word = (STATUS_WARN, "至今") if running else (STATUS_MISSING, "")
             for m, n in below:
                 item = QListWidgetItem(status_text(kind, f"{m.name}：{month}月{word} {n} 次"))
                 item.setData(Qt.ItemDataRole.UserRole, m.id)
