@@ -366,12 +366,15 @@ def test_escape_asks_before_discarding(page, qtbot, monkeypatch):
     assert page.ctx.ledger.repo.member_count() == 3
 
 
-def test_column_widths_are_remembered(page, qtbot, ctx):
-    page.table.setColumnWidth(0, 155)
+def test_column_widths_are_remembered(page, qtbot, ctx, monkeypatch):
+    from ledger_app.ui import widgets
     from ledger_app.ui.widgets import app_settings
 
-    key = f"columns/roster-{page.table.model().columnCount()}"
-    qtbot.waitUntil(lambda: app_settings().value(key) is not None, timeout=2000)
+    with monkeypatch.context() as m:
+        m.setattr(widgets, "_mouse_held", lambda: True)  # the clerk drags the column edge
+        page.table.setColumnWidth(0, 155)
+        key = f"columns/roster-{page.table.model().columnCount()}"
+        qtbot.waitUntil(lambda: app_settings().value(key) is not None, timeout=2000)
     again = RosterPage(ctx)
     qtbot.addWidget(again)
     assert again.table.columnWidth(0) == 155

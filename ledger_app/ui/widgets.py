@@ -222,6 +222,12 @@ def app_settings():
     return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
+def _mouse_held() -> bool:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.mouseButtons() != Qt.MouseButton.NoButton
+
+
 def remember_header(view, key: str) -> None:
     """Restore a table's column widths (and sort column) saved under ``key``, and save them
     whenever the user resizes, moves or sorts a column."""
@@ -239,8 +245,16 @@ def remember_header(view, key: str) -> None:
     timer.setSingleShot(True)
     timer.setInterval(300)
     timer.timeout.connect(lambda: app_settings().setValue(f"columns/{key}", header.saveState()))
+
+    def by_the_user(*_args) -> None:
+        # only what the clerk did with the mouse (drag an edge or a column, click to sort):
+        # the program's own layout is not a preference, and saving it would keep a later
+        # version's better widths away from this clerk for good
+        if _mouse_held():
+            timer.start()
+
     for signal in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
-        signal.connect(lambda *_args: timer.start())
+        signal.connect(by_the_user)
 
 
 # --- status chips ------------------------------------------------------------------------------
