@@ -45,9 +45,7 @@ from ..domain.dates import format_date
 from ..domain.dues import belonged_in_year
 from ..domain.models import (
     ACTIVE,
-    ATTEND_ABSENT,
     ATTEND_LEAVE,
-    ATTEND_PRESENT,
     BRANCH_INFO_KEYS,
     IMPORTED,
     MEETING_KINDS,
@@ -63,6 +61,22 @@ from ..domain.models import (
 )
 from ..domain.volunteer import parse_hours
 from ..errors import UserError, WorkbookError
+from ..workbook.contract import (
+    ATTENDANCE_COLUMNS,
+    BRANCH,
+    COLUMNS,
+    DUES,
+    DUES_COLUMNS,
+    MEETINGS,
+    MONTH_COLUMNS,
+    OTHER,
+    REQUIRED,
+    ROSTER,
+    ROSTER_COLUMNS,
+    SHEETS,
+    THEME,
+    VOLUNTEER,
+)
 from ..workbook.reader import (
     Row,
     Table,
@@ -77,55 +91,6 @@ from ..workbook.reader import (
 )
 from .ledger import Changes, Ledger
 from .roster import fill_from_id_number, validate_member
-
-# --- the contract's sheets and columns ------------------------------------------------------
-
-BRANCH = "支部信息"
-ROSTER = "党员名册"
-MEETINGS = "三会一课"
-THEME = "主题党日"
-OTHER = "其他组织生活"
-DUES = "党费"
-VOLUNTEER = "志愿服务"
-SHEETS = (BRANCH, ROSTER, MEETINGS, THEME, OTHER, DUES, VOLUNTEER)
-
-ROSTER_COLUMNS = (
-    "姓名",
-    "性别",
-    "民族",
-    "出生日期",
-    "公民身份号码",
-    "学历",
-    "党员类别",
-    "入党日期",
-    "转正日期",
-    "人员类别",
-    "党小组",
-    "党内职务",
-    "联系电话",
-    "状态",
-    "状态变更日期",
-    "转入日期",
-)
-ROSTER_REQUIRED = ("姓名", "党员类别", "入党日期", "人员类别")
-ATTENDANCE_COLUMNS = (
-    ("出席人员", ATTEND_PRESENT),
-    ("请假人员", ATTEND_LEAVE),
-    ("缺席人员", ATTEND_ABSENT),
-)
-_ATT = tuple(c for c, _ in ATTENDANCE_COLUMNS)
-MEETING_COLUMNS = (
-    ("日期", "会议类型", "党小组", "议题", "地点", "主持人", "记录人", "授课人")
-    + _ATT
-    + ("结合主题党日", "主要内容", "决议事项")
-)
-THEME_COLUMNS = ("日期", "主题", "活动形式", "地点", "组织人") + _ATT + ("活动内容",)
-OTHER_COLUMNS = ("日期", "类型", "主题", "地点", "主持人", "记录人") + _ATT + ("主要内容",)
-MONTH_COLUMNS = tuple(f"{m}月" for m in range(1, 13))
-DUES_COLUMNS = (
-    ("年度", "姓名", "公民身份号码", "月缴费基数(元)", "约定月缴(元)") + MONTH_COLUMNS + ("备注",)
-)
-VOLUNTEER_COLUMNS = ("日期", "姓名", "服务项目", "地点", "时长(小时)", "证明人", "备注")
 
 # Member attribute ← roster column (text and date columns; the rest are handled apart)
 _ROSTER_TEXT = {
@@ -296,15 +261,6 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
         DUES: a.dues,
         VOLUNTEER: a.volunteer,
     }
-    specs = {
-        BRANCH: (("项目", "内容"), ("项目", "内容")),
-        ROSTER: (ROSTER_COLUMNS, ROSTER_REQUIRED),
-        MEETINGS: (MEETING_COLUMNS, ("日期", "会议类型")),
-        THEME: (THEME_COLUMNS, ("日期", "主题")),
-        OTHER: (OTHER_COLUMNS, ("日期", "类型")),
-        DUES: (DUES_COLUMNS, ("年度", "姓名")),
-        VOLUNTEER: (VOLUNTEER_COLUMNS, ("日期", "姓名", "时长(小时)")),
-    }
     # The roster goes first even if the sheets are in another order: the other sheets
     # name members who may be new in this workbook.
     for sheet in SHEETS:
@@ -313,14 +269,15 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
                 a.index_members()
             continue
         title = titles[sheet]
-        known, required = specs[sheet]
         plan.counts[sheet] = (
             {ADDED: 0, UPDATED: 0, PRESENT: 0}
             if sheet in (BRANCH, ROSTER, DUES)
             else {ADDED: 0, PRESENT: 0}
         )
         n_errors = len(plan.errors)
-        table = find_table(title, data.rows.get(title, []), known, required, plan.errors)
+        table = find_table(
+            title, data.rows.get(title, []), COLUMNS[sheet], REQUIRED[sheet], plan.errors
+        )
         if table is not None:
             handlers[sheet](table)
         elif sheet == ROSTER and len(plan.errors) > n_errors:
@@ -433,8 +390,8 @@ class _Analyzer:
                 values[attr] = row.text(col)
             for attr, col in _ROSTER_DATES.items():
                 values[attr] = self._date(row, col)
-            for col in ROSTER_REQUIRED[1:]:
-                if row.raw(col) is None:
+            for col in REQUIRED[ROSTER]:
+                if col != "姓名" and row.raw(col) is None:  # 姓名: checked above
                     self.err(row.ref(col), f"{col}不能为空")
             status = row.text("状态")
             status_date = self._date(row, "状态变更日期")

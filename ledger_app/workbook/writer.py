@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..domain import idcard
@@ -22,9 +22,6 @@ from ..domain.compliance import HELD, MISSING, NOT_DUE, NOT_REQUIRED, belongs_du
 from ..domain.dates import Period, checked_period
 from ..domain.dues import MemberDues
 from ..domain.models import (
-    ATTEND_ABSENT,
-    ATTEND_LEAVE,
-    ATTEND_PRESENT,
     BRANCH_INFO_KEYS,
     CATEGORIES,
     MEETING_KINDS,
@@ -36,18 +33,12 @@ from ..domain.models import (
 from ..domain.names import join_names
 from ..errors import WorkbookError
 from ..services.ledger import Ledger
+from . import contract
 
 Progress = Callable[[int, int], None]
 
-# --- the contract's sheet names and headers (LEDGER_FORMAT.md §1) ---------------------------
+# --- sheet names: the contract's (workbook.contract, LEDGER_FORMAT.md §1), then ours -------
 
-SHEET_BRANCH = "支部信息"
-SHEET_ROSTER = "党员名册"
-SHEET_MEETINGS = "三会一课"
-SHEET_THEME = "主题党日"
-SHEET_OTHER = "其他组织生活"
-SHEET_DUES = "党费"
-SHEET_VOLUNTEER = "志愿服务"
 SHEET_SUMMARY = "汇总"
 # the forms beside the ledger (names are ours)
 SHEET_DUES_NOTICE = "党费收缴公示"
@@ -56,15 +47,7 @@ SHEET_LIFE_STATS = "组织生活统计"
 SHEET_DUES_SIGN = "党费签收表"
 SHEET_VOLUNTEER_STATS = "志愿服务统计"
 
-CONTRACT_SHEETS = (
-    SHEET_BRANCH,
-    SHEET_ROSTER,
-    SHEET_MEETINGS,
-    SHEET_THEME,
-    SHEET_OTHER,
-    SHEET_DUES,
-    SHEET_VOLUNTEER,
-)
+CONTRACT_SHEETS = contract.SHEETS
 SHEETS = CONTRACT_SHEETS + (
     SHEET_SUMMARY,
     SHEET_LIFE_STATS,
@@ -76,7 +59,6 @@ SHEETS = CONTRACT_SHEETS + (
 
 SEQ = "序号"  # not a contract column: unknown to the importer, hence ignored
 TOTAL = "合计"
-MONTHS = tuple(f"{m}月" for m in range(1, 13))
 MASK_NOTE = "（脱敏版：身份证号、电话已隐去，不能导回）"
 MASK_MESSAGE = (
     "注意：本文件已隐去公民身份号码和联系电话，仅供报送或外发，"
@@ -95,111 +77,180 @@ class Col:
     max_width: float = 30
 
 
-ROSTER_COLUMNS = [
-    Col(SEQ, "int", width=5),
-    Col("姓名", "center"),
-    Col("性别", "center"),
-    Col("民族", "center"),
-    Col("出生日期", "date", width=11.5),
-    Col("公民身份号码", "idtext", width=20),
-    Col("学历", "center"),
-    Col("党员类别", "center"),
-    Col("入党日期", "date", width=11.5),
-    Col("转正日期", "date", width=11.5),
-    Col("人员类别", "center"),
-    Col("党小组", "center"),
-    Col("党内职务", "center"),
-    Col("联系电话", "idtext", width=13),
-    Col("状态", "center"),
-    Col("状态变更日期", "date", width=12.5),
-    Col("转入日期", "date", width=11.5),
-]
+@dataclass(frozen=True)
+class Look:
+    """How a column of a contract sheet is presented: the style kind of its cells, its width."""
+
+    kind: str = "text"  # a styles._BODY key
+    width: float | None = None  # fixed width; None: fit to the content
+    max_width: float = 30
+
+
+CENTER = Look("center")
+DATE = Look("date", width=11.5)
+ID_NUMBER = Look("idtext", width=20)
+
+
+def _contract_columns(
+    sheet: str,
+    looks: Mapping[str, Look],
+    computed: Mapping[str, Look] | None = None,
+    seq: bool = True,
+) -> list[Col]:
+    """The exported columns of a contract sheet: 序号 (unless ``seq`` is false), the sheet's
+    columns in contract order (``contract.COLUMNS``), each presented as ``looks`` says, then
+    the ``computed`` columns in their order.
+
+    ``looks`` must name exactly the contract's columns and ``computed`` must include the
+    sheet's † columns (``contract.COMPUTED``) and no imported one: the writer's columns
+    cannot drift from the contract (a mismatch fails when this module is imported).
+    """
+    headers = contract.COLUMNS[sheet]
+    computed = computed or {}
+    problems = [
+        *(f"no look for column {h}" for h in headers if h not in looks),
+        *(f"{h} is not a column of the contract" for h in looks if h not in headers),
+        *(
+            f"computed column {h} missing"
+            for h in contract.COMPUTED.get(sheet, ())
+            if h not in computed
+        ),
+        *(f"computed {h} is also an imported column" for h in computed if h in headers),
+    ]
+    if problems:
+        raise RuntimeError(f"workbook.writer: {sheet}: {'; '.join(problems)}")
+    return [
+        *([Col(SEQ, "int", width=5)] if seq else []),
+        *(Col(h, looks[h].kind, False, looks[h].width, looks[h].max_width) for h in headers),
+        *(Col(h, k.kind, True, k.width, k.max_width) for h, k in computed.items()),
+    ]
+
+
+BRANCH_COLUMNS = _contract_columns(
+    contract.BRANCH,
+    {"项目": Look("center", width=14), "内容": Look("text", max_width=50)},
+    seq=False,
+)
+
+ROSTER_COLUMNS = _contract_columns(
+    contract.ROSTER,
+    {
+        "姓名": CENTER,
+        "性别": CENTER,
+        "民族": CENTER,
+        "出生日期": DATE,
+        "公民身份号码": ID_NUMBER,
+        "学历": CENTER,
+        "党员类别": CENTER,
+        "入党日期": DATE,
+        "转正日期": DATE,
+        "人员类别": CENTER,
+        "党小组": CENTER,
+        "党内职务": CENTER,
+        "联系电话": Look("idtext", width=13),
+        "状态": CENTER,
+        "状态变更日期": Look("date", width=12.5),
+        "转入日期": DATE,
+    },
+)
 
 # computed: how the record came into the ledger — 补记 (typed > 30 days after the event),
 # 已修改 (changed more than a day after it was entered), 导入 (from an earlier workbook)
 ENTRY_COLUMN = "登记情况"
+# computed columns of the three record sheets: 应到人数, 实到人数 (the contract's † of
+# 三会一课, shown for 主题党日 and 其他组织生活 too), 登记情况
+_RECORD_COMPUTED = {
+    **dict.fromkeys(contract.MEETING_COMPUTED, Look("int", width=6.5)),
+    ENTRY_COLUMN: Look("center", width=9),
+}
 
-MEETING_COLUMNS = [
-    Col(SEQ, "int", width=5),
-    Col("日期", "date", width=11.5),
-    Col("会议类型", "center", width=11),
-    Col("党小组", "center"),
-    Col("议题", "wrap", max_width=24),
-    Col("地点", "wrap", max_width=12),
-    Col("主持人", "center"),
-    Col("记录人", "center"),
-    Col("授课人", "center"),
-    Col("出席人员", "wrap", max_width=26),
-    Col("请假人员", "wrap", max_width=16),
-    Col("缺席人员", "wrap", max_width=12),
-    Col("结合主题党日", "center", width=7),
-    Col("主要内容", "wrap", width=32),
-    Col("决议事项", "wrap", max_width=18),
-    Col("应到人数", "int", computed=True, width=6.5),
-    Col("实到人数", "int", computed=True, width=6.5),
-    Col(ENTRY_COLUMN, "center", computed=True, width=9),
-]
+MEETING_COLUMNS = _contract_columns(
+    contract.MEETINGS,
+    {
+        "日期": DATE,
+        "会议类型": Look("center", width=11),
+        "党小组": CENTER,
+        "议题": Look("wrap", max_width=24),
+        "地点": Look("wrap", max_width=12),
+        "主持人": CENTER,
+        "记录人": CENTER,
+        "授课人": CENTER,
+        "出席人员": Look("wrap", max_width=26),
+        "请假人员": Look("wrap", max_width=16),
+        "缺席人员": Look("wrap", max_width=12),
+        "结合主题党日": Look("center", width=7),
+        "主要内容": Look("wrap", width=32),
+        "决议事项": Look("wrap", max_width=18),
+    },
+    _RECORD_COMPUTED,
+)
 
-THEME_COLUMNS = [
-    Col(SEQ, "int", width=5),
-    Col("日期", "date", width=11.5),
-    Col("主题", "wrap", max_width=24),
-    Col("活动形式", "wrap", max_width=14),
-    Col("地点", "wrap", max_width=16),
-    Col("组织人", "center"),
-    Col("出席人员", "wrap", max_width=30),
-    Col("请假人员", "wrap", max_width=18),
-    Col("缺席人员", "wrap", max_width=14),
-    Col("活动内容", "wrap", width=40),
-    Col("应到人数", "int", computed=True, width=6.5),
-    Col("实到人数", "int", computed=True, width=6.5),
-    Col(ENTRY_COLUMN, "center", computed=True, width=9),
-]
+THEME_COLUMNS = _contract_columns(
+    contract.THEME,
+    {
+        "日期": DATE,
+        "主题": Look("wrap", max_width=24),
+        "活动形式": Look("wrap", max_width=14),
+        "地点": Look("wrap", max_width=16),
+        "组织人": CENTER,
+        "出席人员": Look("wrap", max_width=30),
+        "请假人员": Look("wrap", max_width=18),
+        "缺席人员": Look("wrap", max_width=14),
+        "活动内容": Look("wrap", width=40),
+    },
+    _RECORD_COMPUTED,
+)
 
-OTHER_COLUMNS = [
-    Col(SEQ, "int", width=5),
-    Col("日期", "date", width=11.5),
-    Col("类型", "center", width=12),
-    Col("主题", "wrap", max_width=24),
-    Col("地点", "wrap", max_width=16),
-    Col("主持人", "center"),
-    Col("记录人", "center"),
-    Col("出席人员", "wrap", max_width=30),
-    Col("请假人员", "wrap", max_width=18),
-    Col("缺席人员", "wrap", max_width=14),
-    Col("主要内容", "wrap", width=40),
-    Col("应到人数", "int", computed=True, width=6.5),
-    Col("实到人数", "int", computed=True, width=6.5),
-    Col(ENTRY_COLUMN, "center", computed=True, width=9),
-]
+OTHER_COLUMNS = _contract_columns(
+    contract.OTHER,
+    {
+        "日期": DATE,
+        "类型": Look("center", width=12),
+        "主题": Look("wrap", max_width=24),
+        "地点": Look("wrap", max_width=16),
+        "主持人": CENTER,
+        "记录人": CENTER,
+        "出席人员": Look("wrap", max_width=30),
+        "请假人员": Look("wrap", max_width=18),
+        "缺席人员": Look("wrap", max_width=14),
+        "主要内容": Look("wrap", width=40),
+    },
+    _RECORD_COMPUTED,
+)
 
-DUES_COLUMNS = [
-    Col(SEQ, "int", width=5),
-    Col("年度", "int", width=6),
-    Col("姓名", "center"),
-    Col("公民身份号码", "idtext", width=20),
-    Col("月缴费基数(元)", "money", width=10),
-    Col("约定月缴(元)", "money", width=9),
-    *(Col(m, "money", width=7.5) for m in MONTHS),
-    Col("备注", "wrap", max_width=16),
-    Col("人员类别", "center", computed=True),
-    Col("缴纳比例", "center", computed=True, width=7),
-    Col("月应缴(元)", "money", computed=True, width=8),
-    Col("应缴合计", "money", computed=True, width=9),
-    Col("实缴合计", "money", computed=True, width=9),
-    Col("欠缴月数", "int", computed=True, width=6),
-]
+DUES_COLUMNS = _contract_columns(
+    contract.DUES,
+    {
+        "年度": Look("int", width=6),
+        "姓名": CENTER,
+        "公民身份号码": ID_NUMBER,
+        "月缴费基数(元)": Look("money", width=10),
+        "约定月缴(元)": Look("money", width=9),
+        **dict.fromkeys(contract.MONTH_COLUMNS, Look("money", width=7.5)),
+        "备注": Look("wrap", max_width=16),
+    },
+    {
+        "人员类别": CENTER,
+        "缴纳比例": Look("center", width=7),
+        "月应缴(元)": Look("money", width=8),
+        "应缴合计": Look("money", width=9),
+        "实缴合计": Look("money", width=9),
+        "欠缴月数": Look("int", width=6),
+    },
+)
 
-VOLUNTEER_COLUMNS = [
-    Col(SEQ, "int", width=5),
-    Col("日期", "date", width=11.5),
-    Col("姓名", "center"),
-    Col("服务项目", "wrap", max_width=24),
-    Col("地点", "wrap", max_width=18),
-    Col("时长(小时)", "hours", width=8),
-    Col("证明人", "center"),
-    Col("备注", "wrap", max_width=20),
-]
+VOLUNTEER_COLUMNS = _contract_columns(
+    contract.VOLUNTEER,
+    {
+        "日期": DATE,
+        "姓名": CENTER,
+        "服务项目": Look("wrap", max_width=24),
+        "地点": Look("wrap", max_width=18),
+        "时长(小时)": Look("hours", width=8),
+        "证明人": CENTER,
+        "备注": Look("wrap", max_width=20),
+    },
+)
 
 
 # --- what goes into the workbook ------------------------------------------------------------
@@ -372,19 +423,14 @@ def _yuan(fen: int | None):
     return fen / 100
 
 
-def _attendance_lists(record: Record) -> tuple[str, str, str]:
+def _attendance_lists(record: Record) -> tuple[str, ...]:
+    """The record's name lists, in the order of the contract's attendance columns."""
     lists: dict[str, list[tuple[str, str | None]]] = {
-        ATTEND_PRESENT: [],
-        ATTEND_LEAVE: [],
-        ATTEND_ABSENT: [],
+        status: [] for _, status in contract.ATTENDANCE_COLUMNS
     }
     for a in record.attendance:
         lists.setdefault(a.status, []).append((a.name or "", a.reason))
-    return (
-        join_names(lists[ATTEND_PRESENT]),
-        join_names(lists[ATTEND_LEAVE]),
-        join_names(lists[ATTEND_ABSENT]),
-    )
+    return tuple(join_names(lists[status]) for _, status in contract.ATTENDANCE_COLUMNS)
 
 
 MAX_WRAP_WIDTH = 90  # widest a wrapping column may grow to hold a long text
@@ -429,6 +475,10 @@ class SheetWriter:
     def write_row(self, values: Sequence, total: bool = False) -> None:
         from .styles import longest_line_width, put
 
+        if len(values) != len(self.columns):  # values are positional: one per column
+            raise RuntimeError(
+                f"{self.ws.title}: {len(values)} values for {len(self.columns)} columns"
+            )
         grid, r = self.grid, self.row
         for i, (c, v) in enumerate(zip(self.columns, values), 1):
             put(grid, r, i, v, c.kind, total)
@@ -486,8 +536,8 @@ class SheetWriter:
 
 
 def _sheet_branch(book, data: ExportData) -> None:
-    cols = [Col("项目", "center", width=14), Col("内容", "text", max_width=50)]
-    w = SheetWriter(book, SHEET_BRANCH, cols, f"{data.branch_name}基本信息")
+    cols = [replace(c) for c in BRANCH_COLUMNS]  # copies: 内容 turns "date" for 成立日期
+    w = SheetWriter(book, contract.BRANCH, cols, f"{data.branch_name}基本信息")
     w.write_title()
     w.write_header()
     for key in BRANCH_INFO_KEYS:
@@ -508,7 +558,7 @@ def _sheet_branch(book, data: ExportData) -> None:
 
 
 def _sheet_roster(book, data: ExportData) -> None:
-    w = SheetWriter(book, SHEET_ROSTER, ROSTER_COLUMNS, data.title("党员名册"))
+    w = SheetWriter(book, contract.ROSTER, ROSTER_COLUMNS, data.title("党员名册"))
     w.write_title()
     w.write_header()
     for i, m in enumerate(data.roster, 1):
@@ -579,7 +629,7 @@ def _sheet_meetings(book, data: ExportData) -> None:
         ]
 
     _record_sheet(
-        book, data, SHEET_MEETINGS, MEETING_COLUMNS, "三会一课登记台账", MEETING_KINDS, row
+        book, data, contract.MEETINGS, MEETING_COLUMNS, "三会一课登记台账", MEETING_KINDS, row
     )
 
 
@@ -587,7 +637,9 @@ def _sheet_theme(book, data: ExportData) -> None:
     def row(r: Record, present, leave, absent):
         return [r.date, r.topic, r.form, r.place, r.organizer, present, leave, absent, r.content]
 
-    _record_sheet(book, data, SHEET_THEME, THEME_COLUMNS, "主题党日活动登记台账", (THEME_DAY,), row)
+    _record_sheet(
+        book, data, contract.THEME, THEME_COLUMNS, "主题党日活动登记台账", (THEME_DAY,), row
+    )
 
 
 def _sheet_other(book, data: ExportData) -> None:
@@ -605,11 +657,11 @@ def _sheet_other(book, data: ExportData) -> None:
             r.content,
         ]
 
-    _record_sheet(book, data, SHEET_OTHER, OTHER_COLUMNS, "组织生活登记台账", OTHER_KINDS, row)
+    _record_sheet(book, data, contract.OTHER, OTHER_COLUMNS, "组织生活登记台账", OTHER_KINDS, row)
 
 
 def _sheet_dues(book, data: ExportData) -> None:
-    w = SheetWriter(book, SHEET_DUES, DUES_COLUMNS, data.title("党费收缴台账"))
+    w = SheetWriter(book, contract.DUES, DUES_COLUMNS, data.title("党费收缴台账"))
     w.write_title()
     w.write_header()
     months = data.months
@@ -665,7 +717,7 @@ def _sheet_dues(book, data: ExportData) -> None:
 
 
 def _sheet_volunteer(book, data: ExportData) -> None:
-    w = SheetWriter(book, SHEET_VOLUNTEER, VOLUNTEER_COLUMNS, data.title("志愿服务登记台账"))
+    w = SheetWriter(book, contract.VOLUNTEER, VOLUNTEER_COLUMNS, data.title("志愿服务登记台账"))
     w.write_title()
     w.write_header()
     half_hours = 0
