@@ -1,7 +1,8 @@
 """The program's side of the measurements that need more than a command line, and the
 set-up steps that derive each floor's input from the program's own output.
 
-    python bench/probes.py gui-page DB KEY [YEAR]   open one page (roster | meetings | board)
+    python bench/probes.py gui-page DB KEY [YEAR]   open one page (roster | meetings | board;
+                                                    board-year: the open board, YEAR-1 picked)
                                                     on DB as the window does, print JSON
                                                     {"ms", "import_ms", "rows", "cols"}
     python bench/probes.py start DB                 the window on DB, quit when idle (used
@@ -73,7 +74,10 @@ def gui_page(db: str, key: str, year: str = "2025") -> int:
     ledger = Ledger.open(db, today=dt.date(int(year), 12, 31))
     ctx = AppContext(ledger)
 
-    profiler = _profiler()
+    switch_year = key == "board-year"  # the board already open: the clerk picks the year before
+    if switch_year:
+        key = "board"
+    profiler = None if switch_year else _profiler()
     started = time.perf_counter()
     module_name, class_name = PAGES[key].split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
@@ -84,6 +88,13 @@ def gui_page(db: str, key: str, year: str = "2025") -> int:
     app.processEvents()
     page.grab()
     done = time.perf_counter()
+    if switch_year:
+        profiler = _profiler()
+        started = imported = time.perf_counter()
+        page.year.setCurrentIndex(page.year.findData(int(year) - 1))
+        app.processEvents()
+        page.grab()
+        done = time.perf_counter()
     _save_profile(profiler)
 
     views = page.findChildren(QTableView)
