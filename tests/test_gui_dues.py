@@ -346,3 +346,18 @@ def test_empty_roster_points_to_the_roster_not_a_green_tick(qtbot, ledger):
     lines = [p.arrears.item(i).text() for i in range(p.arrears.count())]
     assert len(lines) == 1 and "党员名册" in lines[0]
     assert "没有欠缴" not in lines[0]
+
+
+def test_volunteer_list_shows_the_witness_at_1366_125(vpage, qtbot):
+    """1366×768 at 125 % (a page of ~960×560 logical): every column up to 证明人 is in view
+    beside the totals; only 备注 may need a scroll."""
+    vpage.resize(960, 560)
+    vpage.show()
+    qtbot.waitExposed(vpage)
+    table = vpage.table
+    witness = [
+        c for c in range(table.model().columnCount())
+        if table.model().headerData(c, Qt.Orientation.Horizontal) == "证明人"
+    ][0]  # fmt: skip
+    right = table.columnViewportPosition(witness) + table.columnWidth(witness)
+    assert right <= table.viewport().width()

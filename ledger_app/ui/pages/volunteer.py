@@ -365,7 +365,10 @@ class VolunteerPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("volunteer_table")
         self.table.setModel(self.entries)
-        self._setup_table(self.table, (92, 64, 130, 100, 76, 110, 80))  # 证明人: "社区主任 王芳"
+        # 证明人 wide enough for "社区主任 王芳"; no row numbers: at 1366 px and 125 % the
+        # whole row, 证明人 included, fits beside the totals
+        self._setup_table(self.table, (86, 60, 106, 86, 76, 110, 80))
+        self.table.verticalHeader().hide()
         remember_header(self.table, "volunteer")
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         split.addWidget(self.table)
