@@ -266,3 +266,13 @@ def test_a_meeting_held_as_the_theme_day_is_listed_with_the_theme_days(ledger):
         "二季度",
         "一季度",
     ]
+
+
+def test_search_finds_a_host_by_pinyin_initials(ledger, branch):
+    r = svc.new_record(ledger, "支委会", D(2025, 3, 7), topic="研究发展党员", host="林海")
+    svc.save_record(ledger, r)
+    other = svc.new_record(ledger, "支委会", D(2025, 4, 7), topic="学习", host="黄晓丽")
+    svc.save_record(ledger, other)
+    assert [x.id for x in svc.record_rows(ledger, search="lh")] == [r.id]
+    assert [x.id for x in svc.record_rows(ledger, search="HXL")] == [other.id]
+    assert svc.record_rows(ledger, search="zz") == []

@@ -31,6 +31,7 @@ from ..domain.models import (
     Record,
     TopicTemplate,
 )
+from ..domain.names import matches, split_names
 from ..errors import UserError, ValidationError
 from .ledger import Changes, Ledger
 
@@ -275,7 +276,7 @@ def record_rows(
         records = [r for r in records if r.id in wanted]
     text = search.strip().lower()
     if text:
-        records = [r for r in records if text in _haystack(r)]
+        records = [r for r in records if text in _haystack(r) or _people_match(r, text)]
     if not records:
         return []
     # a list shows counts, not names: the lists are counted in SQL, and read only for the
@@ -322,6 +323,14 @@ def record_rows(
         )
     rows.sort(key=lambda row: (row.date, row.id), reverse=True)
     return rows
+
+
+def _people_match(r: Record, typed: str) -> bool:
+    """Pinyin initials pick out the people who held it: ``zjg`` finds 周建国's meetings."""
+    if not (typed.isascii() and typed.isalpha()):
+        return False
+    people = (r.host, r.recorder, r.lecturer, r.organizer)
+    return any(matches(name, typed) for field in people if field for name, _ in split_names(field))
 
 
 def _haystack(r: Record) -> str:

@@ -342,7 +342,7 @@ class RecordsPage(QWidget):
             self.kind.addItem(k, k)
         self.kind.setVisible(len(self.KINDS) > 1)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("搜索议题、主持人、地点、内容……")
+        self.search.setPlaceholderText("搜索议题、主持人（可输拼音首字母）、地点、内容……")
         self.search.setClearButtonEnabled(True)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
