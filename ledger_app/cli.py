@@ -138,17 +138,17 @@ def run_command(args: argparse.Namespace) -> int:
     module, func = COMMANDS[args.command].split(":")
     lock = None
     try:
+        path = db_path(args)
         if args.command not in PATH_COMMANDS:
             from .storage.backup import start_inspection
 
             # the check made on opening runs beside the command's imports (openpyxl,
             # reportlab …): SQLite releases the GIL while it reads the whole file
-            start_inspection(db_path(args))
+            start_inspection(path)
         handler = getattr(importlib.import_module(module), func)
         # the modules loaded so far live as long as the command: spare the garbage
         # collector's full passes walking them while the command builds its rows
         gc.freeze()
-        path = db_path(args)
         if args.command in LOCKED_COMMANDS:
             from .storage.lock import acquire_lock
 

@@ -21,8 +21,19 @@ from .errors import UserError
 STALE_AFTER_SECONDS = 3600  # a temporary file this old belongs to no running export
 
 
-def _temp_pattern(out: Path) -> str:
-    return f".~{glob.escape(out.name)}.*.part"
+def _temp_name(out: Path, tag: str) -> str:
+    """``.~台账.xlsx.<tag>.part``: hidden beside the target, and recognisably its."""
+    return f".~{out.name}.{tag}.part"
+
+
+def check_target(out: Path) -> Path:
+    """The folder an export to ``out`` is written in; a Chinese error when it cannot be
+    (called early, before the long work, and again when writing)."""
+    if out.is_dir():
+        raise UserError(f"{out} 是文件夹，请给出要保存的文件名（如 台账{out.suffix or '.xlsx'}）。")
+    if not out.parent.is_dir():
+        raise UserError(f"文件夹不存在：{out.parent}")
+    return out.parent
 
 
 def remove_leftovers(out: Path) -> int:
@@ -30,7 +41,8 @@ def remove_leftovers(out: Path) -> int:
     (only old ones: a younger one may belong to an export still running). Returns how many."""
     removed = 0
     now = time.time()
-    for p in out.parent.glob(_temp_pattern(out)):
+    pattern = glob.escape(_temp_name(out, "\0")).replace("\0", "*")
+    for p in out.parent.glob(pattern):
         try:
             if now - p.stat().st_mtime > STALE_AFTER_SECONDS:
                 p.unlink()
@@ -46,13 +58,9 @@ def replacing(out_path: str | Path, held_by: str) -> Iterator[Path]:
     the block it becomes ``out`` (with the mode of the file it replaces). On an error ``tmp``
     is removed and ``out`` is as it was. ``held_by`` says what may hold ``out`` open."""
     out = Path(out_path)
-    if out.is_dir():
-        raise UserError(f"{out} 是文件夹，请给出要保存的文件名（如 台账{out.suffix or '.xlsx'}）。")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"文件夹不存在：{folder}")
+    folder = check_target(out)
     remove_leftovers(out)
-    tmp = folder / f".~{out.name}.{uuid.uuid4().hex[:8]}.part"
+    tmp = folder / _temp_name(out, uuid.uuid4().hex[:8])
     try:
         yield tmp
         with open(tmp, "rb+") as f:

@@ -108,8 +108,6 @@ def quorum_met(record: Record, members: Iterable[Member] | Roster) -> bool | Non
     A 支部党员大会 counts 正式党员 (members with a vote) on the day; a 支委会 counts the
     committee. None for other kinds (no quorum rule).
     """
-    if not isinstance(members, Roster):
-        members = list(members)
     if record.kind == "支部党员大会":
         voters = [m for m in expected_members(record, members) if m.is_full_member_on(record.date)]
     elif record.kind == "支委会":

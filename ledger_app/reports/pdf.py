@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..errors import UserError
+from ..files import check_target, replacing
 from ..services.ledger import Ledger
 
 SECTIONS = ("cover", "overview", "problems", "records", "dues", "volunteer")
@@ -64,9 +65,7 @@ def export_pdf(
     if quarter is not None and quarter not in (1, 2, 3, 4):
         raise UserError(f"季度应为 1–4：{quarter}")
     out = Path(out_path)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise UserError(f"文件夹不存在：{folder}")
+    check_target(out)  # before the minutes of layout, not after
 
     def tell(done: int, total: int, message: str) -> None:
         if progress is not None:
@@ -94,8 +93,6 @@ def export_pdf(
     from ..services.safety import head_hash
 
     chain_head = head_hash(ledger)
-    from ..files import replacing
-
     with replacing(out, "正在被 PDF 阅读器打开") as tmp:
         doc = ReportDoc(
             str(tmp),

@@ -282,7 +282,7 @@ def record_rows(
     # a list shows counts, not names: the lists are counted in SQL, and read only for the
     # few records whose quorum is judged or whose 应到 are the people listed (谈心谈话)
     counts = repo.attendance_counts(kinds=kinds, start=start, end=end)
-    need = (*QUORUM_KINDS, "谈心谈话")
+    need = (*QUORUM_KINDS, TALK)
     with_lists = (
         {r.id: r for r in repo.records(kinds=need, start=start, end=end)}
         if any(r.kind in need for r in records)

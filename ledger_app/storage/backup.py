@@ -142,9 +142,9 @@ _started: dict[Path, _Inspection] = {}
 def start_inspection(path: str | Path) -> None:
     """Begin checking ``path`` now, for the :func:`ensure_usable` that opens it next."""
     p = Path(path)
-    if p.resolve() not in _started and p.is_file() and p.stat().st_size > 0:
-        check = _Inspection(p)
-        _started[p.resolve()] = check
+    key = p.resolve()
+    if key not in _started and p.is_file() and p.stat().st_size > 0:
+        _started[key] = check = _Inspection(p)
         check.start()
 
 

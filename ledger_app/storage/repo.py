@@ -57,6 +57,10 @@ _INSERT_VOLUNTEER = (
 )
 
 
+def _attendance_rows(r: Record) -> list[tuple]:
+    return [(r.id, a.member_id, a.status, a.reason) for a in r.attendance]
+
+
 def _payment_values(p: Payment) -> list:
     return [p.member_id, p.year, p.month, p.amount_fen, to_iso(p.paid_on), p.entered_by, p.note]
 
@@ -332,6 +336,20 @@ class Repository:
         return values
 
     def add_record(self, r: Record, created_at: dt.datetime | None = None) -> int:
+        self._insert_record_row(r, created_at)
+        self._write_attendance(r)
+        return r.id  # type: ignore[return-value]
+
+    def add_records(self, records: list[Record], created_at: dt.datetime | None = None) -> None:
+        """:meth:`add_record` for many records (an import): each record row first, then all
+        their attendance in one statement."""
+        for r in records:
+            self._insert_record_row(r, created_at)
+        self.db.conn.executemany(
+            _INSERT_ATTENDANCE, [row for r in records for row in _attendance_rows(r)]
+        )
+
+    def _insert_record_row(self, r: Record, created_at: dt.datetime | None) -> None:
         values = self._record_values(r)
         if created_at is not None:
             values["created_at"] = values["updated_at"] = created_at.replace(
@@ -343,21 +361,6 @@ class Repository:
             f"INSERT INTO record ({cols}) VALUES ({marks})", list(values.values())
         )
         r.id = int(cur.lastrowid)
-        self._write_attendance(r)
-        return r.id
-
-    def add_records(self, records: list[Record], created_at: dt.datetime | None = None) -> None:
-        """:meth:`add_record` for many records (an import): each record row first, then all
-        their attendance in one statement."""
-        attendance = []
-        for r in records:
-            saved, r.attendance = r.attendance, []
-            try:
-                self.add_record(r, created_at=created_at)
-            finally:
-                r.attendance = saved
-            attendance += [(r.id, a.member_id, a.status, a.reason) for a in saved]
-        self.db.conn.executemany(_INSERT_ATTENDANCE, attendance)
 
     def update_record(self, r: Record) -> None:
         values = self._record_values(r)
@@ -368,9 +371,7 @@ class Repository:
         self._write_attendance(r)
 
     def _write_attendance(self, r: Record) -> None:
-        self.db.conn.executemany(
-            _INSERT_ATTENDANCE, [(r.id, a.member_id, a.status, a.reason) for a in r.attendance]
-        )
+        self.db.conn.executemany(_INSERT_ATTENDANCE, _attendance_rows(r))
 
     def delete_record(self, record_id: int) -> int | None:
         """Move a record with its attendance and attachments to the recycle bin (table

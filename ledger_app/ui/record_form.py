@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain import compliance
-from ..domain.attendance import expected_members, quorum_met
+from ..domain.attendance import Roster, expected_members, quorum_met
 from ..domain.dates import format_date_cn
 from ..domain.models import (
     ATTEND_PRESENT,
@@ -87,6 +87,7 @@ class RecordForm(QDialog):
         self.setWindowTitle("登记记录")
         self.setModal(True)
         self._members: list[Member] = self.ledger.repo.members()
+        self._roster = Roster(self._members)  # asked again at every change of the lists
         self._groups = self.ledger.repo.groups()
         self._pending_files: list[Path] = []
         self._removed_attachments: list[int] = []
@@ -569,7 +570,7 @@ class RecordForm(QDialog):
             draft.attendance = [
                 marks.get(mid) or Attendance(mid, ATTEND_PRESENT) for mid in self._talk_ids
             ]
-        expected = expected_members(draft, self._members)
+        expected = expected_members(draft, self._roster)
         self.grid.set_members(expected)
         self._update_status()
 
@@ -624,7 +625,7 @@ class RecordForm(QDialog):
         else:
             set_status_label(self.counts_status, None, counts)
 
-        quorum = quorum_met(draft, self._members)
+        quorum = quorum_met(draft, self._roster)
         if draft.kind not in ("支部党员大会", "支委会") or quorum is None:
             set_status_label(self.quorum_status, None, "")
         else:
