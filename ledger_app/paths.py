@@ -41,3 +41,9 @@ def resources_dir() -> Path:
 
 def font_path() -> Path:
     return resources_dir() / "fonts" / "wqy-microhei.ttc"
+
+
+def sample_workbook() -> Path:
+    """The sample workbook shipped with the program (a small branch's first half of 2024,
+    in the format of docs/台账格式.md): to learn the format, or to try the program."""
+    return resources_dir() / "samples" / "示例党支部-2024.xlsx"

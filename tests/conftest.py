@@ -13,7 +13,7 @@ from ledger_app.domain.models import Member  # noqa: E402
 from ledger_app.services.ledger import Ledger  # noqa: E402
 
 SAMPLE = os.path.join(
-    os.path.dirname(__file__), "..", "..", "shared", "samples", "示例党支部-2024.xlsx"
+    os.path.dirname(__file__), "..", "resources", "samples", "示例党支部-2024.xlsx"
 )
 
 

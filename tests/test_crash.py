@@ -25,7 +25,7 @@ from ledger_app.storage import backup as bk
 from ledger_app.storage.repo import Repository
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT.parent / "shared" / "samples" / "示例党支部-2024.xlsx"
+SAMPLE = ROOT / "resources" / "samples" / "示例党支部-2024.xlsx"
 NAMES = ["林海", "黄晓丽", "马骏", "高淑珍", "罗强", "郭静"]
 COUNTED = ("member", "record", "attendance", "payment", "dues_setting", "volunteer", "audit")
 

@@ -188,6 +188,68 @@ def test_setup_can_go_to_import(qtbot, ledger, placeholders, monkeypatch):
     assert imported == [1]
 
 
+def test_the_sample_workbook_ships_inside_the_project():
+    assert paths.sample_workbook().is_file()
+    assert paths.sample_workbook().resolve() == Path(SAMPLE).resolve()
+    root = Path(__file__).resolve().parents[1]
+    assert paths.sample_workbook().resolve().is_relative_to(root)
+
+
+def test_first_start_can_import_the_sample(qtbot, tmp_path, placeholders, monkeypatch):
+    """首次使用 › 导入示例工作簿: the preview of the bundled sample, with its note, then the
+    import — after a backup, so that restoring 导入前 undoes it."""
+    from ledger_app.services import safety
+
+    lg = Ledger.open(tmp_path / "ledger.db")
+    try:
+        ctx = AppContext(lg)
+        w = MainWindow(ctx)
+        qtbot.addWidget(w)
+        monkeypatch.setattr(SetupDialog, "ask", classmethod(lambda cls, c, p=None: cls.SAMPLE))
+        seen = []
+
+        def ask(cls, c, p=None, path=None):
+            d = cls(c, p)
+            qtbot.addWidget(d)
+            assert d.load(path) is True
+            seen.append(d.sample_note.isVisibleTo(d))
+            d.import_button.click()
+            return d.imported
+
+        monkeypatch.setattr(ImportDialog, "ask", classmethod(ask))
+        w.first_start()
+        assert seen == [True]
+        assert lg.repo.member_count() == 8
+        backups = safety.list_backups(lg)
+        assert [b.reason for b in backups] == ["before-import"]
+    finally:
+        lg.close()
+
+
+def test_setup_dialog_offers_the_sample(qtbot, ledger):
+    d = SetupDialog(AppContext(ledger))
+    qtbot.addWidget(d)
+    d.sample_button.click()
+    assert d.choice == SetupDialog.SAMPLE
+
+
+def test_settings_saves_a_copy_of_the_sample(qtbot, ctx, tmp_path, monkeypatch):
+    from ledger_app.ui.pages.settings import SettingsPage
+
+    page = SettingsPage(ctx)
+    qtbot.addWidget(page)
+    target = tmp_path / "模板.xlsx"
+    monkeypatch.setattr(page, "ask_sample_target", lambda: str(target))
+    page.sample_save.click()
+    assert target.read_bytes() == paths.sample_workbook().read_bytes()
+    imported = []
+    monkeypatch.setattr(
+        ImportDialog, "ask", classmethod(lambda cls, c, p=None, path=None: imported.append(path))
+    )
+    page.sample_import.click()
+    assert imported == [paths.sample_workbook()]
+
+
 # --- settings -----------------------------------------------------------------------------------
 
 
@@ -282,7 +344,6 @@ def test_export_error_is_shown_not_raised(qtbot, ctx, tmp_path, monkeypatch):
 # --- import -------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not Path(SAMPLE).exists(), reason="sample workbook not present")
 def test_import_previews_then_applies(qtbot, ledger):
     ctx = AppContext(ledger)
     changes = []

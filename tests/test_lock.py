@@ -14,7 +14,7 @@ from ledger_app.errors import DatabaseError
 from ledger_app.storage.lock import acquire_lock, lock_path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT.parent / "shared" / "samples" / "示例党支部-2024.xlsx"
+SAMPLE = ROOT / "resources" / "samples" / "示例党支部-2024.xlsx"
 
 HOLDER = """
 import sys, time

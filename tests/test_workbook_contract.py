@@ -1,5 +1,5 @@
 """workbook.contract: the contract's sheet and column names, spelled once — checked against
-LEDGER_FORMAT.md itself, and used by both the importer and the writer."""
+docs/台账格式.md (the in-repo format document), and used by both the importer and the writer."""
 
 from __future__ import annotations
 
@@ -15,52 +15,34 @@ from ledger_app.domain.models import ATTENDANCE_STATUSES
 from ledger_app.services import importer
 from ledger_app.workbook import contract, writer
 
-FORMAT = Path(__file__).resolve().parents[2] / "shared" / "LEDGER_FORMAT.md"
+FORMAT = Path(__file__).resolve().parents[1] / "docs" / "台账格式.md"
 
 
 def _sections() -> dict[str, str]:
-    """The text under each ``### sheet`` heading of the contract's §1."""
-    if not FORMAT.exists():
-        pytest.skip("LEDGER_FORMAT.md not found beside the project")
+    """The text under each ``### sheet`` heading of the format document's §1."""
     text = FORMAT.read_text(encoding="utf-8").split("## 2.")[0]
-    parts = re.split(r"^### (\S+).*$", text, flags=re.M)
+    parts = re.split(r"^### ([^\s（(]+).*$", text, flags=re.M)
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2])}
 
 
 def _documented(body: str) -> tuple[list[str], list[str], list[str]]:
-    """(columns, required, computed) as a section of LEDGER_FORMAT.md writes them."""
+    """(columns, required, computed) as a section's table writes them:
+    ``| 列名 | 必填 | 取值 |``, 必填 "是" for a required column, † after a computed one."""
     columns, required, computed = [], [], []
     rows = [line for line in body.splitlines() if line.startswith("| ")][1:]
-    if rows:  # a table: | column | required | values |
-        for line in rows:
-            cell, req = (c.strip() for c in line.strip("|").split("|")[:2])
-            if cell == "1月 … 12月":
-                columns += [f"{m}月" for m in range(1, 13)]
-                continue
-            for name in (n.strip() for n in cell.split(",")):
-                if name.endswith("†"):
-                    computed.append(name.rstrip(" †"))
-                else:
-                    columns.append(name)
-                    if req == "yes":
-                        required.append(name)
-        return columns, required, computed
-    first = body.split("\n\n")[0].replace("\n", " ")
-    if "`" in first:  # 支部信息: "Two columns, `项目` and `内容`" (an import needs both)
-        columns = re.findall(r"`([^`]+)`", first.split(";")[0])
-        return columns, columns, []
-    listing = first.split(" — ")[0].rstrip(".")
-    for item in re.sub(
-        r" \([^)]*\)", lambda m: " (required)" * ("required" in m[0]), listing
-    ).split(","):
-        name = item.replace("(required)", "").strip()
-        columns.append(name)
-        if "(required)" in item:
-            required.append(name)
-    # 志愿服务 says it in a sentence: "日期, 姓名 and 时长(小时) are required"
-    said = re.search(r"\. (.+) are required", first)
-    if said:
-        required = [n.strip() for n in re.split(r",| and ", said[1])]
+    assert rows, "every sheet of the format document has a table of its columns"
+    for line in rows:
+        cell, req = (c.strip() for c in line.strip("|").split("|")[:2])
+        if cell == "1月 … 12月":
+            columns += [f"{m}月" for m in range(1, 13)]
+            continue
+        for name in (n.strip() for n in cell.split(",")):
+            if name.endswith("†"):
+                computed.append(name.rstrip(" †"))
+            else:
+                columns.append(name)
+                if req == "是":
+                    required.append(name)
     return columns, required, computed
 
 

@@ -51,6 +51,14 @@ class ImportDialog(QDialog):
         row.addWidget(self.choose_button)
         layout.addLayout(row)
 
+        self.sample_note = hint_label(
+            "这是程序自带的示例工作簿（一个 8 人社区支部 2024 年上半年的台账），可用来熟悉工作簿"
+            "格式和程序。导入前程序会自动备份当前数据；不想保留示例数据时，可在“设置 › 数据备份”"
+            "中恢复“导入前”的那份备份。"
+        )
+        self.sample_note.setObjectName("sample_note")
+        self.sample_note.hide()
+        layout.addWidget(self.sample_note)
         self.summary = QLabel()
         self.summary.setObjectName("import_summary")
         self.summary.setWordWrap(True)
@@ -100,6 +108,9 @@ class ImportDialog(QDialog):
         """Check the workbook and show the preview. True if it can be imported."""
         path = Path(path)
         self.path.setText(str(path))
+        from ..paths import sample_workbook
+
+        self.sample_note.setVisible(path == sample_workbook())
         self.plan = None
         self.import_button.setEnabled(False)
         self.errors.clear()
@@ -167,9 +178,18 @@ class ImportDialog(QDialog):
             return
         self.import_button.setEnabled(False)
 
+        sample = not self.sample_note.isHidden()
+
         def work(ledger, _progress):
+            from ..services import safety
             from ..services.importer import apply_plan
 
+            # as the command line does: a backup first, so that an import can be undone by
+            # restoring it (for the sample even of an empty ledger: "恢复导入前的备份")
+            if sample and ledger.path is not None:
+                safety.backup_now(ledger, "before-import")
+            else:
+                safety.maybe_backup(ledger, "before-import")
             return apply_plan(ledger, plan)
 
         result = run_task(

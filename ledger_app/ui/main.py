@@ -231,6 +231,12 @@ class MainWindow(QMainWindow):
 
         ImportDialog.ask(self.ctx, self)
 
+    def import_sample(self) -> None:
+        """The bundled sample workbook, through the same preview as any import."""
+        from .import_dialog import ImportDialog
+
+        ImportDialog.ask(self.ctx, self, path=paths.sample_workbook())
+
     def open_data_folder(self) -> None:
         path = self.ctx.ledger.path
         folder = path.parent if path else paths.data_dir()
@@ -254,6 +260,8 @@ class MainWindow(QMainWindow):
         choice = SetupDialog.ask(self.ctx, self)
         if choice == SetupDialog.IMPORT:
             self.import_workbook()
+        elif choice == SetupDialog.SAMPLE:
+            self.import_sample()
 
     # --- remembered state ----------------------------------------------------------------------
 

@@ -89,7 +89,7 @@ class BranchInfoForm(QWidget):
 class SetupDialog(QDialog):
     """Shown once, when the database has no branch name and no members."""
 
-    SAVED, IMPORT, LATER = "saved", "import", "later"
+    SAVED, IMPORT, SAMPLE, LATER = "saved", "import", "sample", "later"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
@@ -101,7 +101,8 @@ class SetupDialog(QDialog):
         layout.addWidget(
             hint_label(
                 "先填写本支部的基本信息（以后可在“设置”中修改）。"
-                "如果已有 Excel 台账，可直接从工作簿导入支部信息和党员名册。"
+                "如果已有 Excel 台账，可直接从工作簿导入支部信息和党员名册；"
+                "想先看看台账工作簿的格式，可以导入程序自带的示例工作簿（一个 8 人社区支部）。"
             )
         )
         self.form = BranchInfoForm()
@@ -113,10 +114,14 @@ class SetupDialog(QDialog):
         self.save_button.setDefault(True)
         self.import_button = QPushButton("从工作簿导入…")
         box.addButton(self.import_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.sample_button = QPushButton("导入示例工作簿…")
+        self.sample_button.setObjectName("import_sample")
+        box.addButton(self.sample_button, QDialogButtonBox.ButtonRole.ActionRole)
         box.addButton("以后再说", QDialogButtonBox.ButtonRole.RejectRole)
         box.accepted.connect(self.save)
         box.rejected.connect(self.reject)
         self.import_button.clicked.connect(self.choose_import)
+        self.sample_button.clicked.connect(self.choose_sample)
         layout.addWidget(box)
         self.setMinimumWidth(460)
 
@@ -132,9 +137,13 @@ class SetupDialog(QDialog):
         self.choice = self.IMPORT
         self.accept()
 
+    def choose_sample(self) -> None:
+        self.choice = self.SAMPLE
+        self.accept()
+
     @classmethod
     def ask(cls, ctx: AppContext, parent: QWidget | None = None) -> str:
-        """Show the dialog; returns SAVED, IMPORT or LATER (tests monkeypatch this)."""
+        """Show the dialog; returns SAVED, IMPORT, SAMPLE or LATER (tests monkeypatch this)."""
         dialog = cls(ctx, parent)
         dialog.exec()
         return dialog.choice

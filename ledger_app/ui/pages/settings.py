@@ -144,6 +144,29 @@ class SettingsPage(QWidget):
         self.other_save.clicked.connect(self.save_other)
         ol.addRow("", _right(self.other_save))
         right.addWidget(other_box)
+
+        # the workbook format: the sample to look at, fill in or import
+        format_box = QGroupBox("工作簿格式")
+        fl = QVBoxLayout(format_box)
+        fl.addWidget(
+            hint_label(
+                "从旧台账导入时，工作簿的工作表名和列名要与示例一致（列的顺序不限）。"
+                "示例工作簿是一个 8 人社区支部 2024 年上半年的台账：可另存一份作模板，"
+                "也可导入后看看程序里的样子。"
+            )
+        )
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.sample_save = QPushButton("另存示例工作簿…")
+        self.sample_save.setObjectName("save_sample")
+        self.sample_save.clicked.connect(self.save_sample)
+        buttons.addWidget(self.sample_save)
+        self.sample_import = QPushButton("导入示例工作簿…")
+        self.sample_import.setObjectName("import_sample")
+        self.sample_import.clicked.connect(self.import_sample)
+        buttons.addWidget(self.sample_import)
+        fl.addLayout(buttons)
+        right.addWidget(format_box)
         right.addStretch(1)
 
         # backups and the recycle bin
@@ -206,6 +229,44 @@ class SettingsPage(QWidget):
         return out
 
     # --- actions -----------------------------------------------------------------------------
+
+    def ask_sample_target(self) -> str:
+        """Where to save a copy of the sample workbook ('' for cancel; tests monkeypatch)."""
+        from PySide6.QtCore import QStandardPaths
+        from PySide6.QtWidgets import QFileDialog
+
+        from ...paths import sample_workbook
+
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "另存示例工作簿",
+            f"{folder}/{sample_workbook().name}",
+            "Excel 工作簿 (*.xlsx)",
+        )
+        return path
+
+    def save_sample(self) -> None:
+        import shutil
+
+        from ...errors import UserError
+        from ...paths import sample_workbook
+
+        target = self.ask_sample_target()
+        if not target:
+            return
+        try:
+            shutil.copyfile(sample_workbook(), target)
+        except OSError as e:
+            show_error(self, UserError(f"无法保存到 {target}：{e.strerror or e}"))
+            return
+        self.ctx.status(f"示例工作簿已保存到 {target}")
+
+    def import_sample(self) -> None:
+        from ...paths import sample_workbook
+        from ..import_dialog import ImportDialog
+
+        ImportDialog.ask(self.ctx, self, path=sample_workbook())
 
     def save_branch(self) -> None:
         info = self.branch_form.values()
