@@ -22,7 +22,7 @@ from ledger_app.domain.models import (
 )
 from ledger_app.errors import UserError
 from ledger_app.services import dues as S
-from ledger_app.services.ledger import Changes
+from ledger_app.services.ledger import Changes, Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -643,12 +643,16 @@ def test_months_not_yet_come_are_not_unpaid(ledger):
     S.record_payment(ledger, a.id, 2026, [3], 4500, dt.date(2026, 1, 10), "预交")
     md = S.dues_report(ledger, 2026).member(a.id)
     assert md.unpaid_months == [] and md.due_fen == 54_000
-    assert md.month_state(1) == D.MONTH_NOT_DUE
+    assert md.month_state(1) == D.MONTH_COLLECTING  # 待缴: one word for the month under way
     assert md.month_state(2) == D.MONTH_NOT_DUE and md.month_state(3) == D.MONTH_PAID
-    assert (md.short_fen, md.pending_fen) == (0, 11 * 4500)
+    assert (md.short_fen, md.collecting_fen, md.pending_fen) == (0, 4500, 10 * 4500)
     y = S.dues_report(ledger, 2026)
     t = y.totals
-    assert t.paid_fen == t.due_fen - t.short_fen - t.pending_fen + t.extra_fen
+    assert t.paid_fen == t.due_fen - t.short_fen - t.collecting_fen - t.pending_fen + t.extra_fen
+    # a future year has no month under way: all of it is 未到期
+    future = S.dues_report(Ledger(ledger.db, today=dt.date(2025, 12, 6)), 2026).member(a.id)
+    assert future.current_month == 0 and future.month_state(1) == D.MONTH_NOT_DUE
+    assert future.open_months == []
     assert D.due_through(2026, dt.date(2026, 1, 15)) == 0
     assert D.due_through(2026, dt.date(2026, 2, 1)) == 1
     assert D.due_through(2027, dt.date(2026, 1, 15)) == 0

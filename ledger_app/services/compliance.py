@@ -6,89 +6,24 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..domain import compliance
 from ..domain.compliance import ALERT_KINDS, Board, CheckResult
-from ..domain.dates import checked_period
 from .ledger import Ledger
 
 
 def run_check(ledger: Ledger, year: int, quarter: int | None = None) -> CheckResult:
-    """Check a whole year or one quarter of it, as of ``ledger.today()``."""
-    repo = ledger.repo
-    period = checked_period(year, quarter)
-    data = _rule_inputs(ledger, period)
-    return compliance.check(
-        members=data["members"],
-        groups=data["groups"],
-        records=data["records"],
-        rules=data["rules"],
-        paid_by_month=repo.paid_by_month(year),
-        period=period,
-        today=ledger.today(),
-        founded=data["founded"],
-        monthly_due=_monthly_due(ledger, year),
-    )
+    """Check a whole year or one quarter of it, as of ``ledger.today()`` (the period
+    model's check)."""
+    from .period import load
 
-
-def _rule_inputs(ledger: Ledger, period) -> dict:
-    """Members, groups, the period's records, rules and founding date, as the rule code
-    reads them (never modifies them). The 工作台 asks for a year's board and its check one
-    after the other; the second reuses what the first read, unless anything was written
-    since (by this connection: total_changes; by another: data_version)."""
-    repo = ledger.repo
-    conn = ledger.db.conn
-    version = (conn.total_changes, *conn.execute("PRAGMA data_version").fetchone())
-    memo = getattr(ledger, "_rule_inputs_memo", None)
-    if memo is None or memo[0] != version:
-        # a few periods: the board shows one year and its "still needed" strip this year
-        memo = (version, {})
-        ledger._rule_inputs_memo = memo  # type: ignore[attr-defined]
-    cached = memo[1].get((period.start, period.end))
-    if cached is not None:
-        return cached
-    data = {
-        "members": repo.members(),
-        "groups": repo.groups(),
-        "records": repo.records(start=period.start, end=period.end),
-        "rules": repo.rules(),
-        "founded": repo.branch().founded,
-    }
-    if len(memo[1]) >= 4:
-        memo[1].clear()
-    memo[1][(period.start, period.end)] = data
-    return data
-
-
-def _monthly_due(ledger: Ledger, year: int):
-    """A member's monthly due (分) under the year's dues setting, so that a month with
-    nothing due (免交) is not reported as unpaid."""
-    from ..domain.dues import monthly_due_fen
-
-    settings = ledger.repo.dues_settings(year)
-    known: dict = {}  # member id → due: the same for every month of the year
-
-    def due(member, month: int) -> int | None:
-        if member.id not in known:
-            known[member.id] = monthly_due_fen(member, settings.get(member.id))
-        return known[member.id]
-
-    return due
+    return load(ledger, year, quarter).check
 
 
 def board_data(ledger: Ledger, year: int) -> Board:
     """The 工作台 grid of ``year`` (rows, cells, 谈心谈话 coverage, what is still needed now).
     Member alerts and incomplete records come from :func:`run_check`."""
-    period = checked_period(year, None)
-    data = _rule_inputs(ledger, period)
-    return compliance.board(
-        members=data["members"],
-        groups=data["groups"],
-        records=data["records"],
-        rules=data["rules"],
-        year=year,
-        today=ledger.today(),
-        founded=data["founded"],
-    )
+    from .period import load
+
+    return load(ledger, year).board
 
 
 _PERIOD_WORDS = {"month": "月", "quarter": "季度"}

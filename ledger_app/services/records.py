@@ -456,7 +456,7 @@ def talk_coverage(ledger: Ledger, year: int) -> compliance.TalkCoverage:
     """Committee members × members for ``year``: who has been talked with (domain rule)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     records = ledger.repo.records(kinds=[TALK], start=start, end=end)
-    return compliance.talk_coverage(ledger.repo.members(), records, year)
+    return compliance.talk_coverage(ledger.repo.members(), records, year, ledger.today())
 
 
 # --- helpers ---------------------------------------------------------------------------------

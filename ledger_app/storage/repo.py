@@ -493,6 +493,35 @@ class Repository:
 
     # --- attachments and topic templates (records) ---------------------------------------
 
+    def first_month(self) -> tuple[int, int] | None:
+        """(year, month) of the ledger's first month: the earliest that holds any record,
+        payment or volunteer entry (member alerts are never counted before it)."""
+        found = []
+        for (day,) in self.db.execute(
+            "SELECT MIN(date) FROM record UNION ALL SELECT MIN(date) FROM volunteer"
+        ).fetchall():
+            if day:
+                found.append((int(day[:4]), int(day[5:7])))
+        row = self.db.execute(
+            "SELECT year, MIN(month) FROM payment WHERE year = (SELECT MIN(year) FROM payment)"
+        ).fetchone()
+        if row and row[0] is not None:
+            found.append((int(row[0]), int(row[1])))
+        return min(found) if found else None
+
+    def attachments_of(self, start: dt.date, end: dt.date) -> dict[int, list[AttachmentInfo]]:
+        """The attachments (without their bytes) of the records between two dates."""
+        rows = self.db.execute(
+            "SELECT a.id, a.record_id, a.filename, a.mime, LENGTH(a.data), a.caption, a.added_at "
+            "FROM attachment a JOIN record r ON r.id = a.record_id "
+            "WHERE r.date BETWEEN ? AND ? ORDER BY a.record_id, a.id",
+            [start.isoformat(), end.isoformat()],
+        ).fetchall()
+        out: dict[int, list[AttachmentInfo]] = {}
+        for row in rows:
+            out.setdefault(row[1], []).append(AttachmentInfo(*row))
+        return out
+
     def attachments(self, record_id: int) -> list[AttachmentInfo]:
         """A record's attachments without their bytes (for lists)."""
         rows = self.db.execute(

@@ -6,7 +6,6 @@ refresh); every cell shows a word or amount and an icon as well as its colour.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -84,6 +83,7 @@ _STATE_KIND = {
     D.MONTH_UNPAID: STATUS_MISSING,
     D.MONTH_NOT_OWED: STATUS_NONE,
     D.MONTH_NOT_DUE: STATUS_NONE,
+    D.MONTH_COLLECTING: STATUS_WARN,
 }
 
 
@@ -100,19 +100,7 @@ def cell_text(md: D.MemberDues, month: int) -> str:
         return status_text(kind, format_fen(paid))
     if state == D.MONTH_SHORT:
         return status_text(kind, f"{format_fen(paid)} 不足")
-    if _collecting(md, month):
-        return status_text(STATUS_WARN, "待缴")
     return status_text(kind, state)
-
-
-def _collecting(md: D.MemberDues, month: int) -> bool:
-    """The month under way, not paid yet: still being collected (amber 待缴, not arrears)."""
-    return (
-        md.month_state(month) == D.MONTH_NOT_DUE
-        and month == md.due_through + 1
-        and md.due_through < 12
-        and (md.due_through > 0 or month == dt.date.today().month)
-    )
 
 
 class DuesGridModel(QAbstractTableModel):
@@ -242,8 +230,6 @@ class DuesGridModel(QAbstractTableModel):
 
     def _kind(self, md: D.MemberDues, col: int, month: int | None) -> str | None:
         if month is not None:
-            if _collecting(md, month):
-                return STATUS_WARN
             kind = _STATE_KIND[md.month_state(month)]
             if kind == STATUS_OK and self.late(md.member_id, month):
                 return STATUS_WARN
