@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import add_member
 
+from ledger_app import cli
 from ledger_app.domain import dues as D
 from ledger_app.domain.models import (
     ROUND_FEN,
@@ -301,7 +302,7 @@ def test_arrears_runs_and_warning():
     assert md.arrears_run == (7, 12, 6) and md.arrears_warning
     two = D.compute_year([m], s, {1: {mo: 1000 for mo in range(1, 11)}}, 2025).members[0]
     assert two.arrears_run == (11, 12, 2) and not two.arrears_warning
-    assert "党章第九条" in S.arrears_text(md, 2025)
+    assert "党章第九条" in D.arrears_text(md, 2025)
 
 
 @pytest.mark.parametrize(
@@ -554,10 +555,10 @@ def test_text_report(ledger):
     a, b, c, d = _setup(ledger)
     ledger.repo.set_branch_info({"支部名称": "示例党支部"})
     S.record_payment(ledger, a.id, 2025, range(1, 13), 4500, dt.date(2025, 12, 1))
-    text = S.format_dues_text(S.dues_report(ledger, 2025), "示例党支部")
+    text = cli.format_dues_text(S.dues_report(ledger, 2025), "示例党支部")
     assert text.startswith("示例党支部 2025年党费收缴情况")
     assert "4,500.00" in text and "11.73" in text and "0.5%" in text
-    assert "应缴¥" in text and "实缴¥540.00" in text
+    assert "应缴合计¥" in text and "实缴合计¥540.00" in text
     assert "赵六：2025年1月至8月连续8个月未交党费" in text
     assert "李四：2025年4月至12月连续9个月未交党费" in text
     # January: 张三 45.00 + 赵六 236.00 + 王五 0.20 (李四 joined in April); 张三 paid

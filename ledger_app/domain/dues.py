@@ -293,6 +293,21 @@ def format_months(months: Iterable[int]) -> str:
 # --- a year's dues -----------------------------------------------------------------------
 
 
+def arrears_text(m: MemberDues, year: int) -> str:
+    """``张三：2025年7月至12月连续6个月未交党费`` (with the 党章 warning from 6 months)."""
+    run = m.arrears_run
+    if run is None:
+        return ""
+    first, last, length = run
+    span = f"{year}年{first}月" if first == last else f"{year}年{first}月至{last}月"
+    text = f"{m.name}：{span}连续{length}个月未交党费"
+    if length >= ARREARS_SERIOUS_MONTHS:
+        text += "（已满6个月；党章第九条：无正当理由连续6个月不交党费，视为自行脱党，请支部及时核实处理）"
+    elif length >= ARREARS_WARN_MONTHS:
+        text += f"（满6个月将视为自行脱党，还差{ARREARS_SERIOUS_MONTHS - length}个月）"
+    return text
+
+
 def payment_kinds(year: int, months: Iterable[int], today: dt.date) -> dict[str, list[int]]:
     """The months of a payment by what paying them is on ``today``: :data:`PAY_LATE` (补交,
     months that have ended), :data:`PAY_CURRENT` (the month under way) and

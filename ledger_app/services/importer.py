@@ -4,7 +4,7 @@
 :class:`ImportPlan` — the errors (each ``sheet!cell: message``), the counts per sheet, the
 sheets it does not handle — which the GUI shows as a preview. :func:`apply_plan` writes the
 plan in one transaction. :func:`import_workbook` does both and refuses to write anything
-when there is any error; :func:`cmd_import` is ``python main.py import WORKBOOK.xlsx``.
+when there is any error (``python main.py import WORKBOOK.xlsx`` is ``cli.cmd_import``).
 
 Decisions (the contract leaves them open):
 
@@ -30,7 +30,6 @@ Decisions (the contract leaves them open):
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import functools
 import gc
@@ -917,16 +916,3 @@ def import_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
         )
     apply_plan(ledger, plan)
     return plan
-
-
-def cmd_import(ledger: Ledger, args: argparse.Namespace) -> int:
-    """``python main.py [--db F] import WORKBOOK.xlsx``: a short summary on stdout; errors
-    are raised (cli.py prints them on stderr and exits 1)."""
-    plan = import_workbook(ledger, args.workbook)
-    title = f"已导入“{plan.path.name}”" if plan.has_changes else f"“{plan.path.name}”中没有新的数据"
-    print(title + "：")
-    for line in plan.summary_lines():
-        print("  " + line)
-    for w in plan.warnings:
-        print("  提示：" + w)
-    return 0

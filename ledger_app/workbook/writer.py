@@ -10,7 +10,6 @@ cannot be imported back (members are matched by 公民身份号码).
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -1302,13 +1301,3 @@ def export_workbook(
     if progress is not None:
         progress(len(_BUILDERS) + 1, len(_BUILDERS) + 1)
     return path
-
-
-def cmd_export_xlsx(ledger: Ledger, args: argparse.Namespace) -> int:
-    """``export-xlsx --year Y [--quarter Q] -o OUT [--mask]``."""
-    mask = bool(getattr(args, "mask", False))
-    path = export_workbook(ledger, args.year, getattr(args, "quarter", None), args.output, mask)
-    print(f"已导出：{path}")
-    if mask:
-        print(MASK_MESSAGE)
-    return 0

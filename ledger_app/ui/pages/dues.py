@@ -273,7 +273,7 @@ class DuesGridModel(QAbstractTableModel):
             return f"{s.reduction}：{s.approved_by or ''} {format_date(s.approved_on)} 批准"
         if col == COL_UNPAID and md.unpaid_months:
             return (
-                S.arrears_text(md, self._year.year) + f"\n欠缴{D.format_months(md.unpaid_months)}"
+                D.arrears_text(md, self._year.year) + f"\n欠缴{D.format_months(md.unpaid_months)}"
             )  # type: ignore[union-attr]
         if col == 0 and md.setting and md.setting.note:
             return md.setting.note
@@ -1072,7 +1072,7 @@ class DuesPage(QWidget):
             run = md.arrears_run
             assert run is not None
             kind = STATUS_MISSING if md.arrears_warning else STATUS_WARN
-            item = QListWidgetItem(status_text(kind, S.arrears_text(md, self.year)))
+            item = QListWidgetItem(status_text(kind, D.arrears_text(md, self.year)))
             item.setForeground(status_foreground(kind))
             item.setData(Qt.ItemDataRole.UserRole, md.member_id)
             item.setToolTip(f"欠缴{D.format_months(md.unpaid_months)}，双击补交")

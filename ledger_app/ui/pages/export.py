@@ -212,9 +212,9 @@ class ExportPage(QWidget):
         mask = self.mask.isChecked()
 
         def work(ledger, progress):
-            from ...workbook.writer import export_workbook
+            from ...services.exports import export_xlsx
 
-            return export_workbook(ledger, year, quarter, target, mask=mask, progress=progress)
+            return export_xlsx(ledger, year, quarter, target, mask=mask, progress=progress)
 
         note = "（已隐去身份证号和电话，不能再导入本程序）" if mask else ""
         self._run(work, "正在导出 Excel 台账……", target, note)
@@ -237,7 +237,7 @@ class ExportPage(QWidget):
             target = target.with_name(target.name + ".pdf")
 
         def work(ledger, progress):
-            from ...reports.pdf import export_pdf
+            from ...services.exports import export_pdf
 
             return export_pdf(ledger, year, quarter, target, sections=sections, progress=progress)
 
