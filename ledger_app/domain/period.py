@@ -455,6 +455,22 @@ class Problem:
     detail: str
 
 
+@dataclass
+class Reminder:
+    """One line of the 工作台's 待办与提醒: something the clerk should do, with when.
+
+    ``level``: ``"missing"`` (overdue: red), ``"warn"`` (due soon: amber) or ``"info"``;
+    ``target``: the page to open and its arguments (``("dues", {"member_id": 3})``).
+    """
+
+    key: str  # stable, e.g. "整改:12" or "发展:5:谈话"
+    source: str  # what register it comes from: 整改 / 发展党员 / 组织关系 / 党课 …
+    text: str
+    level: str = "warn"
+    due: dt.date | None = None
+    target: tuple[str, dict] | None = None
+
+
 PROBLEM_GAP = "应开展未开展"
 PROBLEM_ALERT = "党员预警"
 PROBLEM_INCOMPLETE = "记录不完整"
@@ -729,6 +745,15 @@ class PeriodModel:
             )
         return out
 
+    @cached_property
+    def reminders(self) -> list[Reminder]:
+        """待办与提醒 for the 工作台, overdue first, then by date: each register adds its
+        own (整改, 发展党员, 组织关系转接, 党课 of the leading cadres, 年度计划 …)."""
+        out: list[Reminder] = []
+        # each register's reminders are added here, one line each
+        order = {"missing": 0, "warn": 1, "info": 2}
+        return sorted(out, key=lambda r: (order.get(r.level, 3), r.due or dt.date.max, r.key))
+
     @property
     def gap_count(self) -> int:
         """应开展未开展: the check's gaps and, for a whole year, 谈心谈话 not covered."""
@@ -803,6 +828,7 @@ __all__ = [
     "PeriodModel",
     "Problem",
     "RecordView",
+    "Reminder",
     "RosterFigures",
     "VolunteerFigures",
     "alert_text",
