@@ -72,7 +72,7 @@ def build_mixed_branch(ledger: Ledger, year: int = YEAR) -> dict[str, Member]:
     )
     ms: dict[str, Member] = {}
     with repo.atomic():
-        for name, group, post, category, base, extra in ROSTER:
+        for name, group, post, category, _base, extra in ROSTER:
             m = Member(
                 id=None,
                 name=name,
@@ -149,7 +149,7 @@ def build_mixed_branch(ledger: Ledger, year: int = YEAR) -> dict[str, Member]:
             r.attendance = [Attendance(by_name[n].id, "出席") for n in committee]
             repo.add_record(r, created_at=dt.datetime.combine(D(year, 4, 25), dt.time(20)))
 
-        for name, _group, _post, category, base, extra in ROSTER:
+        for name, _group, _post, _category, base, extra in ROSTER:
             m = by_name[name]
             repo.set_dues_setting(
                 DuesSetting(
