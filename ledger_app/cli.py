@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -110,7 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("backup", help="立即备份数据库（备份保存在数据库旁的 backups 文件夹）")
     s = sub.add_parser("restore", help="用备份恢复数据库（恢复前自动备份当前数据）")
     s.add_argument("file", metavar="FILE", help="备份文件（路径，或 backups 文件夹中的文件名）")
-    sub.add_parser("verify", help="检查数据库是否完好、修改记录是否被篡改")
+    s = sub.add_parser("verify", help="检查数据库是否完好、修改记录是否被篡改")
+    s.add_argument(
+        "--code",
+        metavar="XXXXXXXXXXXXXXXX",
+        help="核对此前印出的台账校验码（PDF 页脚、Excel 汇总表）：此后台账是否有改动",
+    )
     return p
 
 
@@ -137,8 +143,10 @@ def run_command(args: argparse.Namespace) -> int:
 
     module, func = COMMANDS[args.command].split(":")
     lock = None
+    path = db_path(args)
+    created = not path.exists()  # --db FILE makes the file: not when the command fails
+    status = 1
     try:
-        path = db_path(args)
         if args.command not in PATH_COMMANDS:
             from .storage.backup import start_inspection
 
@@ -154,22 +162,49 @@ def run_command(args: argparse.Namespace) -> int:
 
             lock = acquire_lock(path)
         if args.command in PATH_COMMANDS:
-            return int(handler(path, args) or 0)
+            status = int(handler(path, args) or 0)
+            return status
         ledger = Ledger.open(path)
         try:
             if args.command == "import":
                 from .services.safety import maybe_backup
 
                 maybe_backup(ledger, "before-import")
-            return int(handler(ledger, args) or 0)
+            status = int(handler(ledger, args) or 0)
+            return status
         finally:
             ledger.close()
     except UserError as e:
         print(str(e), file=sys.stderr)
         return 1
     except OSError as e:
-        print(f"文件操作失败：{e.filename or ''} {e.strerror or e}", file=sys.stderr)
+        from .errors import os_error_text
+
+        where = f"{e.filename}：" if e.filename else ""
+        print(f"文件操作失败：{where}{os_error_text(e)}", file=sys.stderr)
+        return 1
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+        # a damaged file found while reading (text that is not UTF-8, a broken page the
+        # opening check did not reach): damage, said as such, with the backup to restore
+        from .storage.backup import read_damage
+
+        damage = read_damage(e, path)
+        if damage is None:
+            raise
+        print(damage, file=sys.stderr)
         return 1
     finally:
         if lock is not None:
             lock.release()
+        if created and status != 0:
+            _remove_new_database(path)
+
+
+def _remove_new_database(path: Path) -> None:
+    """A database this command created and then failed with (say, an import with errors
+    into a new file) is removed again: nothing is left that looks like a ledger."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        try:
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -61,8 +61,11 @@ def busy_ledger(ledger: Ledger) -> None:
         vid = repo.add_volunteer(VolunteerEntry(None, c.id, dt.date(2025, 4, 1), 3))
         repo.add_volunteer(VolunteerEntry(None, c.id, dt.date(2025, 4, 2), 2))
         repo.delete_volunteer(vid)
-    # a REPLACE (delete + insert) done outside the repository is caught too
-    ledger.db.execute("INSERT OR REPLACE INTO branch_info (key, value) VALUES ('支部名称', '新名')")
+    # a REPLACE (delete + insert) done outside the repository's methods is caught too
+    with repo.atomic():
+        ledger.db.execute(
+            "INSERT OR REPLACE INTO branch_info (key, value) VALUES ('支部名称', '新名')"
+        )
     set_user(ledger, "李干事")
     roster.change_status(ledger, b.id, "转出", dt.date(2025, 6, 30))
 
@@ -122,11 +125,24 @@ def test_every_action_is_sealed_in_its_own_transaction(ledger):
     assert ledger.db.execute("SELECT COUNT(*) FROM audit WHERE hash IS NULL").fetchone()[0] == 0
     head = safety.head_hash(ledger)
     assert len(head) == 64
-    # a write outside Repository.atomic() stays unsealed until the next seal
-    ledger.db.execute("UPDATE member SET note = '备注' WHERE id = 1")
-    assert audit.verify_chain(ledger.db) is None  # an unsealed tail is not an error
-    assert safety.head_hash(ledger) != head  # sealed now, the head moved on
-    assert ledger.db.execute("SELECT COUNT(*) FROM audit WHERE hash IS NULL").fetchone()[0] == 0
+
+
+def test_a_write_from_outside_the_program_stays_unsealed_for_good(ledger):
+    """Issue 15: a change made with the sqlite3 tool used to be sealed by the program's next
+    write and then looked like the program's own. Only the rows a transaction of the
+    program wrote are sealed; the others stay unsealed, outside the chain, and named."""
+    busy_ledger(ledger)
+    head = safety.head_hash(ledger)
+    ledger.db.execute("UPDATE payment SET amount_fen = amount_fen * 10 WHERE id = 1")
+    [outside] = audit.unsealed(ledger.db)
+    assert (outside.table, outside.row_id, outside.changed) == ("payment", "1", {
+        "amount_fen": (3000, 30000)
+    })  # fmt: skip
+    assert safety.head_hash(ledger) == head  # printing a code seals nothing
+    add_member(ledger, "赵六")  # the program's next write seals its own rows only
+    assert [e.id for e in audit.unsealed(ledger.db)] == [outside.id]
+    assert audit.verify_chain(ledger.db) is None  # the chain skips the outside row
+    assert safety.head_hash(ledger) != head
 
 
 def test_the_fast_chain_hashes_exactly_as_the_definition():
@@ -186,7 +202,8 @@ def test_removing_a_row_or_a_hash_is_found(ledger):
     ledger.db.execute("DELETE FROM audit WHERE id = 10")
     assert audit.verify_chain(ledger.db) == 11  # the chain breaks where the hole is
     ledger.db.execute("UPDATE audit SET hash = NULL WHERE id = 5")
-    assert audit.verify_chain(ledger.db) == 5
+    assert audit.verify_chain(ledger.db) == 6  # the next sealed row no longer follows
+    assert [e.id for e in audit.unsealed(ledger.db)] == [5]  # and 5 is named as outside
 
 
 def test_data_changed_behind_the_programs_back_is_found(tmp_path):
