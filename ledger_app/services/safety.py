@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import DatabaseError, UserError
 from ..storage import audit
 from ..storage import backup as storage_backup
-from ..storage.backup import BackupInfo, inspect_file, newest_good_backup
+from ..storage.backup import BackupInfo, newest_good_backup
 from ..storage.db import before_first_write
 from .ledger import Changes, Ledger
 from .verification import Verification, verify_database
@@ -58,9 +58,12 @@ def maybe_backup(ledger: Ledger, reason: str) -> Path | None:
     ``close`` (only if something changed since the last one). Returns the new backup."""
     if ledger.path is None:
         return None
-    changes = ledger.db.conn.total_changes
     state = _state.get(ledger)
-    if reason not in ("close", "hourly"):  # open, before-import …
+    at_start = reason not in ("close", "hourly")  # open, before-import …
+    if at_start:
+        before_first_write(ledger.db)  # a damaged file is said now, and never copied
+    changes = ledger.db.conn.total_changes
+    if at_start:
         empty = not audit.has_entries(ledger.db)
         if empty or storage_backup.same_as_newest_backup(ledger.db.conn, ledger.path):
             _state[ledger] = _State(time.monotonic(), changes)
@@ -304,7 +307,7 @@ def _resolve_backup(db_path: Path, name: str) -> Path:
 def cmd_restore(db_path: Path, args) -> int:
     """``restore FILE``: replace the database's content with a backup's."""
     source = _resolve_backup(db_path, args.file)
-    damaged = db_path.exists() and inspect_file(db_path) is not None
+    damaged = db_path.exists() and db_path.stat().st_size > 0  # if nothing is saved: aside
     saved = restore(db_path, source)
     print(f"已从备份 {source.name} 恢复数据库 {db_path}。")
     if saved:

@@ -62,12 +62,11 @@ def _value(key: str, value: object) -> str:
 
 def describe(entry: audit.AuditEntry) -> str:
     """One audit row in Chinese: when, who, what was done to which row, and the values —
-    ``2025-03-07T14:30:00 修改 党费缴纳（编号 11）：金额 由 ¥50.00 改为 ¥500.00``."""
+    ``2025-03-07 14:30:00（王书记） 修改 党费缴纳（编号 11）：金额 由 ¥50.00 改为 ¥500.00``."""
     what = audit.OP_LABELS.get(entry.op, entry.op)
     table = audit.TABLE_LABELS.get(entry.table, entry.table)
-    head = f"{entry.at} {what} {table}（编号 {entry.row_id}）"
-    if entry.who:
-        head = f"{entry.at}（{entry.who}）{what} {table}（编号 {entry.row_id}）"
+    at = str(entry.at).replace("T", " ")
+    head = f"{at}{f'（{entry.who}）' if entry.who else ''} {what} {table}（编号 {entry.row_id}）"
     if entry.op == "UPDATE":
         parts = [
             f"{FIELD_LABELS.get(k, k)} 由 {_value(k, old)} 改为 {_value(k, new)}"

@@ -624,7 +624,8 @@ def restore(
         raise DatabaseError(f"该备份无法使用：{_ends(problem)}。当前数据未作任何改动。")
     if live.exists() and live.resolve() == source.resolve():
         raise DatabaseError("不能用数据库自身来恢复。")
-    live_problem = inspect_file(live) if live.exists() and live.stat().st_size else None
+    # in full: a file that only looks healthy is moved aside too, never copied into backups/
+    live_problem = inspect_file(live, full=True) if live.exists() and live.stat().st_size else None
     saved = None
     try:
         if live.exists() and live.stat().st_size and live_problem is None:

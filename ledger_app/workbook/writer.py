@@ -57,6 +57,10 @@ SHEETS = CONTRACT_SHEETS + (
     SHEET_VOLUNTEER_STATS,
 )
 
+CHAIN_CODE_LENGTH = 16  # as on the PDF's footer
+CHAIN_CODE_NOTE = (
+    "（导出时修改记录的校验码：用“设置 › 数据备份 › 检查数据库”或 verify --code 核对此后是否改动）"
+)
 SEQ = "序号"  # not a contract column: unknown to the importer, hence ignored
 TOTAL = "合计"
 MASK_NOTE = "（脱敏版：身份证号、电话已隐去，不能导回）"
@@ -331,6 +335,7 @@ class ExportData:
     mask: bool
     months: list[int] = field(default_factory=list)
     changed: dict[int, str] = field(default_factory=dict)  # record id → when changed (ISO)
+    chain_code: str = ""  # 台账校验码: the audit chain's head when exported (verify --code)
     _roster: Roster | None = field(default=None, repr=False)
     _summaries: dict[int, AttendanceSummary] = field(default_factory=dict, repr=False)
 
@@ -393,7 +398,7 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
     ]
     volunteer = repo.volunteer(period.start, period.end)
     from ..services.compliance import board_data
-    from ..services.safety import changed_records
+    from ..services.safety import changed_records, head_hash
 
     board = board_data(ledger, year)
     return ExportData(
@@ -410,6 +415,7 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
         mask=mask,
         months=months,
         changed=changed_records(ledger),
+        chain_code=head_hash(ledger)[:CHAIN_CODE_LENGTH],
     )
 
 
@@ -787,6 +793,11 @@ def _sheet_summary(book, data: ExportData) -> None:
         "tz_note",
     )
     row += 1
+    if data.chain_code:
+        merge_title(
+            grid, row, 1, ncols, f"台账校验码 {data.chain_code}{CHAIN_CODE_NOTE}", "tz_note"
+        )
+        row += 1
     if data.mask:
         merge_title(grid, row, 1, ncols, MASK_MESSAGE, "tz_note")
         row += 1
