@@ -97,7 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), metavar="Q", help="季度（1–4）")
         s.add_argument("-o", "--output", required=True, metavar="OUT", help="输出文件")
         if name == "export-xlsx":
-            s.add_argument("--mask", action="store_true", help="隐去公民身份号码和电话号码的中间位")
+            s.add_argument(
+                "--mask", action="store_true", help="隐去公民身份号码、出生日期和电话号码的中间位"
+            )
+            s.add_argument(
+                "--show-base",
+                action="store_true",
+                help="党费收缴公示中列出每人的月缴费基数（默认不列出：基数即收入）",
+            )
 
     s = sub.add_parser("check", help="检查三会一课等组织生活是否齐全")
     s.add_argument("--year", type=_year, required=True, metavar="Y", help="年度")
