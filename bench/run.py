@@ -293,6 +293,21 @@ def rows(workdir: Path) -> list[Row]:
             runs=3,
         ),
         Row(
+            "check-open",
+            "打开时的快速检查（XL 库，窗口等它）",
+            Side([PY, probes, "check-file", XL, "quick"], in_process=True),
+            Side([PY, floors, "pragma", XL, "quick_check"], in_process=True),
+            "SQLite 的 PRAGMA quick_check",
+        ),
+        Row(
+            "check-full",
+            "第一次保存前的全面检查（XL 库，后台线程）",
+            Side([PY, probes, "check-file", XL, "full"], in_process=True),
+            Side([PY, floors, "pragma", XL, "integrity_check"], in_process=True),
+            "SQLite 的 PRAGMA integrity_check（只查文件结构和索引，不查内容）",
+            runs=3,
+        ),
+        Row(
             "check",
             "check --year 2025（XL 库）",
             Side([PY, str(ROOT / "main.py"), "--db", XL, "check", "--year", YEAR]),

@@ -561,7 +561,8 @@ def test_auto_backup_on_open_hourly_and_close(qtbot, tmp_path):
     messages = []
     ctx.status_message.connect(messages.append)
     auto = ui.AutoBackup(ctx)
-    auto.opened()
+    auto.opened()  # once the full check of the file (begun now, in the background) passed
+    qtbot.waitUntil(lambda: bool(bk.list_backups(path)))
     assert [b.reason for b in bk.list_backups(path)] == ["open"]
     assert auto.timer.isActive() and messages[-1].startswith("已自动备份")
     auto._run("hourly")  # nothing changed: nothing made

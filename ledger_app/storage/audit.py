@@ -495,36 +495,33 @@ def _same(a: dict | None, b: dict | None) -> bool:
 
 def replay_mismatches(db: Readable, version: int | None = None) -> list[tuple[str, str]]:
     """(table, row key) of every row whose stored values differ from what the audit trail
-    says they should be: changed behind the program's back (or a damaged file). The tables
-    audited at schema ``version`` (None: the current one) are compared in SQL, row JSON
-    against the last audit row's; only rows that differ there are looked at in Python."""
+    says they should be: changed behind the program's back (or a damaged file). For the
+    tables audited at schema ``version`` (None: the current one), in SQL: each row's JSON
+    against its key's last audit row (found through the index), and the number of keys the
+    trail holds alive against the number of rows; only what differs there is looked at in
+    Python."""
     out = []
     for table, key in audited(version).items():
         cols = _columns(db, table)
-        last = (
-            "SELECT row_id AS k, after AS j FROM audit WHERE id IN "
-            "(SELECT MAX(id) FROM audit WHERE tbl = ? GROUP BY row_id) AND op <> 'DELETE'"
+        rows = db.execute(
+            f"SELECT k FROM (SELECT {_key('t', key)} AS k, {_json('t', cols)} AS j "
+            f"FROM [{table}] AS t) WHERE j IS NOT (SELECT after FROM audit "
+            "WHERE tbl = ? AND row_id = k ORDER BY id DESC LIMIT 1)",
+            [table],
         )
-        now = f"SELECT {_key('t', key)} AS k, {_json('t', cols)} AS j FROM [{table}] AS t"
-        suspects = sorted(
-            {
-                r[0]
-                for r in db.execute(
-                    f"SELECT k FROM ({last} EXCEPT {now}) UNION SELECT k FROM ({now} EXCEPT {last})",
-                    [table, table],
-                )
-            }
-        )
-        if not suspects:
-            continue
+        suspects = {r[0] for r in rows}
+        alive = db.execute(
+            "SELECT COUNT(*) FROM (SELECT MAX(id) AS last FROM audit WHERE tbl = ? "
+            "GROUP BY row_id) JOIN audit ON id = last WHERE op <> 'DELETE'",
+            [table],
+        ).fetchone()[0]
+        present = db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0]
+        if not suspects and alive == present:
+            continue  # every row is its last audit row, and no row the trail holds is gone
+        replayed = replay(db, table)
         current = current_rows(db, table)
-        for k in suspects:
-            row = db.execute(
-                "SELECT op, after FROM audit WHERE tbl = ? AND row_id = ? ORDER BY id DESC LIMIT 1",
-                [table, k],
-            ).fetchone()
-            replayed = json.loads(row[1]) if row and row[0] != "DELETE" else None
-            if not _same(replayed, current.get(k)):
+        for k in sorted(suspects | (replayed.keys() ^ current.keys())):
+            if not _same(replayed.get(k), current.get(k)):
                 out.append((table, k))
     return out
 

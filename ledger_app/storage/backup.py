@@ -150,7 +150,9 @@ def _inspect(
     broken = conn.execute("PRAGMA foreign_key_check").fetchall()
     if broken:
         return "damaged", f"数据库文件 {p.name} 中有 {len(broken)} 处数据相互引用不一致"
-    odd = check.schema_problems(conn, version)
+    # (opening does without: SQLite refuses a schema it cannot read in any case, and building
+    # the expected one costs the window ~0.1 s)
+    odd = check.schema_problems(conn, version) if full else []
     if odd:
         return "damaged", f"数据库文件 {p.name} 的结构与本程序的不一致（{check.summarize(odd)}）"
     if content:
@@ -192,64 +194,65 @@ def backup_problem(path: str | Path) -> str | None:
     return verdict
 
 
-class _Inspection(threading.Thread):
-    """The checks of a file being opened, run beside the start-up: first the quick one that
-    the opening waits for, then the full one that the first write waits for. SQLite
-    releases the GIL while it checks, so a large file costs the window no time while Qt
-    loads."""
+class _Check(threading.Thread):
+    """One check of a file (:func:`inspect_file`) in a thread of its own. SQLite releases
+    the GIL while it reads, so the quick check begun before Qt loads costs the window no
+    time."""
 
-    def __init__(self, path: Path):
-        super().__init__(name="inspect-db", daemon=True)
+    def __init__(self, path: Path, full: bool):
+        super().__init__(name="inspect-db-full" if full else "inspect-db", daemon=True)
         self.path = path
-        self.quick_done = threading.Event()
-        self.quick: tuple[str, str] | None = None
-        self.full: tuple[str, str] | None = None
+        self.full = full
+        self.result: tuple[str, str] | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.quick = inspect_file(self.path)
-            self.quick_done.set()
-            if self.quick is None:
-                self.full = inspect_file(self.path, full=True)
-        except BaseException as e:  # handed to the opener, which raises it as its own
+            self.result = inspect_file(self.path, full=self.full)
+        except BaseException as e:  # handed to the caller, which raises it as its own
             self.error = e
-        finally:
-            self.quick_done.set()
+
+    def outcome(self) -> tuple[str, str] | None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
 
 
 class Inspection:
-    """The checks of one opening of a database file (see :func:`ensure_usable`)."""
+    """The checks of one opening of a database file: the quick one, which the opening waits
+    for (:func:`ensure_usable`), and the full one, which the first write waits for
+    (:meth:`ensure_sound`). The full one starts in the background when first asked about
+    (:meth:`ready`: the window asks once it is up) or runs when the first write comes."""
 
-    def __init__(self, path: Path, thread: _Inspection | None = None):
+    def __init__(self, path: Path, quick: _Check | None = None):
         self.path = path
-        self._thread = thread
-        self._full: tuple[str, str] | None = None
-        self._done = False
+        self._quick = quick
+        self._full: _Check | None = None
+        self._lock = threading.Lock()
 
     def quick_problem(self) -> tuple[str, str] | None:
-        if self._thread is None:
+        if self._quick is None:
             return inspect_file(self.path)
-        self._thread.quick_done.wait()
-        if self._thread.error is not None:
-            raise self._thread.error
-        return self._thread.quick
+        return self._quick.outcome()
+
+    def start_full(self) -> None:
+        with self._lock:
+            if self._full is None:
+                self._full = _Check(self.path, full=True)
+                self._full.start()
 
     def ready(self) -> bool:
-        """Whether :meth:`ensure_sound` would answer at once."""
-        return self._done or self._thread is None or not self._thread.is_alive()
+        """Whether :meth:`ensure_sound` would answer at once (the full check is begun in
+        the background if it was not yet)."""
+        self.start_full()
+        assert self._full is not None
+        return not self._full.is_alive()
 
     def full_problem(self) -> tuple[str, str] | None:
-        if not self._done:
-            if self._thread is None:
-                self._full = inspect_file(self.path, full=True)
-            else:
-                self._thread.join()
-                if self._thread.error is not None:
-                    raise self._thread.error
-                self._full = self._thread.full
-            self._done = True
-        return self._full
+        self.start_full()
+        assert self._full is not None
+        return self._full.outcome()
 
     def ensure_sound(self) -> None:
         """Raise :class:`DamagedDatabaseError` (nothing has been written) unless the whole
@@ -259,15 +262,16 @@ class Inspection:
             raise damaged_error(self.path, problem[1])
 
 
-_started: dict[Path, _Inspection] = {}
+_started: dict[Path, _Check] = {}
 
 
 def start_inspection(path: str | Path) -> None:
-    """Begin checking ``path`` now, for the :func:`ensure_usable` that opens it next."""
+    """Begin the quick check of ``path`` now, for the :func:`ensure_usable` that opens it
+    next."""
     p = Path(path)
     key = p.resolve()
     if key not in _started and p.is_file() and p.stat().st_size > 0:
-        _started[key] = check_thread = _Inspection(p)
+        _started[key] = check_thread = _Check(p, full=False)
         check_thread.start()
 
 

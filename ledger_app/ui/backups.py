@@ -209,9 +209,10 @@ def restore_and_reopen(ctx: AppContext, backup_file: Path) -> UserError | None:
             safety.restore(path, backup_file)
         except UserError as e:
             error = e  # the live file was not touched
-        start_inspection(path)  # the full check before the next write, in the background
+        start_inspection(path)
         # pages read ctx.ledger each time, so swapping it reconnects them all
         ctx.ledger = Ledger.open(path, today=today)
+        safety.soundness_ready(ctx.ledger)  # the full check before the next write: begun now
     finally:
         QGuiApplication.restoreOverrideCursor()
     ctx.notify(Changes.everything())
