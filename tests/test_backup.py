@@ -751,15 +751,16 @@ def test_damage_quick_check_misses_is_found_before_the_first_write(tmp_path, cap
     assert len(bk.list_backups(path)) == 1
 
 
-def test_the_full_check_runs_beside_the_start_and_a_worker_shares_it(tmp_path):
+def test_the_full_check_is_made_once_for_the_window_and_its_workers(tmp_path):
     path = make_ledger(tmp_path / "ledger.db", members=50)
-    bk.start_inspection(path)
+    bk.start_inspection(path)  # the quick check, while Qt loads
     lg = Ledger.open(path)
     from ledger_app.storage import db as storage_db
     from ledger_app.ui.tasks import worker_ledger
 
     check = storage_db.pending_check(lg.db)
-    assert check is not None  # begun on opening, not yet passed
+    assert check is not None  # the full check is still to be passed
+    safety.soundness_ready(lg)  # the window asks once it is up: begun in the background
     worker = worker_ledger(lg)
     assert storage_db.pending_check(worker.db) is check  # one check for both connections
     with worker.repo.atomic():
