@@ -888,3 +888,44 @@ def test_the_check_in_settings_takes_the_printed_code(qtbot, tmp_path):
     dialog.resize(640, 420)
     dialog.grab().save(str(tmp_path / "verify.png"))  # looked at by hand during development
     ctx.ledger.close()
+
+
+def test_damage_met_while_the_window_reads_is_said_as_damage_not_a_crash(tmp_path, monkeypatch):
+    """Text that is not UTF-8, met by a page reading its rows (the check on opening does not
+    read every row): the crash handler says the file is damaged and names the backup."""
+    from ledger_app.ui import main as ui_main
+
+    path = make_ledger(tmp_path / "ledger.db")
+    bk.backup(path, "close", now=dt.datetime(2026, 11, 20, 17, 0))
+    shown = []
+    monkeypatch.setattr(ui_main, "show_error", lambda parent, e, title="": shown.append((title, e)))
+    monkeypatch.setattr(ui_main, "_open_path", path)
+    monkeypatch.setattr(ui_main, "log_file", lambda: tmp_path / "logs" / "error.log")
+    error = sqlite3.OperationalError("Could not decode to UTF-8 column 'note' with text '\ufffd'")
+    ui_main.excepthook(type(error), error, None)
+    [(title, damage)] = shown
+    assert title == "数据库已损坏" and isinstance(damage, DamagedDatabaseError)
+    assert "读取数据库时发现文件已损坏" in damage.message
+    assert "最近的完好备份是 2026年11月20日 17:00" in damage.message
+
+
+def test_damage_met_while_the_window_is_built_offers_the_backup(qtbot, tmp_path, monkeypatch):
+    from ledger_app.storage.lock import acquire_lock
+    from ledger_app.ui import backups as ui
+    from ledger_app.ui import main as ui_main
+
+    path = make_ledger(tmp_path / "ledger.db")
+    bk.backup(path, "close", now=dt.datetime(2026, 11, 20, 17, 0))
+
+    def unreadable(*args, **kwargs):  # the first page reads a row that is not UTF-8
+        raise sqlite3.OperationalError("Could not decode to UTF-8 column 'name' with text 'x'")
+
+    offered, shown = [], []
+    monkeypatch.setattr(ui_main, "MainWindow", unreadable)
+    monkeypatch.setattr(ui, "offer_restore", lambda parent, e, ctx=None: offered.append(e))
+    monkeypatch.setattr(ui_main, "show_error", lambda parent, e, title="": shown.append(title))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
+    assert ui_main.run_gui(path) == 1  # no backup taken: no traceback, the window not opened
+    assert "最近的完好备份是 2026年11月20日 17:00" in offered[0].message
+    assert shown == ["无法打开数据库"]
+    acquire_lock(path).release()  # and the lock is free again

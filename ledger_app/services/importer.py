@@ -354,7 +354,7 @@ class _Analyzer:
             key = "".join(key.split())
             if key not in BRANCH_INFO_KEYS:
                 self.plan.warnings.append(
-                    f"{row.ref('项目')}: 未知的项目“{key}”，已忽略"
+                    f"{row.ref('项目')}: 未知的项目“{quote(key)}”，已忽略"
                     f"（可用项目：{'、'.join(BRANCH_INFO_KEYS)}）"
                 )
                 continue
