@@ -575,15 +575,22 @@ def test_auto_backup_on_open_hourly_and_close(qtbot, tmp_path):
 
 
 def test_a_window_closed_before_its_opening_check_backs_up_once(qtbot, tmp_path):
-    """The check made at opening runs a moment after the window appears; a window closed
-    before that still gets it, and closing then adds no second copy of the same state."""
+    """The backup of opening runs a moment after the window appears, once the file's full
+    check passed. A window closed before that still gets it when the check has run (a save
+    waits for it), and closing then adds no second copy of the same state; when it has not,
+    nothing was saved in the session and closing does not wait for a check: no copy."""
     from ledger_app.ui import backups as ui
     from ledger_app.ui.context import AppContext
 
     path = make_ledger(tmp_path / "ledger.db")
+    ctx = AppContext(Ledger.open(path))
+    ui.AutoBackup(ctx).closing()  # opened() never ran, nor the full check
+    ctx.ledger.close()
+    assert bk.list_backups(path) == []
     for _ in range(2):
         ctx = AppContext(Ledger.open(path))
         auto = ui.AutoBackup(ctx)
+        safety.ensure_sound(ctx.ledger)  # as a save in the first seconds would
         auto.closing()  # opened() never ran
         ctx.ledger.close()
     assert [b.reason for b in bk.list_backups(path)] == ["open"]

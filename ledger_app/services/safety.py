@@ -18,7 +18,7 @@ from ..errors import DatabaseError, UserError
 from ..storage import audit
 from ..storage import backup as storage_backup
 from ..storage.backup import BackupInfo, newest_good_backup
-from ..storage.db import before_first_write
+from ..storage.db import before_first_write, checked
 from .ledger import Changes, Ledger
 from .verification import Verification, verify_database
 
@@ -71,6 +71,8 @@ def maybe_backup(ledger: Ledger, reason: str) -> Path | None:
     else:
         if state is not None and state.changes == changes:
             return None  # nothing written since the last backup (or since opening)
+        if state is None and not checked(ledger.db):
+            return None  # nothing written this session: a write passes the full check first
         if reason == "hourly" and state is not None and time.monotonic() - state.at < HOURLY:
             return None
     return backup_now(ledger, reason)
@@ -113,6 +115,17 @@ def soundness_ready(ledger: Ledger) -> bool:
 
     check = pending_check(ledger.db)
     return check is None or check.ready()
+
+
+def soundness_checked(ledger: Ledger) -> bool:
+    """Whether the open file is known sound this session (its full check passed, or the
+    file was made in this session) — without starting or waiting for the check."""
+    from ..storage.db import pending_check
+
+    check = pending_check(ledger.db)
+    if check is not None and check.finished_sound():
+        before_first_write(ledger.db)  # passed: nothing left to wait for
+    return checked(ledger.db)
 
 
 def ensure_sound(ledger: Ledger) -> None:

@@ -249,6 +249,11 @@ class Inspection:
         assert self._full is not None
         return not self._full.is_alive()
 
+    def finished_sound(self) -> bool:
+        """Whether the full check has run (not waiting for it) and found nothing wrong."""
+        full = self._full
+        return full is not None and not full.is_alive() and full.error is None and not full.result
+
     def full_problem(self) -> tuple[str, str] | None:
         self.start_full()
         assert self._full is not None

@@ -414,9 +414,14 @@ class AutoBackup(QObject):
         self.timer.start()
 
     def closing(self) -> None:
-        if not self._opened:  # a window closed at once still gets the check made at opening
+        if not self._opened:
             self._opened = True
-            self._run("open")
+            # a window closed at once still gets the backup of opening — unless the full
+            # check of the file has not run: then nothing was saved in this session (a save
+            # waits for that check), the state is the one the next opening backs up, and
+            # closing does not wait seconds for a check only a backup would need
+            if safety.soundness_checked(self.ctx.ledger):
+                self._run("open")
         self.timer.stop()
         self._run("close")
 
