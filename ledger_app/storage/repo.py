@@ -34,6 +34,7 @@ from ..domain.models import (
 )
 from . import audit
 from .backup import write_error
+from .db import before_first_write
 
 _MEMBER_DATES = ("birth_date", "join_date", "full_date", "status_date", "transfer_in_date")
 _MEMBER_COLUMNS = [f.name for f in fields(Member) if f.name not in ("id", "group_name")]
@@ -105,12 +106,18 @@ class Repository:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
+        """One user action, one transaction. The first one of a session first makes sure
+        the file is sound (storage.db.before_first_write: a damaged file is never written
+        to); each seals the audit rows it wrote — and only those — in its transaction."""
         outermost = not self.db.conn.in_transaction
+        if outermost:
+            before_first_write(self.db)
         try:
             with self.db.atomic():
+                since = audit.last_id(self.db) if outermost else 0
                 yield
                 if outermost:
-                    audit.seal(self.db)  # hash-chain this action's audit rows in its transaction
+                    audit.seal(self.db, after=since)  # this action's rows, in its transaction
         except sqlite3.OperationalError as e:
             problem = write_error(e) if outermost else None
             if problem is None:
@@ -541,9 +548,9 @@ class Repository:
         self, record_id: int, filename: str, mime: str | None, data: bytes, caption: str | None
     ) -> int:
         cur = self.db.execute(
-            "INSERT INTO attachment (record_id, filename, mime, data, caption) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [record_id, filename, mime, data, caption],
+            "INSERT INTO attachment (record_id, filename, mime, data, sha256, caption) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [record_id, filename, mime, data, audit.sha256_hex(data), caption],
         )
         return int(cur.lastrowid)
 
