@@ -219,9 +219,13 @@ def cmd_check(ledger: Ledger, args: argparse.Namespace) -> int:
 
     model = load(ledger, args.year, getattr(args, "quarter", None))
     if getattr(args, "json", False):
-        _print_json(model.check.to_json())
+        # the contract's object, then the additive keys of issue 18 when they list anything
+        _print_json({**model.check.to_json(), **model.check_additions()})
     else:
+        from .domain.followup import format_followup_text
+
         print(format_check_text(model.check, model.branch.name), end="")
+        print(format_followup_text(model), end="")
     return 0
 
 
@@ -347,7 +351,17 @@ def format_dues_text(dues_year: DuesYear, branch_name: str = "") -> str:
     if not dues_year.members:
         out.append(f"{y}年没有在册党员。")
         return "\n".join(out) + "\n"
-    header = ["姓名", "人员类别", "党小组", "月缴费基数", "比例", "月应缴", "应缴合计", "实缴合计", "欠缴月份"]
+    header = [
+        "姓名",
+        "人员类别",
+        "党小组",
+        "月缴费基数",
+        "比例",
+        "月应缴",
+        "应缴合计",
+        "实缴合计",
+        "欠缴月份",
+    ]
     rows = [
         [
             m.name,
