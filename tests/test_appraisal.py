@@ -35,16 +35,18 @@ def test_follow_up_belongs_to_basic_and_failing_grades_only():
         measure="限期改正", deadline=dt.date(2026, 6, 30),
     )  # fmt: skip
     assert _fields(ok) == []
-    assert _fields(Appraisal(None, 2025, 1, "不合格", measure="除名", deadline=dt.date(2026, 6, 1))) == [
-        "改正期限"
-    ]
+    assert _fields(
+        Appraisal(None, 2025, 1, "不合格", measure="除名", deadline=dt.date(2026, 6, 1))
+    ) == ["改正期限"]
 
 
 def test_the_share_of_excellent_is_counted_among_those_graded_against_the_cap(ledger):
     ms = [add_member(ledger, f"党员{i}") for i in range(10)]
     grades = ["优秀"] * 3 + ["合格"] * 6 + ["不确定等次"]
     for m, g in zip(ms, grades):
-        svc.save_grade(ledger, Appraisal(None, 2025, m.id, g, reason="病重" if g == "不确定等次" else None))
+        svc.save_grade(
+            ledger, Appraisal(None, 2025, m.id, g, reason="病重" if g == "不确定等次" else None)
+        )
     fig = svc.figures(ledger, 2025)
     assert fig.participants == 9  # 不确定等次 is not 参评
     assert fig.excellent_permille == 333

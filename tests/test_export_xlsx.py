@@ -399,7 +399,7 @@ def test_records_of_the_period_with_attendance_and_computed_columns(filled, tmp_
     other = _rows(wb["其他组织生活"], 3)
     assert [r[2] for r in other] == ["谈心谈话", "组织生活会"]
     assert other[0][-4:-2] == [2, 2]  # a 谈心谈话 expects the people it lists
-    assert other[0][-1] == "补记"  # 登记情况: entered more than 30 days after the talk
+    assert other[0][-2] == "补记"  # 登记情况: entered more than 30 days after the talk
 
 
 def test_roster_lists_everyone_who_belonged_in_the_period(filled, tmp_path):

@@ -56,7 +56,10 @@ def test_more_votes_than_members_present_is_a_problem():
 
 
 def test_a_vote_passes_with_more_than_half_of_those_entitled():
-    assert vote_line(Vote("接收", 11, 9, 0), 20) == "接收：同意11，反对9，弃权0（有表决权 20 人，同意过半数）"
+    assert (
+        vote_line(Vote("接收", 11, 9, 0), 20)
+        == "接收：同意11，反对9，弃权0（有表决权 20 人，同意过半数）"
+    )
     assert "同意未过半数" in vote_line(Vote("接收", 10, 0, 0), 20)
 
 

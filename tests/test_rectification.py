@@ -82,7 +82,9 @@ def test_open_and_overdue_items_are_on_the_board(ledger):
         svc.save_item(ledger, it)
     reminders = {r.key: r for r in load(ledger, 2026).reminders}
     assert reminders[f"整改:{late.id}"].level == "missing"
-    assert reminders[f"整改:{late.id}"].text.startswith("整改逾期：党费收缴不及时（时限2026-01-10，责任人李明）")
+    assert reminders[f"整改:{late.id}"].text.startswith(
+        "整改逾期：党费收缴不及时（时限2026-01-10，责任人李明）"
+    )
     assert reminders[f"整改:{soon.id}"].level == "warn"
     assert f"整改:{done.id}" not in reminders
 
@@ -95,7 +97,10 @@ def test_the_period_lists_the_items_open_during_it(ledger):
     for it in (old_done, carried, new):
         svc.save_item(ledger, it)
     assert [i.problem for i in load(ledger, 2025).rectifications] == ["去年提出未完成", "今年提出"]
-    assert [i.problem for i in load(ledger, 2025, 1).rectifications] == ["去年提出未完成", "今年提出"]
+    assert [i.problem for i in load(ledger, 2025, 1).rectifications] == [
+        "去年提出未完成",
+        "今年提出",
+    ]
 
 
 def test_evidence_files_are_kept_with_the_item(ledger, tmp_path):
