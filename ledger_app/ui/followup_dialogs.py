@@ -41,7 +41,15 @@ from ..errors import UserError, ValidationError
 from ..services import appraisal as appraisal_svc
 from ..services import rectification as rect_svc
 from .context import AppContext, show_error
-from .widgets import DateEdit, NameCompleter, hint_label, make_primary
+from .widgets import (
+    STATUS_MISSING,
+    STATUS_WARN,
+    DateEdit,
+    NameCompleter,
+    hint_label,
+    make_primary,
+    set_status_label,
+)
 
 
 def _text(edit) -> str | None:
@@ -104,8 +112,8 @@ class AppraisalDialog(_EnterSaves):
         for m in MEASURES:
             self.measure.addItem(m, m)
         self.deadline = DateEdit(default_year=appraisal.year + 1)
-        self.result = QLineEdit()
-        self.result.setPlaceholderText("限期改正的改正情况")
+        self.result_text = QLineEdit()
+        self.result_text.setPlaceholderText("限期改正的改正情况")
         form = QFormLayout()
         form.addRow("等次", self.grade)
         form.addRow("说明", self.reason)
@@ -114,7 +122,7 @@ class AppraisalDialog(_EnterSaves):
         form.addRow("谈话人", self.talk_by)
         form.addRow("处理", self.measure)
         form.addRow("改正期限", self.deadline)
-        form.addRow("改正情况", self.result)
+        form.addRow("改正情况", self.result_text)
         box = QDialogButtonBox()
         self.save_button = make_primary(
             box.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -133,7 +141,7 @@ class AppraisalDialog(_EnterSaves):
         self.talk_by.setText(appraisal.talk_by or "")
         self.measure.setCurrentIndex(max(self.measure.findData(appraisal.measure), 0))
         self.deadline.setDate(appraisal.deadline)
-        self.result.setText(appraisal.result or "")
+        self.result_text.setText(appraisal.result or "")
         self.grade.currentTextChanged.connect(self._enable)
         self.measure.currentIndexChanged.connect(self._enable)
         self._enable()
@@ -145,7 +153,7 @@ class AppraisalDialog(_EnterSaves):
             w.setEnabled(follow)
         correct = follow and self.measure.currentData() == CORRECT
         self.deadline.setEnabled(correct)
-        self.result.setEnabled(correct)
+        self.result_text.setEnabled(correct)
 
     def value(self) -> Appraisal:
         follow = self.grade.currentText() in FOLLOWUP_GRADES
@@ -158,7 +166,7 @@ class AppraisalDialog(_EnterSaves):
             talk_by=_text(self.talk_by) if follow else None,
             measure=self.measure.currentData() if follow else None,
             deadline=_date(self.deadline, "改正期限") if correct else None,
-            result=_text(self.result) if correct else None,
+            result=_text(self.result_text) if correct else None,
         )
 
     def save(self) -> bool:
@@ -205,11 +213,12 @@ class RectificationDialog(_EnterSaves):
         self.status = QComboBox()
         self.status.addItems(STATUSES)
         self.done_on = DateEdit()
-        self.result = QPlainTextEdit()
-        self.result.setPlaceholderText("整改情况：做了什么、成效如何（佐证材料可在下方添加）")
-        for edit in (self.problem, self.measure, self.result):
+        self.result_text = QPlainTextEdit()
+        self.result_text.setPlaceholderText("整改情况：做了什么、成效如何（佐证材料可在下方添加）")
+        for edit in (self.problem, self.measure, self.result_text):
             edit.setMinimumHeight(46)
             edit.setMaximumHeight(90)
+        self.state = QLabel()  # 逾期 / 将到期, as of today
         self.files = QListWidget()
         self.files.setMaximumHeight(64)
         self.files.itemActivated.connect(self._open_file)
@@ -239,7 +248,8 @@ class RectificationDialog(_EnterSaves):
             status.addWidget(QLabel(label))
             status.addWidget(w, 1)
         form.addRow(status)
-        form.addRow("整改情况", self.result)
+        form.addRow("", self.state)
+        form.addRow("整改情况", self.result_text)
         files = QHBoxLayout()
         files.addWidget(self.files, 1)
         side = QVBoxLayout()
@@ -267,7 +277,7 @@ class RectificationDialog(_EnterSaves):
             hint_label("逾期：过了整改时限仍未完成，按当天自动判断。Ctrl+Enter 保存。")
         )
         layout.addWidget(box)
-        self._wire([self.problem, self.measure, self.result])
+        self._wire([self.problem, self.measure, self.result_text])
         self._load(item)
         self.source.currentTextChanged.connect(self._on_source)
         self.status.currentTextChanged.connect(self._on_status)
@@ -282,13 +292,22 @@ class RectificationDialog(_EnterSaves):
         self.deadline.setDate(it.deadline)
         self.status.setCurrentText(it.status)
         self.done_on.setDate(it.done_on)
-        self.result.setPlainText(it.result or "")
+        self.result_text.setPlainText(it.result or "")
         self.source_note.setText(it.source_note or "")
         self.problem_key.setText(it.source_key or "")
         self._fill_records()
         self._fill_files()
         self._on_source(it.source)
         self._on_status(it.status)
+        today = self.ctx.ledger.today()
+        if it.id is not None and it.overdue(today):
+            set_status_label(
+                self.state, STATUS_MISSING, f"已逾期：整改时限 {it.deadline} 已过，尚未完成"
+            )
+        elif it.id is not None and it.due_soon(today):
+            set_status_label(self.state, STATUS_WARN, f"将到期：整改时限 {it.deadline}")
+        else:
+            self.state.hide()
 
     def _fill_records(self) -> None:
         self.record.clear()
@@ -389,7 +408,7 @@ class RectificationDialog(_EnterSaves):
             deadline=_date(self.deadline, "整改时限"),
             status=self.status.currentText(),
             done_on=_date(self.done_on, "完成日期") if self.status.currentText() == DONE else None,
-            result=_text(self.result),
+            result=_text(self.result_text),
             source_note=_text(self.source_note),
             record_id=self.record.currentData() if source in RECORD_SOURCES else None,
             source_key=self.item.source_key if source == FROM_PROBLEMS else None,

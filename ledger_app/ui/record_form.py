@@ -716,14 +716,14 @@ class RecordForm(QDialog):
         missing = compliance.missing_fields(draft)
         brief = brief_reasons(draft, self._minutes_rules.get(draft.kind), missing)
         problem = self._votes_problem(draft)
-        if missing:
+        if problem:  # stops saving: said first
+            set_status_label(self.missing_status, STATUS_MISSING, problem)
+        elif missing:
             set_status_label(
                 self.missing_status,
                 STATUS_WARN,
                 "不完整，缺：" + "、".join(missing) + "（可先保存，稍后补全）",
             )
-        elif problem:
-            set_status_label(self.missing_status, STATUS_MISSING, problem)
         elif brief:
             set_status_label(
                 self.missing_status, STATUS_WARN, "记录过简：" + "；".join(brief) + "（可先保存）"

@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -135,7 +135,7 @@ class _Model(QAbstractTableModel):
 
 
 class AppraisalModel(_Model):
-    COLUMNS = ("姓名", "党小组", "等次", "说明", "谈话", "处理", "改正期限", "改正情况", "状态")
+    COLUMNS = ("姓名", "党小组", "等次", "状态", "说明", "谈话", "处理", "改正期限", "改正情况")
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -193,7 +193,7 @@ class AppraisalTab(QWidget):
         self.model = AppraisalModel(self)
         self.view = _view(self.model)
         self.view.setObjectName("appraisal_view")
-        for i, w in enumerate((84, 96, 76, 130, 130, 72, 90, 130)):
+        for i, w in enumerate((84, 96, 76, 110, 150, 130, 72, 90)):
             self.view.setColumnWidth(i, w)
         remember_header(self.view, "followup/appraisal")
         self.view.activated.connect(lambda _i: self.edit_selected())
@@ -218,16 +218,23 @@ class AppraisalTab(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         layout.addWidget(hint_label(self.HINT))
-        for n, grade in enumerate(GRADES, 1):
-            sc = QShortcut(QKeySequence(str(n)), self.view)
-            sc.setContext(Qt.ShortcutContext.WidgetShortcut)
-            sc.activated.connect(lambda g=grade: self.set_grade(g))
-        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.view)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self.clear_selected)
+        self.view.installEventFilter(self)  # 1–5 grade, Delete clears (as in the attendance grid)
         self._fill_years()
         self.year.currentIndexChanged.connect(lambda _i: self.reload())
         self.reload()
+
+    _KEYS = {getattr(Qt.Key, f"Key_{n}"): grade for n, grade in enumerate(GRADES, 1)}
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        if obj is self.view and event.type() == QEvent.Type.KeyPress and not event.modifiers():
+            grade = self._KEYS.get(event.key())
+            if grade is not None:
+                self.set_grade(grade)
+                return True
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.clear_selected()
+                return True
+        return super().eventFilter(obj, event)
 
     def _fill_years(self) -> None:
         current = self.year.currentData()
@@ -338,7 +345,17 @@ class AppraisalTab(QWidget):
 
 
 class RectificationModel(_Model):
-    COLUMNS = ("来源", "问题", "整改措施", "责任人", "整改时限", "状态", "完成日期", "佐证")
+    COLUMNS = (
+        "来源",
+        "问题",
+        "整改措施",
+        "责任人",
+        "整改时限",
+        "状态",
+        "完成日期",
+        "佐证",
+        "整改情况",
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -359,6 +376,8 @@ class RectificationModel(_Model):
             return format_date(it.done_on) if it.done_on else ""
         if column == "佐证":
             return f"{it.files} 个" if it.files else ""
+        if column == "整改情况":
+            return " ".join((it.result or "").split())
         return None
 
     def look(self, it: Rectification) -> tuple[str, str]:
@@ -387,7 +406,7 @@ class RectificationTab(QWidget):
         self.model = RectificationModel(self)
         self.view = _view(self.model)
         self.view.setObjectName("rectification_view")
-        for i, w in enumerate((96, 260, 200, 70, 90, 100, 90)):
+        for i, w in enumerate((96, 250, 200, 70, 90, 100, 90, 50)):
             self.view.setColumnWidth(i, w)
         remember_header(self.view, "followup/rectification")
         self.view.activated.connect(lambda _i: self.edit_selected())

@@ -129,6 +129,8 @@ class SettingsPage(QWidget):
         self.rules.setObjectName("rules_table")
         self.rules.setHorizontalHeaderLabels(["项目", "周期", "至少（次）"])
         self.rules.verticalHeader().hide()
+        self.rules.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.rules.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.rules.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.rules.setColumnWidth(1, 100)
         self.rules.setColumnWidth(2, 90)
@@ -318,7 +320,7 @@ class SettingsPage(QWidget):
 
     def selected_rule(self) -> str | None:
         rows = {i.row() for i in self.rules.selectedIndexes()}
-        if self.rules.currentRow() >= 0:
+        if not rows and self.rules.currentRow() >= 0:
             rows.add(self.rules.currentRow())
         if len(rows) != 1:
             return None
