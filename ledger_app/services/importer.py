@@ -250,7 +250,7 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
         if name.strip() not in SHEETS + FOLLOWUP_SHEETS:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
-    if not any(s in titles for s in SHEETS):
+    if not any(s in titles for s in SHEETS + FOLLOWUP_SHEETS):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
             details=[f"现有工作表：{'、'.join(data.sheet_names) or '（无）'}"],

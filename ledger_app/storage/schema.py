@@ -217,7 +217,6 @@ def _v3_organisational_life(db: sqlite_utils.Database) -> None:
             source_note TEXT
         )
         """,
-        "CREATE INDEX rectification_key ON rectification(source_key)",
         """
         CREATE TABLE rectification_file (
             id INTEGER PRIMARY KEY,
@@ -228,7 +227,6 @@ def _v3_organisational_life(db: sqlite_utils.Database) -> None:
             added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))
         )
         """,
-        "CREATE INDEX rectification_file_item ON rectification_file(item_id)",
     ):
         db.execute(stmt)  # one by one: executescript() would COMMIT
 
