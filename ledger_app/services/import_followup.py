@@ -87,9 +87,9 @@ class FollowupAnalyzer:
         self.db = analyzer.ledger.db
         self.out = FollowupPlan()
         plan.followup = self.out
-
-    def err(self, ref: str, message: str) -> None:
-        self.errors.append(f"{ref}: {message}")
+        # the importer's own: cell errors as ``sheet!cell: message`` into the same list
+        self.err = analyzer.err
+        self._cell = analyzer._cell
 
     def _table(self, sheet: str) -> Table | None:
         title = self.titles.get(sheet)
@@ -99,18 +99,6 @@ class FollowupAnalyzer:
         return find_table(
             title, self.data.rows.get(title, []), F.COLUMNS[sheet], F.REQUIRED[sheet], self.errors
         )
-
-    def _cell(self, row: Row, column: str, parse, required: bool = False):
-        raw = row.raw(column)
-        if raw is None:
-            if required:
-                self.err(row.ref(column), f"{column}不能为空")
-            return None
-        try:
-            return parse(raw)
-        except ValueError as e:
-            self.err(row.ref(column), str(e))
-            return None
 
     # -- 频次要求 (before the record sheets) -------------------------------------------------
 
