@@ -338,6 +338,8 @@ def test_print_setup_of_every_sheet(filled, tmp_path):
         "党费签收表（上半年）",
         "党费签收表（下半年）",
         "志愿服务统计",
+        # the registers (issue 19)
+        *("发展党员", "发展党员纪实", "组织关系转接", "流动党员", "关怀帮扶", "表彰处分"),
     }
     for ws in wb:
         ps = ws.page_setup

@@ -38,6 +38,16 @@ from .models import (
     VolunteerEntry,
     split_posts,
 )
+from .registers import (
+    CareFigures,
+    DevelopmentFigures,
+    RegistersData,
+    TransferFigures,
+    care_figures,
+    development_figures,
+    transfer_figures,
+)
+from .registers import reminders as register_reminders
 from .volunteer import EXPECTED_CATEGORIES
 
 NO_GROUP = "未分组"
@@ -74,6 +84,8 @@ class PeriodInputs:
     floor: Period | None = None
     earlier: Callable[[int], C.YearFlags] | None = None
     user: str = ""
+    # 发展党员, 组织关系转接, 党员关怀 (issue 19): the registers, whole (not only the period's)
+    registers: RegistersData = field(default_factory=RegistersData)
 
 
 # --- parts --------------------------------------------------------------------------------
@@ -751,6 +763,7 @@ class PeriodModel:
         own (整改, 发展党员, 组织关系转接, 党课 of the leading cadres, 年度计划 …)."""
         out: list[Reminder] = []
         # each register's reminders are added here, one line each
+        out += register_reminders(self)  # 发展党员, 组织关系转接, 党员关怀
         order = {"missing": 0, "warn": 1, "info": 2}
         return sorted(out, key=lambda r: (order.get(r.level, 3), r.due or dt.date.max, r.key))
 
@@ -788,6 +801,23 @@ class PeriodModel:
         ]
         ended = [m for m in self.ended_months]
         return DuesFigures(self.dues_year, self.months, ended[-1] if ended else 0, lines)
+
+    # --- 发展党员, 组织关系转接, 党员关怀 (issue 19; rules in development/transfers/care) -----
+
+    @cached_property
+    def development(self) -> DevelopmentFigures:
+        """发展党员: who is followed in the period, by stage; steps, 接收 and 转正 in it."""
+        return development_figures(self)
+
+    @cached_property
+    def transfers(self) -> TransferFigures:
+        """组织关系转接 dated in the period, and 流动党员 away during it."""
+        return transfer_figures(self)
+
+    @cached_property
+    def care(self) -> CareFigures:
+        """政治生日 of each month, 关怀帮扶 visits, 表彰 and 处分 of the period."""
+        return care_figures(self)
 
     # --- volunteer -----------------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from ..domain import idcard
 from ..domain.dates import format_date
@@ -88,6 +88,7 @@ from ..workbook.reader import (
     parse_year,
     read_workbook,
 )
+from ..workbook.registers import SHEETS as REGISTER_SHEETS
 from .ledger import Changes, Ledger
 from .roster import fill_from_id_number, validate_member
 
@@ -160,6 +161,7 @@ class ImportPlan:
     payments: list[tuple[Member, int, int, int]] = field(default_factory=list)
     volunteer: list[tuple[Member, VolunteerEntry]] = field(default_factory=list)
     applied: bool = False
+    registers: Any = None  # 发展党员, 组织关系转接, 党员关怀 (services.import_registers)
 
     @property
     def ok(self) -> bool:
@@ -176,6 +178,7 @@ class ImportPlan:
             or self.dues_settings
             or self.payments
             or self.volunteer
+            or (self.registers is not None and self.registers.has_changes)
         )
 
     def summary_lines(self) -> list[str]:
@@ -202,7 +205,7 @@ class ImportPlan:
         return lines
 
 
-_UNITS = {BRANCH: "项", ROSTER: "人", DUES: "人", VOLUNTEER: "条"}
+_UNITS = {BRANCH: "项", ROSTER: "人", DUES: "人", VOLUNTEER: "条", "发展党员": "人"}
 
 
 # --- analysis ---------------------------------------------------------------------------------
@@ -238,14 +241,14 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
 
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
-    data = read_workbook(path, SHEETS)
+    data = read_workbook(path, SHEETS + REGISTER_SHEETS)
     plan = ImportPlan(Path(path))
     titles = {name.strip(): name for name in data.sheet_names}
     for name in data.sheet_names:
-        if name.strip() not in SHEETS:
+        if name.strip() not in SHEETS + REGISTER_SHEETS:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
-    if not any(s in titles for s in SHEETS):
+    if not any(s in titles for s in SHEETS + REGISTER_SHEETS):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
             details=[f"现有工作表：{'、'.join(data.sheet_names) or '（无）'}"],
@@ -283,6 +286,9 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
             a.roster_broken = True
         if sheet == ROSTER:
             a.index_members()
+    from .import_registers import analyze as analyze_registers
+
+    plan.registers = analyze_registers(a, titles, data.rows)  # the registers' sheets (issue 19)
     return plan
 
 
@@ -897,12 +903,17 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
         for m, entry in plan.volunteer:
             entry.member_id = m.id  # type: ignore[assignment]
         repo.add_volunteer_entries(entry for _, entry in plan.volunteer)
+        if plan.registers is not None:
+            from .import_registers import apply as apply_registers
+
+            apply_registers(ledger, plan.registers)
     return Changes(
         branch=bool(plan.branch_info),
         members=bool(plan.new_groups or plan.new_members or plan.updated_members),
         records=bool(plan.records),
         dues=bool(plan.dues_settings or plan.payments),
         volunteer=bool(plan.volunteer),
+        registers=plan.registers is not None and plan.registers.has_changes,
     )
 
 

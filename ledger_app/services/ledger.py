@@ -26,13 +26,14 @@ class Changes:
     dues: bool = False
     volunteer: bool = False
     settings: bool = False
+    registers: bool = False  # 发展党员, 组织关系转接, 党员关怀
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
 
     @classmethod
     def everything(cls) -> Changes:
-        return cls(True, True, True, True, True, True)
+        return cls(*(True for _ in cls.__dataclass_fields__))
 
 
 class Ledger:

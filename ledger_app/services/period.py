@@ -57,7 +57,8 @@ def load(
 
 
 def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
-    from . import dues, safety, volunteer
+    from ..storage.registers_repo import load_all as load_registers
+    from . import dues, safety, transfers, volunteer
 
     repo = ledger.repo
     year = period.year
@@ -92,4 +93,5 @@ def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
         floor=Period.month(*first) if first else None,
         earlier=earlier,
         user=ledger.user,
+        registers=load_registers(ledger.db, transfers.receipt_days(ledger)),
     )

@@ -33,6 +33,13 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "volunteer": ("id",),
     "branch_info": ("key",),
     "party_group": ("id",),
+    # 发展党员, 组织关系转接, 党员关怀 (issue 19)
+    "applicant": ("id",),
+    "development_step": ("id",),
+    "transfer": ("id",),
+    "flow_member": ("id",),
+    "care_visit": ("id",),
+    "honor": ("id",),
 }
 
 TABLE_LABELS = {
@@ -44,6 +51,12 @@ TABLE_LABELS = {
     "volunteer": "志愿服务",
     "branch_info": "支部信息",
     "party_group": "党小组",
+    "applicant": "发展党员",
+    "development_step": "发展党员纪实",
+    "transfer": "组织关系转接",
+    "flow_member": "流动党员",
+    "care_visit": "关怀帮扶",
+    "honor": "表彰处分",
 }
 OP_LABELS = {"INSERT": "新增", "UPDATE": "修改", "DELETE": "删除"}
 
@@ -308,7 +321,8 @@ def history(db: sqlite_utils.Database, table: str, row_id: int | str) -> list[Au
         params.append(key)
     elif table == "member":
         sql += (
-            " OR (tbl IN ('payment', 'dues_setting', 'volunteer') AND "
+            " OR (tbl IN ('payment', 'dues_setting', 'volunteer', 'transfer', 'flow_member', "
+            "'care_visit', 'honor') AND "
             "CAST(json_extract(COALESCE(after, before), '$.member_id') AS TEXT) = ?)"
         )
         params.append(key)

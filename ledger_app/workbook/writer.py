@@ -33,6 +33,7 @@ from ..domain.names import join_names
 from ..errors import WorkbookError
 from ..services.ledger import Ledger
 from . import contract
+from .registers import build_register_sheets
 
 Progress = Callable[[int, int], None]
 
@@ -332,6 +333,7 @@ class ExportData:
     changed: dict[int, str] = field(default_factory=dict)  # record id → when changed (ISO)
     _roster: Roster | None = field(default=None, repr=False)
     _summaries: dict[int, AttendanceSummary] = field(default_factory=dict, repr=False)
+    model: object | None = None  # the period model (services.period): the registers' sheets
 
     def summary(self, record: Record) -> AttendanceSummary:
         """应到/实到 of one of ``records``, worked out once (a record sheet and 汇总 ask)."""
@@ -395,6 +397,8 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
     from ..services.safety import changed_records
 
     board = board_data(ledger, year)
+    from ..services.period import load
+
     return ExportData(
         branch_info=dict(branch.info),
         branch_name=branch.name or "本支部",
@@ -409,6 +413,7 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
         mask=mask,
         months=months,
         changed=changed_records(ledger),
+        model=load(ledger, year, quarter),
     )
 
 
@@ -1240,6 +1245,7 @@ _BUILDERS = (
     _sheet_dues_quarterly,
     _sheet_dues_sign,
     _sheet_volunteer_stats,
+    lambda book, data: build_register_sheets(book, data.model, data.mask),  # issue 19
 )
 
 
