@@ -13,7 +13,7 @@ import pytest
 
 from ledger_app.domain.models import ATTENDANCE_STATUSES
 from ledger_app.services import importer
-from ledger_app.workbook import contract, writer
+from ledger_app.workbook import contract, registers, writer
 
 FORMAT = Path(__file__).resolve().parents[1] / "docs" / "台账格式.md"
 
@@ -48,12 +48,20 @@ def _documented(body: str) -> tuple[list[str], list[str], list[str]]:
 
 def test_contract_is_the_documents_sheets_and_columns():
     sections = _sections()
-    assert tuple(sections) == contract.SHEETS
+    # the contract's sheets, then the registers' (issue 19, marked （新增） in the document)
+    assert tuple(sections) == contract.SHEETS + registers.SHEETS
     for sheet, body in sections.items():
+        names = contract if sheet in contract.SHEETS else registers
         columns, required, computed = _documented(body)
-        assert contract.COLUMNS[sheet] == tuple(columns), sheet
-        assert contract.REQUIRED[sheet] == tuple(required), sheet
-        assert contract.COMPUTED.get(sheet, ()) == tuple(computed), sheet
+        assert names.COLUMNS[sheet] == tuple(columns), sheet
+        assert names.REQUIRED[sheet] == tuple(required), sheet
+        assert names.COMPUTED.get(sheet, ()) == tuple(computed), sheet
+
+
+def test_registers_sheets_are_marked_new_in_the_document():
+    text = FORMAT.read_text(encoding="utf-8")
+    for sheet in registers.SHEETS:
+        assert f"### {sheet}（新增）" in text, sheet
 
 
 def test_attendance_columns_and_months():
