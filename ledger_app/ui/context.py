@@ -29,6 +29,9 @@ PAGES = (
     ("other", "组织生活"),
     ("dues", "党费"),
     ("volunteer", "志愿服务"),
+    ("development", "发展党员"),
+    ("transfers", "组织关系"),
+    ("care", "党员关怀"),
     ("export", "导出"),
     ("settings", "设置"),
 )

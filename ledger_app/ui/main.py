@@ -53,6 +53,9 @@ PAGE_CLASSES = {
     "other": "ledger_app.ui.pages.records:OtherLifePage",
     "dues": "ledger_app.ui.pages.dues:DuesPage",
     "volunteer": "ledger_app.ui.pages.volunteer:VolunteerPage",
+    "development": "ledger_app.ui.pages.development:DevelopmentPage",
+    "transfers": "ledger_app.ui.pages.transfers:TransfersPage",
+    "care": "ledger_app.ui.pages.care:CarePage",
     "export": "ledger_app.ui.pages.export:ExportPage",
     "settings": "ledger_app.ui.pages.settings:SettingsPage",
 }
