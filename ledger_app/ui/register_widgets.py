@@ -425,6 +425,22 @@ class _Invalid(Exception):
     """A field could not be read; the dialog already says so."""
 
 
+def ask_choice(parent: QWidget, title: str, text: str, choices: Sequence[str]) -> str | None:
+    """A question with the ``choices`` as buttons (the first is the default) and 取消;
+    the choice made, or None (tests monkeypatch this)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    buttons = [box.addButton(c, QMessageBox.ButtonRole.AcceptRole) for c in choices]
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(buttons[0])
+    box.exec()
+    for b, c in zip(buttons, choices):
+        if box.clickedButton() is b:
+            return c
+    return None
+
+
 # --- saving a file ------------------------------------------------------------------------------
 
 

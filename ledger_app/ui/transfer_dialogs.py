@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
 from ..domain import idcard
 from ..domain import transfers as T
 from ..domain.models import ACTIVE, CATEGORIES, GENDERS, MEMBER_TYPES, Member
 from ..services import transfers as S
 from .context import AppContext
-from .register_widgets import FormDialog, MemberField
+from .register_widgets import FormDialog, MemberField, ask_choice
 from .widgets import DateEdit
 
 
@@ -257,50 +257,35 @@ def status_change_instead(
         return False
     recorded = [t for t in S.transfers_of(ctx.ledger, member.id) if t.direction == T.OUT]
     if status == T.OUT and not recorded:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        record, only = "登记转出…", "只改状态"
+        choice = ask_choice(
+            parent,
             "组织关系转出",
             f"{member.name}转出，要同时登记组织关系转出（介绍信编号、转往党组织、回执）吗？",
-            QMessageBox.StandardButton.NoButton,
-            parent,
+            (record, only),
         )
-        record = box.addButton("登记转出…", QMessageBox.ButtonRole.AcceptRole)
-        only = box.addButton("只改状态", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(record)
-        box.exec()
-        if box.clickedButton() is only:
-            return False
-        if box.clickedButton() is not record:
-            return None
+        if choice != record:
+            return False if choice == only else None
         dialog = TransferDialog(ctx, None, member, day, parent)
         if note:
             dialog.org.setText(note.removeprefix("转往"))
         return True if dialog.exec() else None
     if status == ACTIVE and member.status == T.OUT and recorded:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        both, only = "删除转出登记并恢复在册", "只改状态"
+        choice = ask_choice(
+            parent,
             "撤销转出",
             f"{member.name}登记过组织关系转出。恢复为在册时，同时删除这条转出登记吗？",
-            QMessageBox.StandardButton.NoButton,
+            (both, only),
+        )
+        if choice != both:
+            return False if choice == only else None
+        done = ctx.run(
             parent,
+            S.delete_transfer,
+            recorded[-1].id,
+            restore=True,
+            success=f"已删除{member.name}的转出登记，恢复为在册",
         )
-        both = box.addButton("删除转出登记并恢复在册", QMessageBox.ButtonRole.AcceptRole)
-        only = box.addButton("只改状态", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is only:
-            return False
-        if box.clickedButton() is not both:
-            return None
-        return (
-            ctx.run(
-                parent,
-                S.delete_transfer,
-                recorded[-1].id,
-                restore=True,
-                success=f"已删除{member.name}的转出登记，恢复为在册",
-            )
-            or None
-        )
+        return True if done else None
     return False
