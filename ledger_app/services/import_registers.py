@@ -31,7 +31,7 @@ from ..domain import development as D
 from ..domain import idcard
 from ..domain import transfers as T
 from ..domain.care import HONOR_KINDS, CareVisit, Honor, validate_honor, validate_visit
-from ..domain.models import CATEGORIES, GENDERS, Member, Record
+from ..domain.models import CATEGORIES, GENDERS, RECORD_KINDS, Member, Record
 from ..storage import registers_repo as R
 from ..workbook import registers as W
 from ..workbook.reader import (
@@ -177,6 +177,8 @@ class RegistersAnalyzer:
         if parsed is None:
             return None, text, True  # written some other way: kept as written
         day, kind = parsed
+        if kind not in RECORD_KINDS:
+            return None, text, True  # "2025-04-10 支委会（书面）": kept as written
         if kinds and kind not in kinds:
             self.err(row.ref("决定会议"), f"应为{'或'.join(kinds)}：“{text}”")
             return None, None, False
