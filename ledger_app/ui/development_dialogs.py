@@ -166,7 +166,7 @@ class StepDialog(FormDialog):
             self.document = self.add("材料", QLineEdit())
             self.document.setText(definition.document)
         self.votes: dict[str, QSpinBox] = {}
-        self.result: QComboBox | None = None
+        self.outcome: QComboBox | None = None
         self.months: QSpinBox | None = None
         if definition.vote:
             for label in ("应到人数", "实到人数", "赞成票", "反对票", "弃权票"):
@@ -178,8 +178,8 @@ class StepDialog(FormDialog):
                 "应到会有表决权的正式党员人数（选择会议记录后自动带出）"
             )
         if definition.results:
-            self.result = self.add("结果", _combo(definition.results, blank=False))  # type: ignore[assignment]
-            self.result.setObjectName("step_result")
+            self.outcome = self.add("结果", _combo(definition.results, blank=False))  # type: ignore[assignment]
+            self.outcome.setObjectName("step_result")
         if definition.no == D.STEP_CONVERT:
             self.months = self.add("延长月数", QSpinBox())  # type: ignore[assignment]
             self.months.setRange(0, D.MAX_EXTENSION_MONTHS)
@@ -221,8 +221,8 @@ class StepDialog(FormDialog):
         values = (s.expected, s.present, s.yes, s.no_votes, s.abstain)
         for box, value in zip(self.votes.values(), values):
             box.setValue(value or 0)
-        if self.result is not None and s.result:
-            self.result.setCurrentText(s.result)
+        if self.outcome is not None and s.result:
+            self.outcome.setCurrentText(s.result)
         if self.months is not None:
             self.months.setValue(s.months or 0)
         self.note.setText(s.note or "")
@@ -245,7 +245,7 @@ class StepDialog(FormDialog):
             yes=votes[2],
             no_votes=votes[3],
             abstain=votes[4],
-            result=self.result.currentText() if self.result is not None else None,
+            result=self.outcome.currentText() if self.outcome is not None else None,
             months=(self.months.value() or None) if self.months is not None else None,
             note=self.note.text(),
         )

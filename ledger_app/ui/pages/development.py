@@ -229,8 +229,8 @@ class DevelopmentPage(QWidget):
         everyone = S.progresses(ledger)
         self._data = _registers(self.ctx)
         want = self.filter.currentText()
-        if want == FOLLOWED:
-            shown = [p for p in everyone if p.stage not in (D.ENDED, D.FULL)]
+        if want == FOLLOWED:  # until 材料归档 (the last step after 转正), unless ended
+            shown = [p for p in everyone if p.stage != D.ENDED and p.done(25) is None]
         elif want == ALL:
             shown = everyone
         else:
