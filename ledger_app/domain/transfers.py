@@ -12,10 +12,12 @@ No Qt, no SQL.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .dates import format_date, format_date_cn
+from .idcard import mask_phone
 from .models import ACTIVE, Member
 
 OUT = "转出"
@@ -219,3 +221,14 @@ def validate_flow(f: Flow, member: Member | None, today: dt.date) -> list[tuple[
     if member is not None and not member.belongs_on(f.start_date):
         out.append(("姓名", f"{member.name}在{format_date_cn(f.start_date)}不是本支部党员"))
     return out
+
+
+_DIGITS = re.compile(r"\d{7,}")
+
+
+def mask_contact(text: str | None) -> str | None:
+    """联系方式 for print or a masked export: every run of 7 or more digits (a phone
+    number) masked as the roster's phones are (``微信 138****1234``)."""
+    if not text:
+        return text
+    return _DIGITS.sub(lambda m: mask_phone(m.group(0)) or "", text)

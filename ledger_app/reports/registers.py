@@ -12,7 +12,7 @@ from reportlab.platypus import Flowable, Spacer
 from ..domain import development as D
 from ..domain.dates import format_date, format_date_cn
 from ..domain.money import format_fen
-from ..workbook.registers import mask_contact
+from ..domain.transfers import mask_contact
 from .common import SUB, clip, h2, no_items, section_heading
 from .styles import FRAME_W, MM, P, make_table
 from .tables import TextCell

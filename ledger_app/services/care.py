@@ -11,6 +11,7 @@ from ..domain.models import Record
 from ..errors import UserError
 from ..storage import registers_repo as R
 from .ledger import Changes, Ledger
+from .transfers import raise_problems
 
 CHANGED = Changes(registers=True)
 
@@ -44,11 +45,6 @@ def honors(ledger: Ledger, year: int | None = None) -> list[K.Honor]:
     return R.rows(ledger.db, R.HONOR, "t.date BETWEEN ? AND ?", [f"{year}-01-01", f"{year}-12-31"])
 
 
-def _raise(problems: list[tuple[str, str]], what: str) -> None:
-    if problems:
-        raise UserError(f"{what}有误：", [f"{f}：{m}" for f, m in problems])
-
-
 def save_visit(ledger: Ledger, v: K.CareVisit) -> Changes:
     v = replace(v)
     v.hardship, v.content, v.visitor, v.note = (
@@ -60,12 +56,9 @@ def save_visit(ledger: Ledger, v: K.CareVisit) -> Changes:
     member = ledger.repo.member(v.member_id)
     if member is None:
         raise UserError("请选择被走访的党员")
-    _raise(K.validate_visit(v, member, ledger.today()), "关怀帮扶记录")
+    raise_problems(K.validate_visit(v, member, ledger.today()), "关怀帮扶记录")
     with ledger.repo.atomic():
-        if v.id is None:
-            R.insert(ledger.db, R.VISIT, v)
-        else:
-            R.update(ledger.db, R.VISIT, v)
+        R.save(ledger.db, R.VISIT, v)
     return CHANGED
 
 
@@ -103,12 +96,9 @@ def save_honor(ledger: Ledger, h: K.Honor) -> Changes:
             problems.append(("决定会议", "找不到该会议记录"))
         elif h.date and rec.date > h.date:
             problems.append(("决定会议", "晚于表彰或处分的日期"))
-    _raise(problems, h.kind + "记录")
+    raise_problems(problems, h.kind + "记录")
     with ledger.repo.atomic():
-        if h.id is None:
-            R.insert(ledger.db, R.HONOR, h)
-        else:
-            R.update(ledger.db, R.HONOR, h)
+        R.save(ledger.db, R.HONOR, h)
     return CHANGED
 
 

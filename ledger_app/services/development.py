@@ -99,10 +99,7 @@ def _write_applicant(ledger: Ledger, a: D.Applicant, group_name: str | None) -> 
     with repo.atomic():
         if group_name is not None:
             a.group_id = repo.ensure_group(group_name.strip()) if group_name.strip() else None
-        if a.id is None:
-            R.insert(ledger.db, R.APPLICANT, a)
-        else:
-            R.update(ledger.db, R.APPLICANT, a)
+        R.save(ledger.db, R.APPLICANT, a)
     assert a.id is not None
     return a.id
 
@@ -202,10 +199,7 @@ def save_step(ledger: Ledger, step: D.Step) -> Changes:
         raise UserError(f"“{name}”登记有误：", problems)
     changes = Changes(registers=True)
     with ledger.repo.atomic():
-        if step.id is None:
-            R.insert(ledger.db, R.STEP, step)
-        else:
-            R.update(ledger.db, R.STEP, step)
+        R.save(ledger.db, R.STEP, step)
         after = progress(ledger, step.applicant_id)
         if step.no == D.STEP_CONVERT and step.result == "取消预备党员资格":
             a = replace(after.applicant, ended_on=step.date, end_reason="取消预备党员资格")

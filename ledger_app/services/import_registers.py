@@ -660,17 +660,11 @@ def apply(ledger: Any, plan: RegistersPlan) -> None:
     repo = ledger.repo
     for person in plan.applicants:
         person.group_id = repo.ensure_group(person.group_name) if person.group_name else None
-        if person.id is None:
-            R.insert(db, R.APPLICANT, person)
-        else:
-            R.update(db, R.APPLICANT, person)
+        R.save(db, R.APPLICANT, person)
     for person, step, record in plan.steps:
         step.applicant_id = person.id  # type: ignore[assignment]
         step.record_id = record.id if record is not None else None
-        if step.id is None:
-            R.insert(db, R.STEP, step)
-        else:
-            R.update(db, R.STEP, step)
+        R.save(db, R.STEP, step)
     for person, member in plan.links:
         if person.member_id != member.id:
             person.member_id = member.id
@@ -682,14 +676,8 @@ def apply(ledger: Any, plan: RegistersPlan) -> None:
     ):
         for member, obj in items:
             obj.member_id = member.id
-            if obj.id is None:
-                R.insert(db, table, obj)
-            else:
-                R.update(db, table, obj)
+            R.save(db, table, obj)
     for member, honor, record in plan.honors:
         honor.member_id = member.id  # type: ignore[assignment]
         honor.record_id = record.id if record is not None else None
-        if honor.id is None:
-            R.insert(db, R.HONOR, honor)
-        else:
-            R.update(db, R.HONOR, honor)
+        R.save(db, R.HONOR, honor)

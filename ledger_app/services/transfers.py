@@ -59,7 +59,8 @@ def flows(ledger: Ledger) -> list[T.Flow]:
     return R.rows(ledger.db, R.FLOW)
 
 
-def _raise(problems: list[tuple[str, str]], what: str) -> None:
+def raise_problems(problems: list[tuple[str, str]], what: str) -> None:
+    """(field, message) problems of a register's record as one UserError, or nothing."""
     if problems:
         raise UserError(f"{what}有误：", [f"{f}：{m}" for f, m in problems])
 
@@ -93,7 +94,7 @@ def record_out(ledger: Ledger, t: T.Transfer) -> Changes:
 
     t = _clean_transfer(replace(t, direction=T.OUT, id=None))
     m = _member(ledger, t.member_id)
-    _raise(T.validate_transfer(t, m, ledger.today()), "组织关系转出")
+    raise_problems(T.validate_transfer(t, m, ledger.today()), "组织关系转出")
     with ledger.repo.atomic():
         R.insert(ledger.db, R.TRANSFER, t)
         if (m.status, m.status_date) != (T.OUT, t.date):
@@ -107,7 +108,7 @@ def record_in(ledger: Ledger, t: T.Transfer, member: Member, group_name: str | N
     from . import roster
 
     t = _clean_transfer(replace(t, direction=T.IN, id=None))
-    _raise(T.validate_transfer(t, None, ledger.today()), "组织关系转入")
+    raise_problems(T.validate_transfer(t, None, ledger.today()), "组织关系转入")
     m = replace(member, transfer_in_date=t.date)
     if m.id is not None:
         for other in transfers_of(ledger, m.id):
@@ -138,7 +139,9 @@ def update_transfer(ledger: Ledger, t: T.Transfer) -> Changes:
     before = m
     if t.direction == T.OUT and m.status == T.OUT and m.status_date == old.date:
         before = replace(m, status=ACTIVE, status_date=None)  # as it was before the transfer
-    _raise(T.validate_transfer(t, before if t.direction == T.OUT else None, ledger.today()), "转接")
+    raise_problems(
+        T.validate_transfer(t, before if t.direction == T.OUT else None, ledger.today()), "转接"
+    )
     with ledger.repo.atomic():
         R.update(ledger.db, R.TRANSFER, t)
         if t.date != old.date:
@@ -194,12 +197,9 @@ def save_flow(ledger: Ledger, f: T.Flow) -> Changes:
         _clean(f.note),
     )
     m = _member(ledger, f.member_id)
-    _raise(T.validate_flow(f, m, ledger.today()), "流动党员登记")
+    raise_problems(T.validate_flow(f, m, ledger.today()), "流动党员登记")
     with ledger.repo.atomic():
-        if f.id is None:
-            R.insert(ledger.db, R.FLOW, f)
-        else:
-            R.update(ledger.db, R.FLOW, f)
+        R.save(ledger.db, R.FLOW, f)
     return Changes(registers=True)
 
 

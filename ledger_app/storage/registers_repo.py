@@ -97,6 +97,14 @@ def update(db: sqlite_utils.Database, table: _Table, obj: Any) -> None:
     db.execute(f"UPDATE {table.name} SET {assigns} WHERE id = ?", [*values.values(), obj.id])
 
 
+def save(db: sqlite_utils.Database, table: _Table, obj: Any) -> int:
+    """Insert ``obj`` (``obj.id`` None; its new id is set) or update it."""
+    if obj.id is None:
+        return insert(db, table, obj)
+    update(db, table, obj)
+    return obj.id
+
+
 def delete(db: sqlite_utils.Database, table: _Table, row_id: int) -> None:
     db.execute(f"DELETE FROM {table.name} WHERE id = ?", [row_id])
 

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ..domain import care as K
 from ..domain.money import format_fen, parse_yuan
 from ..services import care as S
 from .context import AppContext
-from .register_widgets import FormDialog, MeetingBox, MemberField
+from .register_widgets import FormDialog, MeetingBox, MemberField, combo
 from .widgets import DateEdit
 
 
 def _members(ctx: AppContext):
     return ctx.ledger.repo.members()
-
-
-def _combo(items, editable: bool = True) -> QComboBox:
-    box = QComboBox()
-    box.setEditable(editable)
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItems(["", *items])
-    return box
 
 
 class VisitDialog(FormDialog):
@@ -39,7 +31,7 @@ class VisitDialog(FormDialog):
         self.member.setObjectName("visit_member")
         self.date = self.add("日期", DateEdit(default_year=today.year), required=True)
         self.date.setDate(today)
-        self.hardship = self.add("困难类型", _combo(K.HARDSHIPS))
+        self.hardship = self.add("困难类型", combo(K.HARDSHIPS, editable=True))
         self.content = self.add("帮扶内容", QLineEdit(), required=True)
         self.content.setObjectName("visit_content")
         self.content.setPlaceholderText("如 走访慰问、送医送药、帮办实事")
@@ -106,7 +98,7 @@ class HonorDialog(FormDialog):
         self.date.setDate(today)
         choices = K.AWARDS if kind == K.AWARD else K.PENALTIES
         self.title = self.add(
-            "名称" if kind == K.AWARD else "处分", _combo(choices, kind == K.AWARD)
+            "名称" if kind == K.AWARD else "处分", combo(choices, editable=kind == K.AWARD)
         )
         self.title.setObjectName("honor_title")
         self.issuer = self.add("授予或批准单位", QLineEdit())

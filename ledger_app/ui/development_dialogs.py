@@ -15,17 +15,8 @@ from ..domain.models import CATEGORIES, GENDERS
 from ..errors import UserError
 from ..services import development as S
 from .context import AppContext, show_error
-from .register_widgets import FormDialog, MeetingBox
+from .register_widgets import FormDialog, MeetingBox, combo
 from .widgets import DateEdit, NameCompleter
-
-
-def _combo(items, editable: bool = False, blank: bool = True) -> QComboBox:
-    box = QComboBox()
-    box.setEditable(editable)
-    if editable:
-        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItems(([""] if blank else []) + list(items))
-    return box
 
 
 class ApplicantDialog(FormDialog):
@@ -42,17 +33,17 @@ class ApplicantDialog(FormDialog):
         self.name.setObjectName("applicant_name")
         self.id_number = self.add("公民身份号码", QLineEdit())
         self.id_number.setPlaceholderText("18位，填写后自动带出出生日期和性别")
-        self.gender = self.add("性别", _combo(GENDERS))
+        self.gender = self.add("性别", combo(GENDERS))
         self.birth = self.add("出生日期", DateEdit(default_year=today.year))
-        self.ethnicity = self.add("民族", _combo(("汉族", "回族", "满族", "蒙古族", "壮族"), True))
+        self.ethnicity = self.add("民族", combo(("汉族", "回族", "满族", "蒙古族", "壮族"), True))
         self.education = self.add(
-            "学历", _combo(("研究生", "大学本科", "大学专科", "中专", "高中"), True)
+            "学历", combo(("研究生", "大学本科", "大学专科", "中专", "高中"), True)
         )
-        self.category = self.add("人员类别", _combo(CATEGORIES, blank=False), column=1)
+        self.category = self.add("人员类别", combo(CATEGORIES, blank=False), column=1)
         self.unit = self.add("工作单位及职务", QLineEdit(), column=1)
         self.phone = self.add("联系电话", QLineEdit(), column=1)
         groups = [g.name for g in ctx.ledger.repo.groups()]
-        self.group = self.add("党小组", _combo(groups, editable=True), column=1)
+        self.group = self.add("党小组", combo(groups, editable=True), column=1)
         self.group.setToolTip("入党后编入的党小组")
         self.note = self.add("备注", QLineEdit(), column=1)
         self.setMinimumWidth(700)
@@ -178,7 +169,7 @@ class StepDialog(FormDialog):
                 "应到会有表决权的正式党员人数（选择会议记录后自动带出）"
             )
         if definition.results:
-            self.outcome = self.add("结果", _combo(definition.results, blank=False))  # type: ignore[assignment]
+            self.outcome = self.add("结果", combo(definition.results, blank=False))  # type: ignore[assignment]
             self.outcome.setObjectName("step_result")
         if definition.no == D.STEP_CONVERT:
             self.months = self.add("延长月数", QSpinBox())  # type: ignore[assignment]
@@ -267,7 +258,7 @@ class EndDialog(FormDialog):
         self.progress = progress
         self.date = self.add("终止日期", DateEdit(default_year=ctx.ledger.today().year), True)
         self.date.setDate(ctx.ledger.today())
-        self.reason = self.add("终止原因", _combo(D.END_REASONS, editable=True), True)
+        self.reason = self.add("终止原因", combo(D.END_REASONS, editable=True), True)
         self.set_hint("终止后不再提醒此人的发展步骤；登记簿和纪实保留。可以随时恢复。")
         self.ready()
 

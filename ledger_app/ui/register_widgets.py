@@ -248,6 +248,17 @@ class MemberField(QLineEdit):
         self.setText(m.name)
 
 
+def combo(items: Iterable[str], editable: bool = False, blank: bool = True) -> QComboBox:
+    """A drop-down of ``items`` (a blank first unless ``blank`` is false); ``editable``: the
+    clerk may also type something else."""
+    box = QComboBox()
+    box.setEditable(editable)
+    if editable:
+        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    box.addItems(([""] if blank else []) + list(items))
+    return box
+
+
 # --- the meeting that decided something --------------------------------------------------------
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 
 from ..domain import idcard
 from ..domain import transfers as T
 from ..domain.models import ACTIVE, CATEGORIES, GENDERS, MEMBER_TYPES, Member
 from ..services import transfers as S
 from .context import AppContext
-from .register_widgets import FormDialog, MemberField, ask_choice
+from .register_widgets import FormDialog, MemberField, ask_choice, combo
 from .widgets import DateEdit
 
 
@@ -110,14 +110,14 @@ class TransferInDialog(FormDialog):
         self.name = self.add("姓名", QLineEdit(), required=True)
         self.name.setObjectName("transfer_in_name")
         self.id_number = self.add("公民身份号码", QLineEdit())
-        self.gender = self.add("性别", _combo(GENDERS))
-        self.member_type = self.add("党员类别", _combo(MEMBER_TYPES, blank=False))
+        self.gender = self.add("性别", combo(GENDERS))
+        self.member_type = self.add("党员类别", combo(MEMBER_TYPES, blank=False))
         self.join = self.add("入党日期", DateEdit(default_year=today.year), required=True)
         self.join.setObjectName("transfer_in_join")
         self.full = self.add("转正日期", DateEdit(default_year=today.year))
-        self.category = self.add("人员类别", _combo(CATEGORIES, blank=False))
+        self.category = self.add("人员类别", combo(CATEGORIES, blank=False))
         groups = [g.name for g in ctx.ledger.repo.groups()]
-        self.group = self.add("党小组", _combo(groups, blank=True, editable=True))
+        self.group = self.add("党小组", combo(groups, editable=True))
         self.phone = self.add("联系电话", QLineEdit())
         self.date = self.add("转入日期", DateEdit(default_year=today.year), True, column=1)
         self.date.setObjectName("transfer_date")
@@ -232,15 +232,6 @@ class FlowDialog(FormDialog):
             self.note.text(),
         )
         return self.ctx.run(self, S.save_flow, f, success="已保存流动党员登记")
-
-
-def _combo(items, blank: bool = True, editable: bool = False) -> QComboBox:
-    box = QComboBox()
-    box.setEditable(editable)
-    if editable:
-        box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItems(([""] if blank else []) + list(items))
-    return box
 
 
 # --- the roster's 变更状态 ------------------------------------------------------------------------

@@ -9,7 +9,6 @@ writer. With ``mask`` the 公民身份号码 and phone numbers in these sheets a
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -130,18 +129,6 @@ def _check() -> None:
 
 
 _check()
-
-_DIGITS = re.compile(r"\d{7,}")
-
-
-def mask_contact(text: str | None) -> str | None:
-    """联系方式 for a masked export: every run of 7 or more digits (a phone number) masked."""
-    if not text:
-        return text
-    from ..domain.idcard import mask_phone
-
-    return _DIGITS.sub(lambda m: mask_phone(m.group(0)) or "", text)
-
 
 # --- building the sheets --------------------------------------------------------------------
 
@@ -286,6 +273,7 @@ def build_development_sheets(book, model: PeriodModel, mask: bool = False) -> No
 
 def build_transfer_sheets(book, model: PeriodModel, mask: bool = False) -> None:
     """组织关系转接 (dated in the period) and 流动党员 (away during it)."""
+    from ..domain import transfers as T
     from .writer import SheetWriter
 
     ctx = _Context(model, mask)
@@ -341,7 +329,7 @@ def build_transfer_sheets(book, model: PeriodModel, mask: bool = False) -> None:
                 f.start_date,
                 f.end_date,
                 f.place,
-                mask_contact(f.contact) if mask else f.contact,
+                T.mask_contact(f.contact) if mask else f.contact,
                 f.card_no,
                 f.note,
             ]
