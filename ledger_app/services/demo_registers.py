@@ -258,7 +258,6 @@ class _Registers:
 
     def visits_and_honors(self) -> None:
         demo, today = self.demo, self.today
-        spring = dt.date(today.year, 1, 10) if today.month > 1 else dt.date(today.year - 1, 12, 28)
         visits = (
             ("唐国庆", "患病", "住院期间看望，送去慰问金和营养品，了解康复情况", 50000, "周建国"),
             (
@@ -270,8 +269,8 @@ class _Registers:
             ),
             ("邓永福", "生活困难", "帮助申请临时救助，联系社区为其家中加装扶手", None, "李明"),
         )
-        for i, (name, hardship, content, amount, visitor) in enumerate(visits):
-            day = spring - dt.timedelta(days=20 * i)
+        for days, (name, hardship, content, amount, visitor) in zip((5, 12, 40), visits):
+            day = today - dt.timedelta(days=days)
             care.save_visit(
                 self.ledger,
                 CareVisit(None, demo.by_name[name].id, day, hardship, content, amount, visitor),  # type: ignore[arg-type]

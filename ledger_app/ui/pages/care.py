@@ -91,6 +91,7 @@ class CarePage(QWidget):
         self.visit_table = make_table(self.visits, "visit_table", (88, 70, 80, 280, 80))
         remember_header(self.visit_table, "care_visits")
         self.visit_table.activated.connect(lambda _i: self.edit_visit())
+        self.visit_table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         pl.addWidget(self.visit_table, 1)
         row = QHBoxLayout()
         self.visit_add = make_primary(QPushButton("登记走访…"))
@@ -115,6 +116,7 @@ class CarePage(QWidget):
         self.honor_table = make_table(self.honors, "honor_table", (50, 88, 70, 130, 130, 150))
         remember_header(self.honor_table, "care_honors")
         self.honor_table.activated.connect(lambda _i: self.edit_honor())
+        self.honor_table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         pl.addWidget(self.honor_table, 1)
         row = QHBoxLayout()
         self.award_add = make_primary(QPushButton("登记表彰…"))
@@ -193,6 +195,16 @@ class CarePage(QWidget):
         refs = load(ledger, ledger.today().year).inputs.registers.meetings
         self._meetings = {rid: ref.label for rid, ref in refs.items()}
         self.honors.load(S.honors(ledger, year))
+        self._buttons()
+
+    def _buttons(self) -> None:
+        for table, buttons in (
+            (self.visit_table, (self.visit_edit, self.visit_delete)),
+            (self.honor_table, (self.honor_edit, self.honor_delete)),
+        ):
+            has = selected_row(table) is not None
+            for b in buttons:
+                b.setEnabled(has)
 
     def refresh(self, changes: Changes) -> None:
         if changes.registers or changes.members or changes.records:
