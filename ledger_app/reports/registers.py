@@ -112,7 +112,7 @@ def development(model: PeriodModel, num: str, key: str) -> list[Flowable]:
             _table(
                 ["步骤", "日期", "相关人员", "材料", "决定会议和表决", "备注"],
                 rows,
-                [44, 19, 24, 20, None, 26],
+                [52, 19, 22, 22, None, 20],
             )
         )
         out.append(Spacer(1, 2 * MM))
