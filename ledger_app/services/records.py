@@ -201,6 +201,11 @@ def duplicate_record(ledger: Ledger, record_id: int, new_date: dt.date | None = 
     )
 
 
+def record(ledger: Ledger, record_id: int) -> Record | None:
+    """One record with its attendance (None when it no longer exists)."""
+    return ledger.repo.record(record_id)
+
+
 # --- checks shown on the form and in the lists ---------------------------------------------
 
 
