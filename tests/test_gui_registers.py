@@ -73,6 +73,9 @@ def meeting(ctx, kind: str, day: dt.date) -> int:
     return r.id
 
 
+NONE = "没有待办的事项。"
+
+
 def on(page, ctx, day: dt.date) -> list[str]:
     """Move today to ``day``; the page's 待办与提醒 as shown."""
     ctx.ledger._today = day
@@ -84,7 +87,7 @@ def test_one_applicant_from_application_to_full_membership(qtbot, ctx, monkeypat
     lg = ctx.ledger
     page = DevelopmentPage(ctx)
     qtbot.addWidget(page)
-    assert page.reminders.texts() == ["✓ 暂无待办事项"]
+    assert page.reminders.texts() == [NONE]
 
     def apply(d: ApplicantDialog) -> None:
         d.name.setText("孙小美")
@@ -100,10 +103,10 @@ def test_one_applicant_from_application_to_full_membership(qtbot, ctx, monkeypat
     # the step due is under the cursor, and its warning is on the page
     assert page.steps_table.currentIndex().row() == 1
     assert on(page, ctx, dt.date(2024, 1, 20)) == [
-        "! 待办：孙小美（入党申请人）：应于2024年2月10日前完成“党组织派人谈话”"
-        "（收到入党申请书后一个月内派人谈话）"
+        "! 发展党员：孙小美（入党申请人）：应于2024年2月10日前完成“党组织派人谈话”"
+        "（收到入党申请书后一个月内派人谈话）（2024-02-10）"
     ]
-    assert on(page, ctx, dt.date(2024, 2, 11))[0].startswith("✗ 逾期：孙小美")
+    assert on(page, ctx, dt.date(2024, 2, 11))[0].startswith("✗ 发展党员：孙小美")
 
     def record(no: int, day: str, **fields) -> None:
         """Select step ``no`` of the person and fill its dialog."""
@@ -129,18 +132,19 @@ def test_one_applicant_from_application_to_full_membership(qtbot, ctx, monkeypat
         page.record_step()
 
     record(2, "2024-02-05", people="李明")
-    assert on(page, ctx, dt.date(2024, 2, 11)) == ["✓ 暂无待办事项"]
+    assert on(page, ctx, dt.date(2024, 2, 11)) == [NONE]
     record(3, "2024-03-12", meeting=meeting(ctx, "支委会", dt.date(2024, 3, 12)))
     assert page.current_person().stage == "入党积极分子"
     assert "“指定培养联系人”" in on(page, ctx, dt.date(2024, 3, 15))[0]
     record(5, "2024-03-20", people="王五、赵六")
     assert on(page, ctx, dt.date(2024, 6, 1)) == [
-        "! 待办：孙小美（入党积极分子）：本季度尚未递交思想汇报（2024年6月30日前）"
+        "! 发展党员：孙小美（入党积极分子）：本季度尚未递交思想汇报（2024年6月30日前）（2024-06-30）"
     ]
     for day in ("2024-06-20", "2024-09-20", "2024-12-20", "2025-03-05"):
         record(6, day)
     assert on(page, ctx, dt.date(2025, 3, 12)) == [
-        "! 待办：孙小美（入党积极分子）：培养满一年（2025年3月12日），可确定为发展对象"
+        "! 发展党员：孙小美（入党积极分子）：培养满一年（2025年3月12日），可确定为发展对象"
+        "（2025-03-12）"
     ]
     record(7, "2025-04-10", meeting=meeting(ctx, "支委会", dt.date(2025, 4, 10)))
     record(9, "2025-04-15", people="王五、赵六")
@@ -166,14 +170,15 @@ def test_one_applicant_from_application_to_full_membership(qtbot, ctx, monkeypat
     for day in ("2025-09-20", "2025-12-20", "2026-03-20"):
         record(21, day)
     assert on(page, ctx, dt.date(2026, 6, 1)) == [
-        "! 待办：孙小美（预备党员）：本季度尚未递交思想汇报（2026年6月30日前）",
-        "! 待办：孙小美（预备党员）：预备期将于2026年7月1日满，应提出书面转正申请",
-        "! 待办：孙小美（预备党员）：预备期将于2026年7月1日满，届时召开支部党员大会讨论转正",
+        "! 发展党员：孙小美（预备党员）：本季度尚未递交思想汇报（2026年6月30日前）（2026-06-30）",
+        "! 发展党员：孙小美（预备党员）：预备期将于2026年7月1日满，应提出书面转正申请（2026-07-01）",
+        "! 发展党员：孙小美（预备党员）：预备期将于2026年7月1日满，届时召开支部党员大会讨论转正"
+        "（2026-08-01）",
     ]
     record(22, "2026-06-05")
     record(21, "2026-06-06")
     assert on(page, ctx, dt.date(2026, 8, 2)) == [
-        "✗ 逾期：孙小美（预备党员）：预备期已于2026年7月1日满，逾期未讨论转正"
+        "✗ 发展党员：孙小美（预备党员）：预备期已于2026年7月1日满，逾期未讨论转正（2026-08-01）"
     ]
     rid = meeting(ctx, "支部党员大会", dt.date(2026, 7, 2))
     record(23, "2026-07-02", meeting=rid, votes={"赞成票": 5}, result="按期转正")
@@ -184,7 +189,7 @@ def test_one_applicant_from_application_to_full_membership(qtbot, ctx, monkeypat
     record(24, "2026-07-20")
     record(25, "2026-08-01")
     # followed until the papers are filed; then in 全部 and 正式党员
-    assert page.people.rows == [] and page.reminders.texts() == ["✓ 暂无待办事项"]
+    assert page.people.rows == [] and page.reminders.texts() == [NONE]
     page.filter.setCurrentText("正式党员")
     assert [p.name for p in page.people.rows] == ["孙小美"]
 
@@ -227,7 +232,8 @@ def test_transfer_a_member_out_and_another_in(qtbot, ctx, monkeypatch):
     assert (wang.status, wang.status_date) == ("转出", dt.date(2025, 1, 20))
     assert page.transfers.rows[0].member_name == "王五"
     assert page.reminders.texts() == [
-        "✗ 逾期：王五的组织关系转出回执逾期 10 天未返回（2025-01-20转往区财政局机关党支部，介绍信 No.12）"
+        "✗ 组织关系：王五的组织关系转出回执逾期 10 天未返回"
+        "（2025-01-20转往区财政局机关党支部，介绍信 No.12）（2025-02-19）"
     ]
 
     def came(d: TransferInDialog) -> None:
@@ -253,7 +259,7 @@ def test_transfer_a_member_out_and_another_in(qtbot, ctx, monkeypatch):
     page.table.selectRow(0)
     answer(monkeypatch, TransferDialog, lambda d: d.receipt.setText("2025-03-01"))
     page.edit_transfer()
-    assert page.reminders.texts() == ["✓ 暂无待办事项"]
+    assert page.reminders.texts() == [NONE]
     # the receipt deadline is a setting on the page
     page.days.setValue(10)
     page.days.editingFinished.emit()

@@ -9,13 +9,14 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from ..domain import care as K
 from ..domain.money import format_fen, parse_yuan
 from ..services import care as S
+from ..services import roster
 from .context import AppContext
 from .register_widgets import FormDialog, MeetingBox, MemberField, combo
 from .widgets import DateEdit
 
 
 def _members(ctx: AppContext):
-    return ctx.ledger.repo.members()
+    return roster.members(ctx.ledger)
 
 
 class VisitDialog(FormDialog):
@@ -40,7 +41,7 @@ class VisitDialog(FormDialog):
         self.visitor = self.add("走访人", QLineEdit())
         self.note = self.add("备注", QLineEdit())
         if visit is not None:
-            m = ctx.ledger.repo.member(visit.member_id)
+            m = roster.member(ctx.ledger, visit.member_id)
             self.member.set_member(m)
             self.date.setDate(visit.date)
             self.hardship.setCurrentText(visit.hardship or "")
@@ -113,7 +114,7 @@ class HonorDialog(FormDialog):
                 "“变更状态”处理。"
             )
         if honor is not None:
-            self.member.set_member(ctx.ledger.repo.member(honor.member_id))
+            self.member.set_member(roster.member(ctx.ledger, honor.member_id))
             self.date.setDate(honor.date)
             self.title.setCurrentText(honor.title)
             self.issuer.setText(honor.issuer or "")

@@ -14,6 +14,7 @@ from ..domain.dates import format_date
 from ..domain.models import CATEGORIES, GENDERS
 from ..errors import UserError
 from ..services import development as S
+from ..services import roster
 from .context import AppContext, show_error
 from .register_widgets import FormDialog, MeetingBox, combo
 from .widgets import DateEdit, NameCompleter
@@ -42,7 +43,7 @@ class ApplicantDialog(FormDialog):
         self.category = self.add("人员类别", combo(CATEGORIES, blank=False), column=1)
         self.unit = self.add("工作单位及职务", QLineEdit(), column=1)
         self.phone = self.add("联系电话", QLineEdit(), column=1)
-        groups = [g.name for g in ctx.ledger.repo.groups()]
+        groups = [g.name for g in roster.groups(ctx.ledger)]
         self.group = self.add("党小组", combo(groups, editable=True), column=1)
         self.group.setToolTip("入党后编入的党小组")
         self.note = self.add("备注", QLineEdit(), column=1)
@@ -151,7 +152,7 @@ class StepDialog(FormDialog):
             self.people.setObjectName("step_people")
             if definition.people_count == 2:
                 self.people.setPlaceholderText("两人，用、分隔，如 李明、陈静")
-            NameCompleter.attach(self.people, lambda: [m.name for m in ctx.ledger.repo.members()])
+            NameCompleter.attach(self.people, lambda: [m.name for m in roster.members(ctx.ledger)])
         self.document: QLineEdit | None = None
         if definition.document:
             self.document = self.add("材料", QLineEdit())

@@ -15,7 +15,6 @@ from PySide6.QtCore import (
     QStandardPaths,
     Qt,
     QUrl,
-    Signal,
 )
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -30,8 +29,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QSpinBox,
     QTableView,
@@ -42,17 +39,12 @@ from PySide6.QtWidgets import (
 from ..domain.models import Member
 from .context import AppContext, confirm
 from .widgets import (
-    STATUS_MISSING,
-    STATUS_NONE,
-    STATUS_OK,
-    STATUS_WARN,
     DateEdit,
     NameCompleter,
     app_settings,
     hint_label,
     make_primary,
     status_foreground,
-    status_text,
 )
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -150,53 +142,29 @@ def selected_row(table: QTableView) -> Any:
 
 # --- 待办与提醒 -----------------------------------------------------------------------------
 
-LEVEL_STATUS = {"missing": STATUS_MISSING, "warn": STATUS_WARN, "info": STATUS_NONE}
-LEVEL_WORD = {"missing": "逾期", "warn": "待办", "info": "提示"}
-
-
-def reminder_text(level: str, text: str) -> str:
-    """``✗ 逾期：…`` / ``! 待办：…`` / ``– 提示：…`` (an icon and a word, never colour alone)."""
-    return status_text(LEVEL_STATUS.get(level, STATUS_NONE), f"{LEVEL_WORD.get(level, '')}：{text}")
-
 
 class RemindersBox(QGroupBox):
-    """A register's lines of the 待办与提醒 (from the period model), double-click to act."""
+    """A register's lines of the 待办与提醒 (the 工作台's list, ui.reminders): a click opens
+    where the line is fixed."""
 
-    activated = Signal(object)  # the Reminder
+    def __init__(self, ctx: AppContext, rows: int = 3, parent: QWidget | None = None):
+        from .reminders import ReminderList
 
-    def __init__(self, title: str = "待办与提醒", rows: int = 3, parent: QWidget | None = None):
-        super().__init__(title, parent)
+        super().__init__("待办与提醒", parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
-        self.list = QListWidget()
+        self.list = ReminderList(ctx)
         self.list.setObjectName("register_reminders")
-        self.list.setToolTip("双击打开要处理的事项")
         self.list.setMaximumHeight(24 * rows + 6)
-        self.list.itemActivated.connect(self._activated)
         layout.addWidget(self.list)
 
     def load(self, reminders: Iterable[Any]) -> None:
-        self.list.clear()
         found = list(reminders)
-        for r in found:
-            item = QListWidgetItem(reminder_text(r.level, r.text))
-            item.setData(ROW_ROLE, r)
-            item.setToolTip(r.text)
-            item.setForeground(status_foreground(LEVEL_STATUS.get(r.level, STATUS_NONE)))
-            self.list.addItem(item)
-        if not found:
-            item = QListWidgetItem(status_text(STATUS_OK, "暂无待办事项"))
-            item.setForeground(status_foreground(STATUS_OK))
-            self.list.addItem(item)
+        self.list.set_reminders(found)
         self.setTitle(f"待办与提醒（{len(found)}）" if found else "待办与提醒")
 
     def texts(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]
-
-    def _activated(self, item: QListWidgetItem) -> None:
-        r = item.data(ROW_ROLE)
-        if r is not None:
-            self.activated.emit(r)
 
 
 def register_reminders(ctx: AppContext, source: str) -> list[Any]:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QLineEdit, QWidget
 from ..domain import idcard
 from ..domain import transfers as T
 from ..domain.models import ACTIVE, CATEGORIES, GENDERS, MEMBER_TYPES, Member
+from ..services import roster
 from ..services import transfers as S
 from .context import AppContext
 from .register_widgets import FormDialog, MemberField, ask_choice, combo
@@ -19,7 +20,7 @@ from .widgets import DateEdit
 
 
 def _on_roll(ctx: AppContext) -> list[Member]:
-    return [m for m in ctx.ledger.repo.members() if m.status == ACTIVE]
+    return [m for m in roster.members(ctx.ledger) if m.status == ACTIVE]
 
 
 class TransferDialog(FormDialog):
@@ -52,7 +53,7 @@ class TransferDialog(FormDialog):
         self.receipt.setObjectName("transfer_receipt")
         self.note = self.add("备注", QLineEdit())
         if transfer is not None:
-            found = ctx.ledger.repo.member(transfer.member_id)
+            found = roster.member(ctx.ledger, transfer.member_id)
             self.member.setText(found.name if found else transfer.member_name or "")
             self.member.setEnabled(False)
             self.date.setDate(transfer.date)
@@ -116,7 +117,7 @@ class TransferInDialog(FormDialog):
         self.join.setObjectName("transfer_in_join")
         self.full = self.add("转正日期", DateEdit(default_year=today.year))
         self.category = self.add("人员类别", combo(CATEGORIES, blank=False))
-        groups = [g.name for g in ctx.ledger.repo.groups()]
+        groups = [g.name for g in roster.groups(ctx.ledger)]
         self.group = self.add("党小组", combo(groups, editable=True))
         self.phone = self.add("联系电话", QLineEdit())
         self.date = self.add("转入日期", DateEdit(default_year=today.year), True, column=1)
@@ -199,7 +200,7 @@ class FlowDialog(FormDialog):
         self.note = self.add("备注", QLineEdit())
         self.set_hint("组织关系没有转走、暂时在外的党员。返回后填写返回日期。")
         if flow is not None:
-            m = ctx.ledger.repo.member(flow.member_id)
+            m = roster.member(ctx.ledger, flow.member_id)
             self.member.setText(m.name if m else "")
             self.member.setEnabled(False)
             self.start.setDate(flow.start_date)

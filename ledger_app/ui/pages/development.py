@@ -132,8 +132,7 @@ class DevelopmentPage(QWidget):
         top.addWidget(self.summary)
         layout.addLayout(top)
 
-        self.reminders = RemindersBox()
-        self.reminders.activated.connect(self._reminder)
+        self.reminders = RemindersBox(ctx)
         layout.addWidget(self.reminders)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -395,10 +394,6 @@ class DevelopmentPage(QWidget):
         text = f"删除{p.name}的“{r.definition.name}”（{format_date(r.step.date)}）？"
         if confirm(self, "删除步骤", text, ok="删除"):
             self.ctx.run(self, S.delete_step, r.step.id, success="已删除")
-
-    def _reminder(self, reminder) -> None:
-        if reminder.target and reminder.target[0] == "development":
-            self.activate(**reminder.target[1])
 
 
 def _registers(ctx: AppContext):

@@ -72,8 +72,7 @@ class TransfersPage(QWidget):
         top.addWidget(QLabel("未返回即提醒"))
         layout.addLayout(top)
 
-        self.reminders = RemindersBox()
-        self.reminders.activated.connect(self._reminder)
+        self.reminders = RemindersBox(ctx)
         layout.addWidget(self.reminders)
 
         self.tabs = QTabWidget()
@@ -264,7 +263,3 @@ class TransfersPage(QWidget):
             self, "删除流动党员登记", f"删除{f.member_name}的流动党员登记？", ok="删除"
         ):
             self.ctx.run(self, S.delete_flow, f.id, success="已删除")
-
-    def _reminder(self, reminder) -> None:
-        if reminder.target and reminder.target[0] == "transfers":
-            self.activate(**reminder.target[1])
