@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -132,6 +133,32 @@ def make_table(model: RowsModel, name: str, widths: Sequence[int]) -> QTableView
     for col, w in enumerate(widths):
         table.setColumnWidth(col, w)
     return table
+
+
+def list_actions(
+    table: QTableView,
+    actions: Sequence[tuple[str, Callable[[], None]]],
+    on_open: Callable[[], None],
+    on_select: Callable[[], None],
+    tail: QWidget | None = None,
+) -> tuple[QHBoxLayout, list[QPushButton]]:
+    """The buttons under a list (the first one primary), then ``tail`` on the right; a
+    double-click or Enter on a row calls ``on_open``, a new selection ``on_select``."""
+    table.activated.connect(lambda _i: on_open())
+    table.selectionModel().selectionChanged.connect(lambda *_: on_select())
+    row = QHBoxLayout()
+    buttons = []
+    for i, (text, slot) in enumerate(actions):
+        button = QPushButton(text)
+        if i == 0:
+            make_primary(button)
+        button.clicked.connect(lambda _checked=False, slot=slot: slot())
+        row.addWidget(button)
+        buttons.append(button)
+    row.addStretch(1)
+    if tail is not None:
+        row.addWidget(tail)
+    return row, buttons
 
 
 def selected_row(table: QTableView) -> Any:

@@ -23,7 +23,7 @@ from ...services.ledger import Changes
 from .. import register_widgets as RW
 from ..care_dialogs import HonorDialog, VisitDialog
 from ..context import AppContext, confirm, show_error
-from ..register_widgets import RowsModel, make_table, selected_row
+from ..register_widgets import RowsModel, list_actions, make_table, selected_row
 from ..widgets import hint_label, make_primary, remember_header, title_label, year_box
 
 
@@ -90,21 +90,20 @@ class CarePage(QWidget):
         )
         self.visit_table = make_table(self.visits, "visit_table", (88, 70, 80, 280, 80))
         remember_header(self.visit_table, "care_visits")
-        self.visit_table.activated.connect(lambda _i: self.edit_visit())
-        self.visit_table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         pl.addWidget(self.visit_table, 1)
-        row = QHBoxLayout()
-        self.visit_add = make_primary(QPushButton("登记走访…"))
-        self.visit_add.clicked.connect(self.add_visit)
-        self.visit_edit = QPushButton("修改…")
-        self.visit_edit.clicked.connect(self.edit_visit)
-        self.visit_delete = QPushButton("删除")
-        self.visit_delete.clicked.connect(self.delete_visit)
-        for b in (self.visit_add, self.visit_edit, self.visit_delete):
-            row.addWidget(b)
-        row.addStretch(1)
         self.visit_summary = QLabel()
-        row.addWidget(self.visit_summary)
+        row, buttons = list_actions(
+            self.visit_table,
+            (
+                ("登记走访…", self.add_visit),
+                ("修改…", self.edit_visit),
+                ("删除", self.delete_visit),
+            ),
+            self.edit_visit,
+            self._buttons,
+            self.visit_summary,
+        )
+        self.visit_add, self.visit_edit, self.visit_delete = buttons
         pl.addLayout(row)
         self.tabs.addTab(page, "关怀帮扶")
         # 表彰与处分
@@ -115,21 +114,19 @@ class CarePage(QWidget):
         )
         self.honor_table = make_table(self.honors, "honor_table", (50, 88, 70, 130, 130, 150))
         remember_header(self.honor_table, "care_honors")
-        self.honor_table.activated.connect(lambda _i: self.edit_honor())
-        self.honor_table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         pl.addWidget(self.honor_table, 1)
-        row = QHBoxLayout()
-        self.award_add = make_primary(QPushButton("登记表彰…"))
-        self.award_add.clicked.connect(lambda: self.add_honor(K.AWARD))
-        self.penalty_add = QPushButton("登记处分…")
-        self.penalty_add.clicked.connect(lambda: self.add_honor(K.PENALTY))
-        self.honor_edit = QPushButton("修改…")
-        self.honor_edit.clicked.connect(self.edit_honor)
-        self.honor_delete = QPushButton("删除")
-        self.honor_delete.clicked.connect(self.delete_honor)
-        for b in (self.award_add, self.penalty_add, self.honor_edit, self.honor_delete):
-            row.addWidget(b)
-        row.addStretch(1)
+        row, buttons = list_actions(
+            self.honor_table,
+            (
+                ("登记表彰…", lambda: self.add_honor(K.AWARD)),
+                ("登记处分…", lambda: self.add_honor(K.PENALTY)),
+                ("修改…", self.edit_honor),
+                ("删除", self.delete_honor),
+            ),
+            self.edit_honor,
+            self._buttons,
+        )
+        self.award_add, self.penalty_add, self.honor_edit, self.honor_delete = buttons
         pl.addLayout(row)
         self.tabs.addTab(page, "表彰与处分")
         layout.addWidget(self.tabs, 1)

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -21,14 +20,20 @@ from ...domain.registers import SOURCE_TRANSFER
 from ...services import transfers as S
 from ...services.ledger import Changes
 from ..context import AppContext, confirm
-from ..register_widgets import RemindersBox, RowsModel, make_table, register_reminders, selected_row
+from ..register_widgets import (
+    RemindersBox,
+    RowsModel,
+    list_actions,
+    make_table,
+    register_reminders,
+    selected_row,
+)
 from ..transfer_dialogs import FlowDialog, TransferDialog, TransferInDialog
 from ..widgets import (
     STATUS_MISSING,
     STATUS_OK,
     STATUS_WARN,
     hint_label,
-    make_primary,
     remember_header,
     title_label,
 )
@@ -87,23 +92,21 @@ class TransfersPage(QWidget):
         )
         self.table = make_table(self.transfers, "transfers_table", (50, 70, 88, 140, 190, 140))
         remember_header(self.table, "transfers")
-        self.table.activated.connect(lambda _i: self.edit_transfer())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         pl.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        self.out_button = make_primary(QPushButton("登记转出…"))
-        self.out_button.clicked.connect(self.record_out)
-        self.in_button = QPushButton("登记转入…")
-        self.in_button.clicked.connect(self.record_in)
-        self.edit_button = QPushButton("修改…")
+        row, buttons = list_actions(
+            self.table,
+            (
+                ("登记转出…", self.record_out),
+                ("登记转入…", self.record_in),
+                ("修改…", self.edit_transfer),
+                ("删除", self.delete_transfer),
+            ),
+            self.edit_transfer,
+            self._buttons,
+            hint_label("转出、转入同时更新党员名册"),
+        )
+        self.out_button, self.in_button, self.edit_button, self.delete_button = buttons
         self.edit_button.setToolTip("修改所选转接，回执返回后填写回执日期（双击或回车同样）")
-        self.edit_button.clicked.connect(self.edit_transfer)
-        self.delete_button = QPushButton("删除")
-        self.delete_button.clicked.connect(self.delete_transfer)
-        for b in (self.out_button, self.in_button, self.edit_button, self.delete_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        row.addWidget(hint_label("转出、转入同时更新党员名册"))
         pl.addLayout(row)
         self.tabs.addTab(page, "转入转出")
         # 流动党员
@@ -115,20 +118,19 @@ class TransfersPage(QWidget):
         )
         self.flow_table = make_table(self.flows, "flows_table", (70, 88, 88, 200, 200))
         remember_header(self.flow_table, "flows")
-        self.flow_table.activated.connect(lambda _i: self.edit_flow())
-        self.flow_table.selectionModel().selectionChanged.connect(lambda *_: self._buttons())
         pl.addWidget(self.flow_table, 1)
-        row = QHBoxLayout()
-        self.flow_add = make_primary(QPushButton("登记流动党员…"))
-        self.flow_add.clicked.connect(self.add_flow)
-        self.flow_edit = QPushButton("修改…")
-        self.flow_edit.clicked.connect(self.edit_flow)
-        self.flow_delete = QPushButton("删除")
-        self.flow_delete.clicked.connect(self.delete_flow)
-        for b in (self.flow_add, self.flow_edit, self.flow_delete):
-            row.addWidget(b)
-        row.addStretch(1)
-        row.addWidget(hint_label("组织关系未转走、暂时在外的党员：在哪里，怎样联系"))
+        row, buttons = list_actions(
+            self.flow_table,
+            (
+                ("登记流动党员…", self.add_flow),
+                ("修改…", self.edit_flow),
+                ("删除", self.delete_flow),
+            ),
+            self.edit_flow,
+            self._buttons,
+            hint_label("组织关系未转走、暂时在外的党员：在哪里，怎样联系"),
+        )
+        self.flow_add, self.flow_edit, self.flow_delete = buttons
         pl.addLayout(row)
         self.tabs.addTab(page, "流动党员")
         layout.addWidget(self.tabs, 1)
