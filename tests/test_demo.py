@@ -84,7 +84,8 @@ def test_a_year_of_records_up_to_today(demo):
     count = {k: sum(1 for r in in_2025 if r.kind == k) for k in kinds}
     assert count["支委会"] == 11  # one planted gap
     assert count["党小组会"] == 36
-    assert count["支部党员大会"] == 4 and count["党课"] == 4
+    # one a quarter, and the one that admitted the 预备党员 (发展党员, issue 19)
+    assert count["支部党员大会"] == 5 and count["党课"] == 4
     assert sum(1 for r in in_2025 if r.also_theme_day) == 4
     # realistic leave with reasons
     leave = [a for r in records for a in r.attendance if a.status == "请假"]

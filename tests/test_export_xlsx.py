@@ -348,6 +348,8 @@ def test_print_setup_of_every_sheet(filled, tmp_path):
         "志愿服务统计",
         "民主评议",
         "整改清单",
+        # the registers (issue 19)
+        *("发展党员", "发展党员纪实", "组织关系转接", "流动党员", "关怀帮扶", "表彰处分"),
     }
     for ws in wb:
         ps = ws.page_setup

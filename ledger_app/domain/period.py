@@ -42,6 +42,16 @@ from .models import (
     split_posts,
 )
 from .rectification import Rectification
+from .registers import (
+    CareFigures,
+    DevelopmentFigures,
+    RegistersData,
+    TransferFigures,
+    care_figures,
+    development_figures,
+    transfer_figures,
+)
+from .registers import reminders as register_reminders
 from .volunteer import EXPECTED_CATEGORIES
 
 NO_GROUP = "未分组"
@@ -84,6 +94,8 @@ class PeriodInputs:
     minutes_rules: dict[str, MinutesRule] = field(default_factory=dict)
     cadre_source: str = CADRE_FLAGGED
     excellent_cap_permille: int = DEFAULT_CAP_PERMILLE
+    # 发展党员, 组织关系转接, 党员关怀 (issue 19): the registers, whole (not only the period's)
+    registers: RegistersData = field(default_factory=RegistersData)
 
 
 # --- parts --------------------------------------------------------------------------------
@@ -777,6 +789,7 @@ class PeriodModel:
         out: list[Reminder] = []
         # each register's reminders are added here, one line each
         out += self.followup_reminders
+        out += register_reminders(self)  # 发展党员, 组织关系转接, 党员关怀
         order = {"missing": 0, "warn": 1, "info": 2}
         return sorted(out, key=lambda r: (order.get(r.level, 3), r.due or dt.date.max, r.key))
 
@@ -901,6 +914,23 @@ class PeriodModel:
         ]
         ended = [m for m in self.ended_months]
         return DuesFigures(self.dues_year, self.months, ended[-1] if ended else 0, lines)
+
+    # --- 发展党员, 组织关系转接, 党员关怀 (issue 19; rules in development/transfers/care) -----
+
+    @cached_property
+    def development(self) -> DevelopmentFigures:
+        """发展党员: who is followed in the period, by stage; steps, 接收 and 转正 in it."""
+        return development_figures(self)
+
+    @cached_property
+    def transfers(self) -> TransferFigures:
+        """组织关系转接 dated in the period, and 流动党员 away during it."""
+        return transfer_figures(self)
+
+    @cached_property
+    def care(self) -> CareFigures:
+        """政治生日 of each month, 关怀帮扶 visits, 表彰 and 处分 of the period."""
+        return care_figures(self)
 
     # --- volunteer -----------------------------------------------------------------------------
 

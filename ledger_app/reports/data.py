@@ -40,7 +40,16 @@ from ..domain.models import (
 from ..domain.period import PeriodModel
 from ..services.ledger import Ledger
 
-SECTIONS = ("cover", "overview", "problems", "followup", "records", "dues", "volunteer")
+SECTIONS = (
+    "cover",
+    "overview",
+    "problems",
+    "followup",  # issue 18: 民主评议等次, 整改清单
+    "records",
+    "dues",
+    "volunteer",
+    *("development", "transfers", "care"),  # issue 19: the registers
+)
 SECTION_TITLES = {
     "cover": "封面",
     "overview": "基本情况",
@@ -49,6 +58,9 @@ SECTION_TITLES = {
     "records": "组织生活记录",
     "dues": "党费收缴",
     "volunteer": "志愿服务",
+    "development": "发展党员工作",
+    "transfers": "组织关系转接",
+    "care": "党员关怀",
 }
 NO_GROUP = "未分组"
 

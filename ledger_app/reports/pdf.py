@@ -15,7 +15,16 @@ from ..errors import UserError
 from ..files import check_target, replacing
 from ..services.ledger import Ledger
 
-SECTIONS = ("cover", "overview", "problems", "followup", "records", "dues", "volunteer")
+SECTIONS = (
+    "cover",
+    "overview",
+    "problems",
+    "followup",  # issue 18: 民主评议等次, 整改清单
+    "records",
+    "dues",
+    "volunteer",
+    *("development", "transfers", "care"),  # issue 19: the registers
+)
 SECTION_LABELS = {
     "cover": "封面和目录",
     "overview": "基本情况",
@@ -24,6 +33,9 @@ SECTION_LABELS = {
     "records": "组织生活记录",
     "dues": "党费收缴",
     "volunteer": "志愿服务",
+    "development": "发展党员",
+    "transfers": "组织关系转接",
+    "care": "党员关怀",
 }
 
 # progress(done, total, message): called while the PDF is made; raise from it to cancel

@@ -15,6 +15,7 @@ from .ledgers import dues, volunteer
 from .overview import overview
 from .problems import problems
 from .records import records
+from .registers import care, development, transfers
 
 
 def build_story(ledger, data: ReportData, sections: list[str]) -> list[Flowable]:
@@ -38,12 +39,24 @@ def build_story(ledger, data: ReportData, sections: list[str]) -> list[Flowable]
         "records": lambda n, k: records(ledger, data, n, k),
         "dues": lambda n, k: dues(data, n, k),
         "volunteer": lambda n, k: volunteer(data, n, k),
+        # issue 19: the registers render the period model
+        "development": lambda n, k: development(_model(ledger, data), n, k),
+        "transfers": lambda n, k: transfers(_model(ledger, data), n, k),
+        "care": lambda n, k: care(_model(ledger, data), n, k),
     }
     for i, s in enumerate(body_sections):
         if i and story and not isinstance(story[-1], PageBreak):
             story.append(PageBreak())
         story += builders[s](numbered[s], s)
     return story
+
+
+def _model(ledger, data: ReportData):
+    """The period model of the report's period (services.period keeps it once loaded)."""
+    from ..services.period import load
+
+    p = data.period
+    return load(ledger, p.year, p.index if p.kind == "quarter" else None)
 
 
 __all__ = ["build_story"]

@@ -211,6 +211,7 @@ class _Demo:
             self.dues()
             self.volunteer()
             self.followup()
+            self.registers()
 
     def branch(self) -> None:
         self.repo.set_branch_info(
@@ -516,6 +517,12 @@ class _Demo:
                     if paid_on >= self.today:
                         continue
                     self.repo.add_payment(Payment(None, m.id, year, month, due, paid_on, "李明"))  # type: ignore[arg-type]
+
+    def registers(self) -> None:
+        """发展党员, 组织关系转接, 党员关怀 (issue 19): last, so the rest stays as it was."""
+        from .demo_registers import fill
+
+        fill(self)
 
     def volunteer(self) -> None:
         rng = self.rng

@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from ..domain import idcard
 from ..domain.dates import format_date
@@ -92,6 +92,7 @@ from ..workbook.reader import (
     quote,
     read_workbook,
 )
+from ..workbook.registers import SHEETS as REGISTER_SHEETS
 from . import import_followup
 from .import_followup import FollowupPlan, parse_flag
 from .ledger import Changes, Ledger
@@ -168,6 +169,7 @@ class ImportPlan:
     volunteer: list[tuple[Member, VolunteerEntry]] = field(default_factory=list)
     applied: bool = False
     followup: FollowupPlan | None = None  # issue 18: 频次要求, 民主评议, 整改清单
+    registers: Any = None  # 发展党员, 组织关系转接, 党员关怀 (services.import_registers)
 
     @property
     def ok(self) -> bool:
@@ -185,6 +187,7 @@ class ImportPlan:
             or self.payments
             or self.volunteer
             or (self.followup is not None and self.followup.has_changes)
+            or (self.registers is not None and self.registers.has_changes)
         )
 
     def summary_lines(self) -> list[str]:
@@ -211,7 +214,7 @@ class ImportPlan:
         return lines
 
 
-_UNITS = {BRANCH: "项", ROSTER: "人", DUES: "人", VOLUNTEER: "条"}
+_UNITS = {BRANCH: "项", ROSTER: "人", DUES: "人", VOLUNTEER: "条", "发展党员": "人"}
 
 
 # --- analysis ---------------------------------------------------------------------------------
@@ -247,15 +250,15 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
 
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
-    data = read_workbook(path, SHEETS + FOLLOWUP_SHEETS)
+    data = read_workbook(path, SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS)
     refuse_masked(data)
     plan = ImportPlan(Path(path))
     titles = {name.strip(): name for name in data.sheet_names}
     for name in data.sheet_names:
-        if name.strip() not in SHEETS + FOLLOWUP_SHEETS:
+        if name.strip() not in SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
-    if not any(s in titles for s in SHEETS + FOLLOWUP_SHEETS):
+    if not any(s in titles for s in SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
             details=[f"现有工作表：{'、'.join(data.sheet_names) or '（无）'}"],
@@ -297,6 +300,9 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
         if sheet == ROSTER:
             a.index_members()
     followup.rest()
+    from .import_registers import analyze as analyze_registers
+
+    plan.registers = analyze_registers(a, titles, data.rows)  # the registers' sheets (issue 19)
     return plan
 
 
@@ -961,6 +967,10 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
             entry.member_id = m.id  # type: ignore[assignment]
         repo.add_volunteer_entries(entry for _, entry in plan.volunteer)
         rules_changed, registers_changed = import_followup.apply(ledger, plan)
+        if plan.registers is not None:
+            from .import_registers import apply as apply_registers
+
+            apply_registers(ledger, plan.registers)
     return Changes(
         settings=rules_changed,
         followup=registers_changed,
@@ -969,6 +979,7 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
         records=bool(plan.records),
         dues=bool(plan.dues_settings or plan.payments),
         volunteer=bool(plan.volunteer),
+        registers=plan.registers is not None and plan.registers.has_changes,
     )
 
 

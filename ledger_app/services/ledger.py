@@ -27,6 +27,7 @@ class Changes:
     volunteer: bool = False
     settings: bool = False
     followup: bool = False  # 民主评议等次, 整改清单 (issue 18)
+    registers: bool = False  # 发展党员, 组织关系转接, 党员关怀
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))

@@ -58,7 +58,8 @@ def load(
 
 def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
     from ..storage import followup_repo
-    from . import dues, minutes, safety, volunteer
+    from ..storage.registers_repo import load_all as load_registers
+    from . import dues, minutes, safety, transfers, volunteer
 
     repo = ledger.repo
     year = period.year
@@ -98,4 +99,5 @@ def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
         minutes_rules=minutes.minutes_rules(ledger),
         cadre_source=minutes.cadre_source(ledger),
         excellent_cap_permille=minutes.excellent_cap(ledger),
+        registers=load_registers(ledger.db, transfers.receipt_days(ledger)),
     )

@@ -87,6 +87,7 @@ def save_member(ledger: Ledger, m: Member, group_name: str | None = None) -> Cha
             repo.add_member(m)
         else:
             repo.update_member(m)
+            _follow_transfers(ledger, m)
     return Changes(members=True)
 
 
@@ -108,7 +109,15 @@ def change_status(
                 "(SELECT MAX(id) FROM member_status_history WHERE member_id = ?)",
                 [note, member_id],
             )
+        _follow_transfers(ledger, m)
     return Changes(members=True)
+
+
+def _follow_transfers(ledger: Ledger, m: Member) -> None:
+    """A 组织关系转接 recorded for a date changed here takes the new date (issue 19)."""
+    from .transfers import follow_member
+
+    follow_member(ledger, m)
 
 
 def save_branch_info(ledger: Ledger, info: dict[str, str | None]) -> Changes:

@@ -58,6 +58,13 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "appraisal": ("id",),
     "rectification": ("id",),
     "rectification_file": ("id",),
+    # 发展党员, 组织关系转接, 党员关怀 (issue 19), audited since schema version 5
+    "applicant": ("id",),
+    "development_step": ("id",),
+    "transfer": ("id",),
+    "flow_member": ("id",),
+    "care_visit": ("id",),
+    "honor": ("id",),
 }
 # the schema version from which a table is audited (the others: 2, when the trail began)
 AUDITED_FROM = {
@@ -69,6 +76,12 @@ AUDITED_FROM = {
         )
     },
     **{t: 4 for t in ("appraisal", "rectification", "rectification_file")},
+    **{
+        t: 5
+        for t in (
+            "applicant", "development_step", "transfer", "flow_member", "care_visit", "honor",
+        )
+    },
 }  # fmt: skip
 # table → its large column, audited through the table's ``sha256`` column instead
 LARGE_COLUMNS = {"attachment": "data", "trash": "payload", "rectification_file": "data"}
@@ -91,6 +104,12 @@ TABLE_LABELS = {
     "appraisal": "民主评议等次",
     "rectification": "整改事项",
     "rectification_file": "整改佐证材料",
+    "applicant": "发展党员",
+    "development_step": "发展党员纪实",
+    "transfer": "组织关系转接",
+    "flow_member": "流动党员",
+    "care_visit": "关怀帮扶",
+    "honor": "表彰处分",
 }
 OP_LABELS = {"INSERT": "新增", "UPDATE": "修改", "DELETE": "删除"}
 
@@ -463,7 +482,8 @@ def history(db: sqlite_utils.Database, table: str, row_id: int | str) -> list[Au
         params.append(key)
     elif table == "member":
         sql += (
-            " OR (tbl IN ('payment', 'dues_setting', 'volunteer') AND "
+            " OR (tbl IN ('payment', 'dues_setting', 'volunteer', 'transfer', 'flow_member', "
+            "'care_visit', 'honor') AND "
             "CAST(json_extract(COALESCE(after, before), '$.member_id') AS TEXT) = ?)"
         )
         params.append(key)

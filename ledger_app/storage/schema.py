@@ -209,7 +209,8 @@ def _v3_audit_everything(db: sqlite_utils.Database) -> None:
 
 def _v4_organisational_life(db: sqlite_utils.Database) -> None:
     """Issue 18: 列席人员 and 表决 on records, 党员领导干部 on members, 民主评议 等次,
-    the 整改清单 with its evidence files (their bytes audited through ``sha256``, as attachments). New columns are NULL by default, so the rows the
+    the 整改清单 with its evidence files (their bytes audited through ``sha256``, as
+    attachments). New columns are NULL by default, so the rows the
     audit trail recorded before them replay to the same values (audit.replay_mismatches)."""
     for stmt in (
         "ALTER TABLE record ADD COLUMN guests TEXT",
@@ -262,11 +263,107 @@ def _v4_organisational_life(db: sqlite_utils.Database) -> None:
         db.execute(stmt)  # one by one: executescript() would COMMIT
 
 
+def _v5_registers(db: sqlite_utils.Database) -> None:
+    """发展党员 (people and their recorded steps), 组织关系转接, 流动党员, 关怀帮扶 and
+    表彰处分 (issue 19). A step or an honour links the meeting that decided it; a deleted
+    meeting leaves the link empty."""
+    now = "(strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))"
+    for stmt in (
+        f"""CREATE TABLE applicant (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            gender TEXT,
+            ethnicity TEXT,
+            birth_date TEXT,
+            id_number TEXT,
+            education TEXT,
+            category TEXT NOT NULL DEFAULT '在职',
+            unit TEXT,
+            phone TEXT,
+            group_id INTEGER REFERENCES party_group(id) ON DELETE SET NULL,
+            member_id INTEGER REFERENCES member(id) ON DELETE SET NULL,
+            ended_on TEXT,
+            end_reason TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        f"""CREATE TABLE development_step (
+            id INTEGER PRIMARY KEY,
+            applicant_id INTEGER NOT NULL REFERENCES applicant(id) ON DELETE CASCADE,
+            "no" INTEGER NOT NULL CHECK ("no" BETWEEN 1 AND 25),
+            date TEXT NOT NULL,
+            people TEXT,
+            document TEXT,
+            record_id INTEGER REFERENCES record(id) ON DELETE SET NULL,
+            meeting TEXT,
+            expected INTEGER,
+            present INTEGER,
+            yes INTEGER,
+            no_votes INTEGER,
+            abstain INTEGER,
+            result TEXT,
+            months INTEGER,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        'CREATE INDEX development_step_applicant ON development_step(applicant_id, date, "no")',
+        f"""CREATE TABLE transfer (
+            id INTEGER PRIMARY KEY,
+            direction TEXT NOT NULL CHECK (direction IN ('转入', '转出')),
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            date TEXT NOT NULL,
+            letter_no TEXT,
+            org TEXT,
+            receipt_date TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        "CREATE INDEX transfer_member ON transfer(member_id, direction, date)",
+        f"""CREATE TABLE flow_member (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            start_date TEXT NOT NULL,
+            end_date TEXT,
+            place TEXT,
+            contact TEXT,
+            card_no TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        f"""CREATE TABLE care_visit (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            date TEXT NOT NULL,
+            hardship TEXT,
+            content TEXT,
+            amount_fen INTEGER,
+            visitor TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        f"""CREATE TABLE honor (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            kind TEXT NOT NULL CHECK (kind IN ('表彰', '处分')),
+            date TEXT NOT NULL,
+            title TEXT NOT NULL,
+            issuer TEXT,
+            reason TEXT,
+            record_id INTEGER REFERENCES record(id) ON DELETE SET NULL,
+            meeting TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+    ):
+        db.execute(stmt)  # one by one: executescript() would COMMIT
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_audit,
     _v3_audit_everything,
     _v4_organisational_life,
+    _v5_registers,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

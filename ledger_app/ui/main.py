@@ -55,6 +55,9 @@ PAGE_CLASSES = {
     "dues": "ledger_app.ui.pages.dues:DuesPage",
     "volunteer": "ledger_app.ui.pages.volunteer:VolunteerPage",
     "followup": "ledger_app.ui.pages.followup:FollowupPage",
+    "development": "ledger_app.ui.pages.development:DevelopmentPage",
+    "transfers": "ledger_app.ui.pages.transfers:TransfersPage",
+    "care": "ledger_app.ui.pages.care:CarePage",
     "export": "ledger_app.ui.pages.export:ExportPage",
     "settings": "ledger_app.ui.pages.settings:SettingsPage",
 }

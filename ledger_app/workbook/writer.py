@@ -39,6 +39,7 @@ from ..errors import WorkbookError
 from ..services.ledger import Ledger
 from . import contract, followup
 from .followup import build_followup_sheets
+from .registers import build_register_sheets
 
 Progress = Callable[[int, int], None]
 
@@ -351,6 +352,7 @@ class ExportData:
     model: PeriodModel | None = None  # the period model (issue 18's sheets and columns)
     _roster: Roster | None = field(default=None, repr=False)
     _summaries: dict[int, AttendanceSummary] = field(default_factory=dict, repr=False)
+    model: object | None = None  # the period model (services.period): the registers' sheets
 
     def summary(self, record: Record) -> AttendanceSummary:
         """应到/实到 of one of ``records``, worked out once (a record sheet and 汇总 ask)."""
@@ -1289,6 +1291,7 @@ _BUILDERS = (
     _sheet_dues_sign,
     _sheet_volunteer_stats,
     lambda book, data: build_followup_sheets(book, data.model, data.mask),  # issue 18
+    lambda book, data: build_register_sheets(book, data.model, data.mask),  # issue 19
 )
 
 
