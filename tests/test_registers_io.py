@@ -378,7 +378,7 @@ def test_the_demo_keeps_the_registers(tmp_path):
         )
         assert xiao.done(D.STEP_ADMIT).record_id is not None
         sources = {r.source for r in model.reminders}
-        assert sources == {"发展党员", "组织关系", "党员关怀"}
+        assert {"发展党员", "组织关系", "党员关怀"} <= sources  # and the others'
         assert any("回执逾期" in r.text for r in model.reminders)
         assert {t.direction for t in transfers.transfers(lg)} == {"转入", "转出"}
         assert transfers.flows(lg) and care.visits(lg) and care.honors(lg)
