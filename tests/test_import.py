@@ -743,7 +743,7 @@ def _snapshot(ledger: Ledger) -> dict:
 def test_exported_workbook_round_trips(ledger, tmp_path):
     """Issue 5: an export imports into an empty database as the same records, and into
     the database it came from as nothing new."""
-    from ledger_app.workbook.writer import export_workbook
+    from ledger_app.services.exports import export_xlsx as export_workbook
 
     import_workbook(ledger, write_workbook(tmp_path / "year.xlsx", base_sheets()))
     out = tmp_path / "export.xlsx"

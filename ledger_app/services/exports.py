@@ -29,9 +29,11 @@ def export_xlsx(
     progress: XlsxProgress | None = None,
 ) -> Path:
     """The Excel ledger of ``year`` (or one ``quarter``) at ``out``; never a half file."""
-    from ..workbook.writer import export_workbook
+    from ..workbook.writer import write_workbook
+    from . import period
 
-    return export_workbook(ledger, year, quarter, out, mask=mask, progress=progress)
+    model = period.load(ledger, year, quarter)
+    return write_workbook(model, out, mask=mask, progress=progress)
 
 
 def export_pdf(

@@ -59,7 +59,7 @@ from ..domain.models import (
     VolunteerEntry,
 )
 from ..domain.volunteer import parse_hours
-from ..errors import UserError, WorkbookError
+from ..errors import UserError, ValidationError, WorkbookError
 from ..workbook.contract import (
     ATTENDANCE_COLUMNS,
     BRANCH,
@@ -74,6 +74,7 @@ from ..workbook.contract import (
     ROSTER_COLUMNS,
     SHEETS,
     THEME,
+    TIME,
     VOLUNTEER,
 )
 from ..workbook.reader import (
@@ -617,6 +618,7 @@ class _Analyzer:
                     )
                     kind = None
             rec = Record(id=None, kind=kind or "", date=day or dt.date.min)
+            rec.time = self._cell(row, TIME, _parse_time)
             if sheet == THEME:
                 rec.topic = row.text("主题")
                 if rec.topic is None:
@@ -832,6 +834,25 @@ def _parse_yes(value: object) -> bool:
     if text in _YES:
         return True
     raise ValueError(f'结合主题党日应填“是”或留空: "{text}"')
+
+
+def _parse_time(value: object) -> str | None:
+    """时间: ``19:30`` / ``19:30-21:00`` as the record form takes it, or an Excel time."""
+    from .records import normalize_time
+
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, float) and 0 <= value < 1:  # a time cell that lost its format
+        minutes = round(value * 24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    text = parse_text(value)
+    try:
+        return normalize_time(text)
+    except ValidationError as e:
+        reason = e.reason
+        raise ValueError(reason if reason.startswith("结束") else f"时间{reason}") from None
 
 
 def _record_key(rec: Record, group_name: str | None, names: list[str]) -> tuple:
