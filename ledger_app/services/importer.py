@@ -78,16 +78,17 @@ from ..workbook.contract import (
     VOLUNTEER,
 )
 from ..workbook.reader import (
+    OpenWorkbook,
     Row,
     Table,
     find_table,
+    open_workbook,
     parse_amount,
     parse_cell_date,
     parse_id_number,
     parse_names,
     parse_text,
     parse_year,
-    read_workbook,
 )
 from .ledger import Changes, Ledger
 from .roster import fill_from_id_number, validate_member
@@ -239,17 +240,20 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
 
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
-    data = read_workbook(path, SHEETS)
-    plan = ImportPlan(Path(path))
-    titles = {name.strip(): name for name in data.sheet_names}
-    for name in data.sheet_names:
+    with open_workbook(path) as book:  # each sheet's rows are read as they are checked
+        return _analyze(ledger, book, ImportPlan(Path(path)))
+
+
+def _analyze(ledger: Ledger, book: OpenWorkbook, plan: ImportPlan) -> ImportPlan:
+    titles = {name.strip(): name for name in book.sheet_names}
+    for name in book.sheet_names:
         if name.strip() not in SHEETS:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
     if not any(s in titles for s in SHEETS):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
-            details=[f"现有工作表：{'、'.join(data.sheet_names) or '（无）'}"],
+            details=[f"现有工作表：{'、'.join(book.sheet_names) or '（无）'}"],
         )
     a = _Analyzer(ledger, plan)
     handlers: dict[str, Callable[[Table], None]] = {
@@ -275,9 +279,7 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
             else {ADDED: 0, PRESENT: 0}
         )
         n_errors = len(plan.errors)
-        table = find_table(
-            title, data.rows.get(title, []), COLUMNS[sheet], REQUIRED[sheet], plan.errors
-        )
+        table = find_table(title, book.rows(title), COLUMNS[sheet], REQUIRED[sheet], plan.errors)
         if table is not None:
             handlers[sheet](table)
         elif sheet == ROSTER and len(plan.errors) > n_errors:

@@ -75,6 +75,7 @@ class Book:
         self._named: dict[str, Style] = {}
         self._variants: dict[tuple, Style] = {}
         self._ids: dict[Style, int] = {}
+        self._merges: dict[tuple, dict[tuple[int, int], Style]] = {}
         self._scratch_ws = None
 
     def create_sheet(self, title: str) -> Grid:
@@ -163,6 +164,8 @@ class Grid:
         self.rows: dict[int, dict[int, tuple[object, Style]]] = {}  # not yet committed
         self.heights: dict[int, float] = {}  # row heights of rows not yet committed
         self._file = None  # the committed rows' XML (a temporary file)
+        self._buffer: list[bytes] = []  # committed rows not yet in the file
+        self._buffered = 0
         self._committed = 0  # rows up to this one are in the file
         self._flushed = False
         self._bounds: list[int] | None = None  # min row, max row, min col, max col
@@ -190,11 +193,28 @@ class Grid:
         carry the top-left cell's border there (openpyxl's MergedCellRange, step by step)."""
         cr = CellRange(min_col=first_col, min_row=first_row, max_col=last_col, max_row=last_row)
         self.ws.merged_cells.add(cr)
-        book, ws = self.book, self.ws
         start_coord = (first_row, first_col)
         value, style = self.get(*start_coord) or (None, _ZERO)
-        start = book._obj(style, ws)
         end = self.get(last_row, last_col)
+        # the same styles over a range of the same shape merge alike: worked out once
+        key = (
+            style,
+            end[1] if end is not None else None,
+            last_row - first_row,
+            last_col - first_col,
+        )
+        styles = self.book._merges.get(key)
+        if styles is None:
+            styles = self.book._merges[key] = self._merged_styles(cr, style, end)
+        for (dr, dc), st in styles.items():
+            r, c = first_row + dr, first_col + dc
+            self.set(r, c, value if (dr, dc) == (0, 0) else None, st)
+
+    def _merged_styles(self, cr: CellRange, style: Style, end) -> dict[tuple[int, int], Style]:
+        book, ws = self.book, self.ws
+        first_row, first_col = cr.min_row, cr.min_col
+        start_coord = (first_row, first_col)
+        start = book._obj(style, ws)
         if end is not None:
             end_border = book._obj(end[1], ws).border
             start.border += Border(right=end_border.right, bottom=end_border.bottom)
@@ -212,8 +232,7 @@ class Grid:
         protection = copy(start.protection)
         for coord in cr.cells:
             objs[coord].protection = protection
-        for (r, c), obj in objs.items():
-            self.set(r, c, value if (r, c) == start_coord else None, tuple(obj._style))
+        return {(r - first_row, c - first_col): tuple(obj._style) for (r, c), obj in objs.items()}
 
     # --- writing -------------------------------------------------------------------------
 
@@ -235,7 +254,7 @@ class Grid:
         filled = [r for r, cells in rows.items() if cells]
         if not filled:
             return
-        cols = [c for r in filled for c in rows[r]]
+        cols = [min(rows[r]) for r in filled] + [max(rows[r]) for r in filled]
         found = [min(filled), max(filled), min(cols), max(cols)]
         if self._bounds is not None:
             b = self._bounds
@@ -248,25 +267,35 @@ class Grid:
         self._bounds = found
 
     def commit(self, through: int) -> None:
-        """Serialise the rows up to ``through`` into the sheet's file and forget them; they
-        cannot change any more. Style ids are given here, in openpyxl's order."""
-        if through <= self._committed:
+        """Serialise the rows up to ``through`` and forget them (they go to the sheet's
+        file); they cannot change any more. Style ids are given here, in openpyxl's order."""
+        committed = self._committed
+        if through <= committed:
             return
+        rows, heights = self.rows, self.heights
         dims = self.ws.row_dimensions
-        numbers = sorted(
-            r
-            for r in self.rows.keys() | self.heights.keys() | dims.keys()
-            if self._committed < r <= through
-        )
-        done = {r: self.rows.pop(r) for r in numbers if r in self.rows}
+        if len(rows) == 1 and not heights.keys() - rows.keys() and len(dims) == 0:
+            numbers = [r for r in rows if r <= through]  # the usual case: one new row
+        else:
+            numbers = sorted(
+                r for r in rows.keys() | heights.keys() | dims.keys() if committed < r <= through
+            )
+        done = {r: rows.pop(r) for r in numbers if r in rows}
         self._measure(done)
-        xml = self._sheet_data(numbers, done)
+        self._buffer.append(self._sheet_data(numbers, done))
+        self._buffered += 1
+        if self._buffered >= 200:
+            self._spill()
+        for r in numbers:
+            heights.pop(r, None)
+        self._committed = through
+
+    def _spill(self) -> None:
         if self._file is None:
             self._file = tempfile.TemporaryFile()
-        self._file.write(xml)
-        for r in numbers:
-            self.heights.pop(r, None)
-        self._committed = through
+        self._file.write(b"".join(self._buffer))
+        self._buffer.clear()
+        self._buffered = 0
 
     def flush(self) -> None:
         """Commit every row written (once the sheet is done)."""
@@ -274,6 +303,7 @@ class Grid:
             [self._committed, *self.rows.keys(), *self.heights.keys(), *self.ws.row_dimensions]
         )
         self.commit(last)
+        self._spill()
         self._flushed = True
 
     def copy_rows(self, out) -> None:

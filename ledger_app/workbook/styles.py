@@ -112,16 +112,31 @@ def put(grid, row: int, col: int, value, kind: str = "text", total: bool = False
     text that a spreadsheet would read as a formula when re-typed is quote-prefixed.
     """
     book = grid.book
-    st = book.named(style or (f"tz_total_{kind}" if total else f"tz_{kind}"))
-    if isinstance(value, str):
-        value = clean_text(value)
+    st = book.named(style or _STYLE_NAMES[kind, total])
+    if value.__class__ is str:
+        if _ILLEGAL.search(value):
+            value = clean_text(value)
         if len(value) > MAX_CELL_CHARS:
             raise ValueError(f"内容超过 {MAX_CELL_CHARS} 字，Excel 单元格放不下")
         if value.startswith(FORMULA_START):
             st = book.variant(st, quotePrefix=True)
+    elif isinstance(value, str):
+        return put(grid, row, col, str(value), kind, total, style)
     elif isinstance(value, dt.datetime):
         value = value.date()
     grid.set(row, col, value, st)
+
+
+class _StyleNames(dict):
+    """(kind, total) → the named style's name, formatted once."""
+
+    def __missing__(self, key: tuple[str, bool]) -> str:
+        kind, total = key
+        name = self[key] = f"tz_total_{kind}" if total else f"tz_{kind}"
+        return name
+
+
+_STYLE_NAMES = _StyleNames()
 
 
 # How wide text prints, in column-width units (the default font's digit width): a CJK

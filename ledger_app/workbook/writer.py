@@ -415,6 +415,9 @@ class SheetWriter:
         self.long: list[tuple[object, str]] = []  # (ref, header) of cells sent to 记录附页
         self.volume: list[float] = []
         self.count = 0
+        self.fit: list[float] = []
+        self._wraps: list[bool] | None = None
+        self._lines: set[int] = set()  # columns with a text of several lines
 
     # -- sizing ---------------------------------------------------------------------------
 
@@ -426,6 +429,7 @@ class SheetWriter:
         self.volume = [0.0] * len(cols)  # how much text a column holds in all
         self.count = 0  # rows
         sized = [i for i, c in enumerate(cols) if c.width is None]
+        short: dict[str, float] = {}
         for line in lines:
             values = line.values
             if len(values) != len(cols):  # values are positional: one per column
@@ -436,7 +440,12 @@ class SheetWriter:
                 v = values[i]
                 if v is not None:
                     c = cols[i]
-                    w = value_width(v, kinds.get(i, c.kind) if kinds else c.kind)
+                    if kinds is None and v.__class__ is str and len(v) < 40:
+                        w = short.get(v)  # names, places: measured once
+                        if w is None:
+                            w = short[v] = value_width(v, c.kind)
+                    else:
+                        w = value_width(v, kinds.get(i, c.kind) if kinds else c.kind)
                     if c.long and w > MAX_CELL_LINES * c.max_width:
                         # printed on the 记录附页: a line in its cell
                         self.volume[i] += c.min_width
@@ -444,6 +453,9 @@ class SheetWriter:
                     self.volume[i] += w
                     if w > fit[i]:
                         fit[i] = w
+                    if v.__class__ is str and "\n" in v:
+                        self._lines.add(i)
+        self.fit = fit
         return fit
 
     def _layout(self, fit: list[float]) -> None:
@@ -525,12 +537,21 @@ class SheetWriter:
 
         grid, r, widths = self.grid, self.row, self.widths
         kinds, fills = line.kinds, line.fills
+        if self._wraps is None:  # columns whose widest text is wider than the column
+            self._wraps = [
+                c.kind in ("wrap", "text", "center")
+                and (self.fit[i] > widths[i] - 1 or i in self._lines)
+                for i, c in enumerate(self.columns)
+            ]
+        wraps = self._wraps
         lines = 1
         for i, (c, v) in enumerate(zip(self.columns, line.values)):
             put(grid, r, i + 1, v, kinds.get(i, c.kind) if kinds else c.kind, line.total)
             if fills and i in fills:
                 grid.restyle(r, i + 1, fill=fills[i])
-            if not isinstance(v, str) or (display_width(v) <= widths[i] - 1 and "\n" not in v):
+            if not wraps[i] or v.__class__ is not str:
+                continue
+            if "\n" not in v and display_width(v) <= widths[i] - 1:
                 continue
             n = wrapped_lines(v, widths[i])
             if n > MAX_CELL_LINES and c.long:
