@@ -95,7 +95,7 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
             "性别": "女" if female else "男",
             "民族": "汉族",
             "出生日期": birth,
-            "公民身份号码": _unique(ids, lambda: _id_number(birth, female, rng)),
+            "公民身份号码": _unique(ids, lambda b=birth, f=female: _id_number(b, f, rng)),
             "学历": rng.choice(["大学本科", "研究生", "大专"]),
             "党员类别": "正式党员",
             "入党日期": join,

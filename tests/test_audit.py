@@ -8,7 +8,14 @@ import sqlite3
 import pytest
 from conftest import add_member
 
-from ledger_app.domain.models import Attendance, DuesSetting, Payment, Record, VolunteerEntry
+from ledger_app.domain.models import (
+    Attendance,
+    DuesSetting,
+    Member,
+    Payment,
+    Record,
+    VolunteerEntry,
+)
 from ledger_app.errors import UserError
 from ledger_app.services import records, roster, safety
 from ledger_app.services.ledger import Ledger
@@ -287,3 +294,16 @@ def test_records_changed_after_the_fact_are_found(ledger):
     assert set(safety.changed_records(ledger)) == {r2.id, r3.id}
     assert set(safety.changed_records(ledger, after_days=30)) == set()
     assert r1.id not in changed
+
+
+def test_a_big_change_is_sealed_in_chunks_as_one_chain(ledger, monkeypatch):
+    """An import seals hundreds of thousands of rows: they are hashed a chunk at a time
+    (not all held at once), and the chain is the same as in one go."""
+    monkeypatch.setattr(audit, "SEAL_CHUNK", 7)
+    with ledger.repo.atomic():
+        for i in range(30):
+            ledger.repo.add_member(Member(id=None, name=f"党员{i}", join_date=dt.date(2000, 7, 1)))
+    unsealed = ledger.db.execute("SELECT COUNT(*) FROM audit WHERE hash IS NULL").fetchone()[0]
+    assert unsealed == 0
+    assert audit.verify_chain(ledger.db) is None
+    assert ledger.db.execute("SELECT COUNT(*) FROM audit").fetchone()[0] >= 30

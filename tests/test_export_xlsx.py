@@ -10,17 +10,17 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 import printcheck
+import pytest
 from conftest import SAMPLE, add_member
 
 from ledger_app.cli import build_parser, run_command
 from ledger_app.domain import idcard
 from ledger_app.domain.attendance import summarize
 from ledger_app.domain.models import Attendance, DuesSetting, Payment, Record, VolunteerEntry
+from ledger_app.services.exports import export_xlsx as export_workbook
 from ledger_app.services.importer import import_workbook
 from ledger_app.services.ledger import Ledger
-from ledger_app.services.exports import export_xlsx as export_workbook
 
 BRANCH = "示例机关第一党支部"
 ID_LIN = "11010519491231002X"  # valid check digit
@@ -110,6 +110,7 @@ def filled(ledger: Ledger) -> Ledger:
             "支委会",
             dt.date(2025, 1, 3),
             [(lin, "出席", None), (huang, "请假", "病假")],
+            time="19:30-21:00",
             topic="研究1月工作",
             place="党群服务中心",
             host="林海",
@@ -682,8 +683,7 @@ def _snapshot(ledger: Ledger, year: int) -> dict:
             (k, v)
             for k, v in vars(r).items()
             # origin: an imported copy is marked 导入, the typed original is not
-            if k
-            not in ("id", "group_id", "attendance", "created_at", "updated_at", "time", "origin")
+            if k not in ("id", "group_id", "attendance", "created_at", "updated_at", "origin")
         )
         att = tuple(sorted((name[a.member_id], a.status, a.reason or "") for a in r.attendance))
         records.append((fields, att))
@@ -814,3 +814,276 @@ def test_a_300_member_year_exports_in_a_few_seconds(ledger, tmp_path):
     elapsed = time.perf_counter() - start
     assert elapsed < 8, f"{elapsed:.1f} s"
     assert openpyxl.load_workbook(path, read_only=True)["志愿服务"].max_row == 2 + 3600 + 1
+
+
+# --- issue 14: every figure is the period model's ---------------------------------------------
+
+
+def _summary(wb) -> list[list]:
+    return [r for r in _rows(wb["汇总"]) if any(v is not None for v in r)]
+
+
+def test_summary_prints_the_models_figures_under_their_words(filled, tmp_path):
+    from ledger_app.services import period
+
+    filled._today = dt.date(2025, 6, 15)  # January–May have ended, June is under way
+    model = period.load(filled, 2025)
+    wb = openpyxl.load_workbook(_export(filled, tmp_path))
+    rows = _summary(wb)
+    first = {r[0]: r for r in rows}
+
+    # member counts: 在册 (on the day) and 期内党员 (during the year), each labelled
+    assert first["在册党员"][1] == len(model.roster.on_roll) == 5  # 罗强 left in May
+    assert first["期内党员"][1] == len(model.roster.in_period) == 6
+    assert first["期内转出等离开"][1] == 1
+
+    # dues: columns by meaning, figures the model's
+    header = next(r for r in rows if r[0] == "人员类别")
+    assert header[2:7] == ["本期应缴\n(元)", "截至5月\n应缴(元)", "实缴(元)", "欠缴(元)", "收缴率"]
+    t = model.dues.total
+    total = next(r for r in rows if r[0] == "合计" and r[2] == _yuan_of(t.due))
+    assert total[1:7] == [
+        t.members,
+        _yuan_of(t.due),
+        _yuan_of(t.due_ended),
+        _yuan_of(t.paid),
+        _yuan_of(t.arrears),
+        t.rate_permille / 1000,
+    ]
+    assert t.due > t.due_ended  # 本期应缴 (the year) is not 截至5月应缴
+    work = next(r for r in rows if r[0] == "在职")
+    w = dict(model.dues.by_category)["在职"]
+    assert work[1:6] == [w.members, w.due / 100, w.due_ended / 100, w.paid / 100, w.arrears / 100]
+
+    # 人均时长: the model's, one decimal (3 people, 6 hours → 2.0)
+    volunteer = rows[[r[0] for r in rows].index("服务次数") + 1]
+    assert volunteer[3] == float(model.volunteer.average_hours)
+
+
+def _yuan_of(fen: int) -> float:
+    return fen / 100
+
+
+def test_summary_counts_the_talks_coverage_like_the_board(filled, tmp_path):
+    from ledger_app.domain.compliance import TALK
+    from ledger_app.services import period
+
+    model = period.load(filled, 2025)
+    comp = model.compliance
+    talk = [c for r, c in comp.cells if r.item == TALK]
+    assert len(talk) == 1  # judged for the whole year
+    rows = _summary(openpyxl.load_workbook(_export(filled, tmp_path)))
+    talk_row = next(r for r in rows if r[0] == TALK)
+    assert talk_row[5] in ("未开展", "已开展") and "应谈" in talk_row[6]
+    total = next(r for r in rows if r[0] == "合计" and str(r[2]).startswith("应判断"))
+    assert total[2] == f"应判断 {comp.judged} 项" and total[5] == f"达标 {comp.met} 项"
+    without_talk = sum(
+        1 for r, c in comp.cells if r.item != TALK and c.status in ("held", "missing")
+    )
+    assert comp.judged == without_talk + 1  # 谈心谈话 is one of them
+
+
+def test_member_life_sheet_is_the_models(filled, tmp_path):
+    from ledger_app.services import period
+
+    lives = period.load(filled, 2025).attendance.members
+    ws = openpyxl.load_workbook(_export(filled, tmp_path))["党员参加组织生活情况统计"]
+    header = _header(ws)
+    assert header[5:] == ["应参加", "出席", "请假", "缺席", "最长连续未参加组织生活"]
+    rows = _table(ws)
+    assert [r[1] for r in rows[:-1]] == [life.member.name for life in lives]
+    for r, life in zip(rows, lives):
+        assert r[5:9] == [life.expected, life.present, life.leave, life.absent]
+        assert (r[9] or "") == life.longest_label
+    ma = next(r for r in rows if r[1] == "马骏")
+    # 谈心 present; 党课 absent; 主题党日 and 组织生活会: expected, not listed, so absent
+    assert ma[5:9] == [4, 1, 0, 3]
+    assert rows[-1][0] == "合计" and rows[-1][5] == sum(life.expected for life in lives)
+
+
+def test_quarter_export_dues_sheet_shows_the_years_due_and_paid(filled, tmp_path):
+    from ledger_app.services import period
+
+    model = period.load(filled, 2025, 3)
+    ws = openpyxl.load_workbook(_export(filled, tmp_path, quarter=3, name="q3.xlsx"))["党费"]
+    h = EXPECTED_HEADERS["党费"]
+    rows = {r[2]: dict(zip(h, r)) for r in _table(ws) if r[0] != "合计"}
+    lin = rows["林海"]
+    md = model.dues_year.member(filled.ids["林海"])
+    assert (
+        (lin["应缴合计"], lin["实缴合计"]) == (md.due_fen / 100, md.paid_fen / 100) == (1224, 612)
+    )
+    assert lin["1月"] is None and lin["7月"] is None  # only the quarter's months are listed
+    assert any("全年" in str(r[0]) for r in _rows(ws, 3) if r[0])  # and the sheet says so
+
+
+# --- issue 17: printing -------------------------------------------------------------------------
+
+
+def _big_branch(ledger: Ledger, n: int = 170) -> Ledger:
+    """A branch of ``n`` members in 17 groups with one 党员大会 everyone attended (a list
+    too long for a row), a 党小组会 per group each month, and dues paid in part."""
+    repo = ledger.repo
+    with repo.atomic():
+        repo.set_branch_info({"支部名称": BRANCH})
+    members = []
+    for i in range(n):
+        m = add_member(
+            ledger,
+            f"党员{i:03d}",
+            group=f"第{i % 17 + 1}党小组",
+            post="书记" if i == 0 else None,
+            join_date=dt.date(2025, 4, 1) if i % 40 == 39 else dt.date(2000, 7, 1),
+        )
+        members.append(m)
+    with repo.atomic():
+        for i, m in enumerate(members):
+            repo.set_dues_setting(DuesSetting(m.id, 2025, base_fen=400000 + i * 1000))
+            for month in range(1, 13 if i % 7 else 6):
+                repo.add_payment(Payment(None, m.id, 2025, month, 4000 + i * 10))
+        big = Record(None, "支部党员大会", dt.date(2025, 6, 20), time="09:00", topic="大会")
+        big.attendance = [Attendance(m.id, "出席") for m in members]
+        big.content = "会议内容。" * 200
+        repo.add_record(big)
+        for month in range(1, 13):
+            for g in range(17):
+                r = Record(None, "党小组会", dt.date(2025, month, 10), topic=f"{month}月学习")
+                r.group_id = repo.group_id(f"第{g + 1}党小组")
+                day = r.date
+                r.attendance = [
+                    Attendance(m.id, "出席") for m in members[g::17] if m.join_date <= day
+                ]
+                repo.add_record(r)
+    return ledger
+
+
+@pytest.fixture
+def big(ledger) -> Ledger:
+    return _big_branch(ledger)
+
+
+def _check_print(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:
+        assert printcheck.smallest_text(ws) >= 9, ws.title
+        if ws.title not in ("汇总", "记录附页"):
+            row = 3 if ws.title.startswith("党费签收表") else 2
+            assert printcheck.bad_header_wraps(ws, row) == [], ws.title
+
+
+def test_every_sheet_prints_at_9pt_or_more_with_clean_header_wraps(filled, big, tmp_path):
+    _check_print(_export(filled, tmp_path, name="small.xlsx"))
+    _check_print(_export(filled, tmp_path, quarter=2, name="q2.xlsx"))
+    _check_print(_export(big, tmp_path, name="big.xlsx"))
+
+
+def test_wide_sheets_print_in_bands_that_repeat_their_first_columns(big, tmp_path):
+    wb = openpyxl.load_workbook(_export(big, tmp_path))
+    for name, repeat in (("三会一课", "$A:$B"), ("党费", "$A:$C")):
+        ws = wb[name]
+        bands = printcheck.bands(ws)
+        assert len(bands) >= 2, name  # no single unreadable page width
+        assert ws.print_title_cols == repeat, name
+        # the repeated columns lead every band, and each band's page has its own title
+        assert all(b[: len(bands[0][:2])] == bands[0][:2] for b in bands[1:] if name != "党费")
+        starts = sorted(r.min_col for r in ws.merged_cells.ranges if r.min_row == 1)
+        assert len(starts) == len(bands), name
+
+
+def test_long_lists_print_in_the_appendix_and_the_cell_keeps_them(big, tmp_path):
+    path = _export(big, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["三会一课"]
+    h = EXPECTED_HEADERS["三会一课"]
+    row = next(r for r in ws.iter_rows(min_row=3) if r[h.index("会议类型")].value == "支部党员大会")
+    cell = row[h.index("出席人员")]
+    assert cell.value.count("、") == 169  # the whole list, for the round trip
+    assert "记录附页" in cell.number_format  # shown as a pointer
+    assert "记录附页" in row[h.index("主要内容")].number_format  # 1,000 characters
+    assert row[h.index("时间")].value == "09:00"
+    appendix = [v for r in _rows(wb["记录附页"]) for v in r if v]
+    assert "出席人员（170人）" in appendix
+    assert {f"党员{i:03d}" for i in range(170)} <= set(appendix)
+    assert "".join(v for v in appendix if v.startswith("会议内容")) == "会议内容。" * 200
+    # the workbook still imports back to the same records
+    copy = Ledger.open(None, today=big.today())
+    try:
+        plan = import_workbook(copy, path)
+        assert not plan.errors
+        assert _snapshot(copy, 2025)["records"] == _snapshot(big, 2025)["records"]
+    finally:
+        copy.close()
+
+
+def test_dues_sheet_tells_blank_months_apart(filled, tmp_path):
+    filled._today = dt.date(2025, 7, 10)  # July is under way
+    ws = openpyxl.load_workbook(_export(filled, tmp_path))["党费"]
+    h = EXPECTED_HEADERS["党费"]
+    rows = {r[2].value: r for r in ws.iter_rows(min_row=3) if r[2].value}
+
+    def fill(name: str, month: int):
+        cell = rows[name][h.index(f"{month}月")]
+        assert cell.value is None  # blank: nothing paid, and blank for the round trip
+        return cell.fill.patternType, cell.fill.fgColor.rgb[-6:]
+
+    assert fill("宋玉梅", 1) == ("lightUp", "A6A6A6")  # not in the branch yet (joined March)
+    assert fill("马骏", 2) == ("solid", "F4B6B6")  # 欠缴
+    assert fill("林海", 7) == ("solid", "FFE9A8")  # 待缴: the month under way
+    assert fill("林海", 8)[0] is None  # 未到期
+    legend = [r[1] for r in _rows(ws) if r[1]]
+    assert "该月不在本支部（不需缴纳）" in legend and "欠缴：该月已结束，应缴而未缴" in legend
+    assert "待缴：本月正在收缴，尚未缴纳" in legend
+
+
+def test_sign_sheet_pages_are_even(ledger, tmp_path):
+    for i in range(24):
+        add_member(ledger, f"成员{i:02d}")
+    ws = openpyxl.load_workbook(_export(ledger, tmp_path))["党费签收表（上半年）"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks == [3 + 12]  # 12 + 12, not 20 + 4
+    assert ws.print_title_rows == "$1:$3" and not ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_summary_pages_repeat_the_header_of_a_table_that_goes_on(big, tmp_path):
+    ws = openpyxl.load_workbook(_export(big, tmp_path))["汇总"]
+    assert ws.print_title_rows == "$1:$2"  # the title and the export date on every page
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks  # 17 groups × 12 months of 党小组会: several pages
+    for b in breaks:
+        after = ws.cell(b + 1, 1).value
+        # a page starts with a section's title, or the table's header again
+        assert after == "项目" or str(after)[1] == "、", (b, after)
+
+
+def test_time_of_day_is_exported_and_imported(filled, tmp_path):
+    ws = openpyxl.load_workbook(_export(filled, tmp_path))["三会一课"]
+    first = dict(zip(EXPECTED_HEADERS["三会一课"], _rows(ws, 3)[0]))
+    assert first["时间"] == "19:30-21:00"
+
+
+def test_export_writes_each_row_as_it_goes(filled, tmp_path, monkeypatch):
+    from ledger_app.workbook import grid
+
+    most = []
+    set_cell = grid.Grid.set
+
+    def spy(self, row, col, value, style):
+        set_cell(self, row, col, value, style)
+        most.append(len(self.rows))
+
+    monkeypatch.setattr(grid.Grid, "set", spy)
+    _export(filled, tmp_path)
+    assert max(most) <= 4  # never a sheet's cells at once, only the rows being written
+
+
+def test_workbook_package_does_not_import_services_or_storage():
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "ledger_app" / "workbook"
+    for path in root.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                module = ("." * node.level) + (node.module or "")
+                assert not module.lstrip(".").startswith(("services", "storage")), path.name
+                assert "ledger_app.services" not in module and "ledger_app.storage" not in module

@@ -77,9 +77,7 @@ def test_added_columns_are_optional_and_leave_the_first_format_as_it_was():
         added = contract.ADDED[sheet]
         assert added == (contract.TIME,)
         assert not set(added) & set(contract.REQUIRED[sheet])
-        assert tuple(c for c in contract.COLUMNS[sheet] if c not in added) == tuple(
-            columns.split()
-        )
+        assert tuple(c for c in contract.COLUMNS[sheet] if c not in added) == tuple(columns.split())
 
 
 def test_attendance_columns_and_months():
