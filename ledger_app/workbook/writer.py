@@ -396,9 +396,10 @@ class SheetWriter:
         columns: list[Col],
         title: str,
         *,
-        landscape: bool,
+        landscape: bool | None,
         repeat: int = 1,
     ):
+        """``landscape`` None: portrait, or landscape if a portrait page is too narrow."""
         self.grid = book.create_sheet(name)
         self.ws = self.grid.ws  # the openpyxl worksheet: dimensions, page setup
         self.r = r
@@ -481,11 +482,16 @@ class SheetWriter:
             want.append(w)
             narrow = c.kind == "wrap" and c.width is None and c.min_width
             floor.append(min(w, header_width(c.header, c.min_width)) if narrow else w)
-        full = page_width(self.landscape)
         head = list(range(min(self.repeat, len(cols))))
-        self.widths, self.bands, scale = _plan(
-            floor, want, self.volume, head, full, full / MIN_SCALE, max(self.count, 1)
-        )
+        for landscape in (False, True) if self.landscape is None else (self.landscape,):
+            # a portrait form turns landscape rather than be cut into bands
+            full = page_width(landscape)
+            self.widths, self.bands, scale = _plan(
+                floor, want, self.volume, head, full, full / MIN_SCALE, max(self.count, 1)
+            )
+            self.landscape = landscape
+            if len(self.bands) == 1:
+                break
         self.scale = None if len(self.bands) == 1 else int(100 * scale)
 
     def band_width(self, band: list[int]) -> float:
@@ -972,7 +978,7 @@ def _sheet_volunteer(book, r: Render) -> None:
         contract.VOLUNTEER,
         VOLUNTEER_COLUMNS,
         r.title("志愿服务登记台账"),
-        landscape=False,
+        landscape=None,
         repeat=2,
     )
 
@@ -1086,6 +1092,9 @@ class FormWriter:
         )
 
         widths = self._fit()
+        if not self.landscape and sum(widths) > page_width(False) / MIN_SCALE:
+            self.landscape = True  # too wide for a portrait page at 9 pt
+            widths = self._fit()
         full = page_width(self.landscape)
         scale = max(int(100 * min(1.0, full / sum(widths))), int(100 * MIN_SCALE))
         grid, ws, n = self.book.create_sheet(self.name), None, self.ncols
@@ -1379,7 +1388,7 @@ def _sheet_member_life(book, r: Render) -> None:
         SHEET_MEMBER_LIFE,
         cols,
         r.title("党员参加组织生活情况统计表"),
-        landscape=False,
+        landscape=None,
         repeat=2,
     )
 
@@ -1443,7 +1452,7 @@ def _sheet_dues_notice(book, r: Render) -> None:
         Col("备注", "wrap", max_width=18, min_width=10),
     ]
     w = SheetWriter(
-        book, r, SHEET_DUES_NOTICE, cols, r.title("党费收缴情况公示"), landscape=False, repeat=2
+        book, r, SHEET_DUES_NOTICE, cols, r.title("党费收缴情况公示"), landscape=None, repeat=2
     )
 
     def lines() -> Iterator[Line]:
@@ -1508,7 +1517,7 @@ def _sheet_dues_quarterly(book, r: Render) -> None:
         SHEET_DUES_QUARTERLY,
         cols,
         r.title("党费收缴季度汇总表"),
-        landscape=False,
+        landscape=None,
         repeat=1,
     )
 
