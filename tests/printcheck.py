@@ -96,3 +96,28 @@ def bad_header_wraps(ws, header_row: int) -> list[str]:
                 if per < 2 or last < 2:
                     bad.append(f"{ws.title}!{cell.coordinate} {part!r} in {width}")
     return bad
+
+
+def cut_cells(ws, first_row: int = 3) -> list[str]:
+    """Text cells that would print cut off: more wrapped lines than their row is tall for
+    (14 pt a line), unless the cell shows a pointer to where the text is printed."""
+    w = widths(ws)
+    bad = []
+    merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+    for row in ws.iter_rows(min_row=first_row):
+        for cell in row:
+            v = cell.value
+            if not isinstance(v, str) or (cell.row, cell.column) in merged:
+                continue
+            if "记录附页" in (cell.number_format or ""):
+                continue
+            width = w[cell.column - 1]
+            per_line = max(int(width // 2), 1) * 2  # lines break anywhere between CJK
+            need = 0
+            for part in v.split("\n"):
+                text = sum(2 if ord(ch) > 0x2E80 else 1.2 for ch in part)
+                need += 1 if text <= width - 1 else max(1, -(-text // per_line))
+            height = ws.row_dimensions[cell.row].height or 15
+            if need > max(1, (height - 2) // 14):
+                bad.append(f"{ws.title}!{cell.coordinate}: {need} lines in {height} pt")
+    return bad

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
 BODY_SIZE = 10.5  # 五号
+TITLE_SIZE = 16  # a sheet's title
 # The workbook's default font (the "Normal" style). Column widths are counted in its digit
 # width: Arial 10 is 7 px (5.25 pt) in Excel and, as Liberation Sans, 5.55 pt in LibreOffice
 # — near enough everywhere (Calibri, openpyxl's default, becomes DejaVu Sans at 7 pt in a
@@ -90,7 +91,12 @@ def register_styles(wb) -> None:
 
     body = Font(name=BODY_FONT, size=BODY_SIZE)
     bold = Font(name=BODY_FONT, size=BODY_SIZE, bold=True)
-    add("tz_title", Font(name=TITLE_FONT, size=16, bold=True), horizontal="center", border=False)
+    add(
+        "tz_title",
+        Font(name=TITLE_FONT, size=TITLE_SIZE, bold=True),
+        horizontal="center",
+        border=False,
+    )
     add("tz_note", Font(name=BODY_FONT, size=BODY_SIZE), horizontal="left", border=False)
     add("tz_section", Font(name=TITLE_FONT, size=12, bold=True), border=False)
     add("tz_header", bold, horizontal="center", wrap=True, fill=_HEADER_FILL)
@@ -213,7 +219,7 @@ def wrapped_lines(value, width: float) -> int:
     lines = 0
     for part in str(value).split("\n"):
         w = display_width(part)
-        lines += max(1, -(-w // (per_line * WIDE)))
+        lines += 1 if w <= width - 1 else max(1, -(-w // (per_line * WIDE)))
     return int(lines)
 
 

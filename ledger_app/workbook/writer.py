@@ -450,6 +450,7 @@ class SheetWriter:
                     if c.long and w > MAX_CELL_LINES * c.max_width:
                         # printed on the 记录附页: a line in its cell
                         self.volume[i] += c.min_width
+                        self._lines.add(i)
                         continue
                     self.volume[i] += w
                     if w > fit[i]:
@@ -467,7 +468,15 @@ class SheetWriter:
         smallest scale (one band: the sheet is one page wide), bands of even widths; the
         scale is the largest at which the widest band fits; then each band's wrapping
         columns widen into the room left on its page, up to what their text needs."""
-        from .styles import MIN_SCALE, PAD, header_width, page_width
+        from .styles import (
+            BODY_SIZE,
+            MIN_SCALE,
+            PAD,
+            TITLE_SIZE,
+            display_width,
+            header_width,
+            page_width,
+        )
 
         cols = self.columns
         want, floor = [], []
@@ -493,10 +502,13 @@ class SheetWriter:
             if len(self.bands) == 1:
                 break
         self.scale = None if len(self.bands) == 1 else int(100 * scale)
-
-    def band_width(self, band: list[int]) -> float:
-        head = [] if band[0] == 0 else list(range(self.repeat))
-        return sum(self.widths[i] for i in head + band)
+        # the title (16 pt) is merged over each band: a narrow table is widened under it
+        need = display_width(self.title) * TITLE_SIZE / BODY_SIZE + 2
+        for b in self.bands:
+            shown = b if b[0] == 0 else head + b
+            short = need - sum(self.widths[i] for i in shown)
+            if short > 0:
+                self.widths[b[-1]] += short
 
     # -- writing --------------------------------------------------------------------------
 
@@ -509,10 +521,17 @@ class SheetWriter:
         for line in lines():
             self._write_line(line)
 
+    @property
+    def first(self) -> int:
+        """The first column (1-based) of a note across the first page: column A, or —
+        printed in bands — the first column after those repeated on every page (a note
+        merged over them would show its beginning again on every band's page)."""
+        return 1 if len(self.bands) == 1 else self.repeat + 1
+
     def _write_title(self) -> None:
         from .styles import merge_title
 
-        for b in self.bands:
+        for b in self.bands:  # A1 holds the title, as the contract's workbooks have it
             merge_title(self.grid, self.row, b[0] + 1, b[-1] + 1, self.title)
         self.grid.set_height(self.row, 30)
         self.row += 1
@@ -581,8 +600,8 @@ class SheetWriter:
         self.row += 1 if gap else 0
         last = self.bands[0][-1] + 1
         row = self.row
-        merge_title(self.grid, row, 1, last, text, "tz_note")
-        self.grid.restyle(row, 1, alignment=Alignment(wrap_text=True, vertical="top"))
+        merge_title(self.grid, row, self.first, last, text, "tz_note")
+        self.grid.restyle(row, self.first, alignment=Alignment(wrap_text=True, vertical="top"))
         if lines > 1:
             self.grid.set_height(row, lines * LINE_HEIGHT + 4)
         self.row += 1
@@ -766,12 +785,6 @@ def _sheet_roster(book, r: Render) -> None:
     w.finish(freeze="C3")
 
 
-_LONG_NOTE = (
-    "注：名单或内容太长、一行印不下的单元格显示“全文见记录附页”，全文印在“记录附页”表中；"
-    "单元格里仍是完整内容（选中单元格可在编辑栏看到，导入时照常读取）。"
-)
-
-
 def _record_sheet(book, r: Render, name: str, cols: list[Col], what: str, kinds, row_of) -> None:
     views = r.model.records_of(kinds)
     w = SheetWriter(book, r, name, cols, r.title(what), landscape=True, repeat=2)
@@ -796,7 +809,6 @@ def _record_sheet(book, r: Render, name: str, cols: list[Col], what: str, kinds,
         for (n, v), header in w.long:  # type: ignore[misc]
             found.setdefault(n, (v, []))[1].append(header)
         r.appendix += [(name, n, v, headers) for n, (v, headers) in found.items()]
-        w.note(_LONG_NOTE, lines=2)
     w.finish(freeze="C3")
 
 
@@ -962,11 +974,12 @@ def _dues_legend(w: SheetWriter) -> None:
     fill_of = _month_fills()
     w.row += 1
     w.note("空白的月份单元格：", gap=False)
-    last = min(w.bands[0][-1] + 1, 8)
+    first = w.first
+    last = min(w.bands[0][-1] + 1, first + 7)
     for state, text in _LEGEND:
-        put(w.grid, w.row, 1, None, "center")
-        w.grid.restyle(w.row, 1, fill=fill_of[state])
-        merge_title(w.grid, w.row, 2, last, text, "tz_note")
+        put(w.grid, w.row, first, None, "center")
+        w.grid.restyle(w.row, first, fill=fill_of[state])
+        merge_title(w.grid, w.row, first + 1, last, text, "tz_note")
         w.row += 1
 
 
