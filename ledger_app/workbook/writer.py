@@ -88,6 +88,7 @@ MASK_MESSAGE = (
 MAX_CELL_LINES = 20
 LIST, TEXT = "list", "text"  # what a cell too long for its row holds (Col.long)
 ROW_HEIGHT = 18.0  # a one-line row of a form (汇总 …), points
+COMMIT_ROWS = 50  # rows of a table written to disk together
 
 
 @dataclass
@@ -198,8 +199,8 @@ _RECORD_COMPUTED = {
 # wrapping columns: as wide as their text wants up to ``max_width`` where the page has
 # room, never narrower than ``min_width``
 _NAMES = Look("wrap", max_width=60, min_width=18, long=LIST)  # 出席人员
-_LEAVE = Look("wrap", max_width=30, min_width=12, long=LIST)  # 请假人员 (with reasons)
-_ABSENT = Look("wrap", max_width=24, min_width=10, long=LIST)  # 缺席人员
+_LEAVE = Look("wrap", max_width=40, min_width=12, long=LIST)  # 请假人员 (with reasons)
+_ABSENT = Look("wrap", max_width=30, min_width=10, long=LIST)  # 缺席人员
 _CONTENT = Look("wrap", max_width=100, min_width=24, long=TEXT)  # 主要内容, 活动内容
 _TOPIC = Look("wrap", max_width=30, min_width=12)  # 议题, 主题
 _PLACE = Look("wrap", max_width=16, min_width=8)
@@ -588,7 +589,8 @@ class SheetWriter:
         height = row_height(lines)
         if height:
             grid.set_height(r, height)
-        grid.commit(r)
+        if r % COMMIT_ROWS == 0:  # to disk a batch at a time: a few rows held, no more
+            grid.commit(r)
         self.row += 1
 
     def note(self, text: str, *, lines: int = 1, gap: bool = True) -> int:
