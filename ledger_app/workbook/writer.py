@@ -1360,9 +1360,9 @@ def _sheet_life_stats(book, r: Render) -> None:
         for mo in r.months:
             yield Line([f"{mo}月", *(held[mo][k] for k in stats_kinds)])
         yield Line([TOTAL, *(total[k] for k in stats_kinds)], total=True)
-        yield Line(["应开展周期数", *(comp[k].judged or None for k in stats_kinds)], total=True)
+        yield Line(["应判断周期数", *(comp[k].judged or None for k in stats_kinds)], total=True)
         yield Line(
-            ["按期开展周期数", *(comp[k].met if comp[k].judged else None for k in stats_kinds)],
+            ["达标周期数", *(comp[k].met if comp[k].judged else None for k in stats_kinds)],
             total=True,
         )
         yield Line(
@@ -1375,7 +1375,8 @@ def _sheet_life_stats(book, r: Render) -> None:
     w.note(
         "注：表中为各月开展次数；结合主题党日的会议同时计入主题党日。周期为月（支委会、党小组会、"
         "主题党日）、季度（支部党员大会、党课）或年度（组织生活会、民主评议党员，谈心谈话按全年"
-        "是否谈到每名在册党员）；党小组会按各党小组分别计算；未结束的周期不计入。",
+        "是否谈到每名在册党员）；党小组会按各党小组分别计算；未结束的周期不计入（应判断），"
+        "其中按要求开展的为达标，完成率＝达标÷应判断。",
         lines=3,
     )
     w.finish()
@@ -1519,7 +1520,7 @@ def _sheet_dues_quarterly(book, r: Render) -> None:
         Col("季度", "center"),
         Col("人员类别", "center"),
         Col("期内党员", "int"),
-        Col("应缴(元)", "money"),
+        Col("季度应缴(元)", "money"),
         Col(f"截至{through}月应缴(元)" if through else "已结束月份应缴(元)", "money"),
         Col("实缴(元)", "money"),
         Col("欠缴(元)", "money"),
@@ -1563,7 +1564,7 @@ def _sheet_dues_quarterly(book, r: Render) -> None:
 
     w.write(lines)
     w.note(
-        "应缴：该季度各月应缴之和；截至X月应缴：其中已经结束的月份的应缴；欠缴：已结束的月份"
+        "季度应缴：该季度各月应缴之和；截至X月应缴：其中已经结束的月份的应缴；欠缴：已结束的月份"
         "应缴而未缴足的金额；收缴率：已结束月份的应缴中已缴的比例；期内党员按该季度统计。",
         lines=3,
     )
