@@ -95,6 +95,7 @@ def register_styles(wb) -> None:
         "tz_title",
         Font(name=TITLE_FONT, size=TITLE_SIZE, bold=True),
         horizontal="center",
+        wrap=True,
         border=False,
     )
     add("tz_note", Font(name=BODY_FONT, size=BODY_SIZE), horizontal="left", border=False)
@@ -250,6 +251,14 @@ def row_height(lines: int) -> float | None:
     if lines <= 1:
         return None
     return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 4)
+
+
+def title_height(text: str, width: float) -> float:
+    """The height of a title row ``width`` units wide: one line of the 16-pt title, or as
+    many as the title wraps into (a long branch name, the 脱敏版 note)."""
+    usable = max(width - 2, 1)
+    lines = max(1, -(-display_width(text) * TITLE_SIZE / BODY_SIZE // usable))
+    return 30 if lines == 1 else lines * 22 + 8
 
 
 def set_widths(ws, widths: dict[int, float]) -> None:

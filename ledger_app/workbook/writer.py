@@ -503,13 +503,17 @@ class SheetWriter:
             if len(self.bands) == 1:
                 break
         self.scale = None if len(self.bands) == 1 else int(100 * scale)
-        # the title (16 pt) is merged over each band: a narrow table is widened under it
+        # the title (16 pt) is merged over each band: a narrow table is widened under it,
+        # as far as its page allows (a title longer than that wraps)
         need = display_width(self.title) * TITLE_SIZE / BODY_SIZE + 2
+        page = full / (self.scale / 100) if self.scale else full
         for b in self.bands:
-            shown = b if b[0] == 0 else head + b
-            short = need - sum(self.widths[i] for i in shown)
-            if short > 0:
-                self.widths[b[-1]] += short
+            width = sum(self.widths[i] for i in (b if b[0] == 0 else head + b))
+            short = min(need, max(page, width)) - width
+            if short > 0:  # shared by the band's columns
+                own = sum(self.widths[i] for i in b)
+                for i in b:
+                    self.widths[i] += short * self.widths[i] / own
 
     # -- writing --------------------------------------------------------------------------
 
@@ -530,11 +534,15 @@ class SheetWriter:
         return 1 if len(self.bands) == 1 else self.repeat + 1
 
     def _write_title(self) -> None:
-        from .styles import merge_title
+        from .styles import merge_title, title_height
 
+        head = list(range(self.repeat))
         for b in self.bands:  # A1 holds the title, as the contract's workbooks have it
             merge_title(self.grid, self.row, b[0] + 1, b[-1] + 1, self.title)
-        self.grid.set_height(self.row, 30)
+        narrowest = min(
+            sum(self.widths[i] for i in (b if b[0] == 0 else head + b)) for b in self.bands
+        )
+        self.grid.set_height(self.row, title_height(self.title, narrowest))
         self.row += 1
 
     def _write_header(self) -> None:
@@ -1093,6 +1101,7 @@ class FormWriter:
         return widths
 
     def write(self) -> None:
+        from openpyxl.styles import Alignment
         from openpyxl.worksheet.pagebreak import Break
 
         from .styles import (
@@ -1104,6 +1113,8 @@ class FormWriter:
             print_setup,
             put,
             set_widths,
+            title_height,
+            wrapped_lines,
         )
 
         widths = self._fit()
@@ -1115,16 +1126,21 @@ class FormWriter:
         grid, ws, n = self.book.create_sheet(self.name), None, self.ncols
         ws = grid.ws
         merge_title(grid, 1, 1, n, self.title)
-        grid.set_height(1, 30)
+        title = title_height(self.title, sum(widths))
+        grid.set_height(1, title)
         row = 2
+        top = 0.0
         for text in self.top:
             merge_title(grid, row, 1, n, text, "tz_note")
-            grid.set_height(row, ROW_HEIGHT)
+            grid.restyle(row, 1, alignment=Alignment(wrap_text=True, vertical="center"))
+            height = max(ROW_HEIGHT, wrapped_lines(text, sum(widths)) * LINE_HEIGHT + 4)
+            grid.set_height(row, height)
+            top += height
             row += 1
         title_rows = row - 1
         # the page: what is left under the repeated title rows, at the print scale, less
         # a margin for the applications' rounding of row heights
-        room = page_height(self.landscape) * 100 / scale * 0.97 - 30 - ROW_HEIGHT * (row - 2)
+        room = page_height(self.landscape) * 100 / scale * 0.97 - title - top
         used = 0.0
         header: _Item | None = None
         grid.commit(row - 1)
@@ -1136,7 +1152,12 @@ class FormWriter:
                 return max(
                     ROW_HEIGHT, max(str(v).count("\n") + 1 for v in it.values) * LINE_HEIGHT + 4
                 )
-            return max(ROW_HEIGHT, it.lines * LINE_HEIGHT + 4)
+            lines = it.lines
+            if it.kind == "note":
+                lines = max(lines, wrapped_lines(it.values[0], sum(widths)))
+            elif it.span is not None:
+                lines = max(lines, wrapped_lines(it.values[it.span], sum(widths[it.span :])))
+            return max(ROW_HEIGHT, lines * LINE_HEIGHT + 4)
 
         def put_item(it: _Item) -> None:
             nonlocal row, used
@@ -1154,8 +1175,6 @@ class FormWriter:
                         start = i
             elif it.kind == "note":
                 merge_title(grid, row, 1, n, it.values[0], "tz_note")
-                from openpyxl.styles import Alignment
-
                 grid.restyle(row, 1, alignment=Alignment(wrap_text=True, vertical="top"))
             else:
                 for i, (v, k) in enumerate(zip(it.values, it.kinds), 1):
@@ -1600,6 +1619,7 @@ def _dues_sign_sheet(book, r: Render, name: str, months: list[int], label: str) 
         print_setup,
         put,
         set_widths,
+        title_height,
     )
 
     lines = r.model.dues.lines
@@ -1608,7 +1628,16 @@ def _dues_sign_sheet(book, r: Render, name: str, months: list[int], label: str) 
     ncols = 3 + 2 * len(months)
     title = f"{r.branch_name}{label}党费收缴签收表" + (MASK_NOTE if r.mask else "")
     merge_title(grid, 1, 1, ncols, title)
-    grid.set_height(1, 30)
+    name_width = max([display_width(line.member.name) for line in lines] + [4]) + PAD
+    widths = {1: 5, 2: max(name_width, 8), 3: 8}
+    for j in range(len(months)):
+        widths[4 + 2 * j] = 9
+        widths[5 + 2 * j] = 11
+    landscape = len(months) > 3
+    full = page_width(landscape)
+    scale = max(int(100 * min(1.0, full / sum(widths.values()))), int(100 * MIN_SCALE))
+    title_h = title_height(title, sum(widths.values()))
+    grid.set_height(1, title_h)
     for col, text in ((1, SEQ), (2, "姓名"), (3, "月应缴\n(元)")):
         put(grid, 2, col, text, style="tz_header")
         put(grid, 3, col, None, style="tz_header")
@@ -1623,17 +1652,9 @@ def _dues_sign_sheet(book, r: Render, name: str, months: list[int], label: str) 
     grid.set_height(2, 20)
     grid.set_height(3, 34)
     grid.commit(3)
-    name_width = max([display_width(line.member.name) for line in lines] + [4]) + PAD
-    widths = {1: 5, 2: max(name_width, 8), 3: 8}
-    for j in range(len(months)):
-        widths[4 + 2 * j] = 9
-        widths[5 + 2 * j] = 11
-    landscape = len(months) > 3
-    full = page_width(landscape)
-    scale = max(int(100 * min(1.0, full / sum(widths.values()))), int(100 * MIN_SCALE))
     # rows per page at this scale (under the title and the two header rows), and the rows
     # cut into pages of equal length — never 20 rows and then 4 on a page of their own
-    room = page_height(landscape) * 100 / scale * 0.97 - 30 - 20 - 34
+    room = page_height(landscape) * 100 / scale * 0.97 - title_h - 20 - 34
     per_page = max(1, int(room // SIGN_ROW_HEIGHT))
     pages = max(1, -(-len(lines) // per_page))
     breaks = {round(len(lines) * k / pages) for k in range(1, pages)}
