@@ -1,9 +1,10 @@
 """Synthetic branches in the contract's workbook format, for benchmarks.
 
-    python bench/generate.py S|L|XL OUT.xlsx
+    python bench/generate.py S|L|XL|NxY OUT.xlsx
 
 S: 30 members, 1 year. L: 300 members, 1 year, full attendance lists, minutes of realistic
-length, payments every month. XL: 300 members, 10 years. Deterministic (fixed seed).
+length, payments every month. XL: 300 members, 10 years. ``2000x3``: 2,000 members, 3 years
+(any N members × Y years, as L or XL). Deterministic (fixed seed).
 """
 
 from __future__ import annotations
@@ -52,16 +53,33 @@ def _id_number(birth: dt.date, female: bool, rng: random.Random) -> str:
     return first17 + check_digit(first17)
 
 
+def _unique(seen: set[str], draw) -> str:
+    value = draw()
+    while value in seen:
+        value = draw()
+    seen.add(value)
+    return value
+
+
+def size_of(size: str) -> tuple[int, int]:
+    """(members, years) of ``S``/``L``/``XL`` or of ``NxY`` (``5000x1``: 5,000 members, 1 year)."""
+    if size in SIZES:
+        return SIZES[size]
+    n, _, years = size.lower().partition("x")
+    return int(n), int(years or 1)
+
+
 def generate(size: str, out: Path, seed: int = 7) -> Path:
     from openpyxl import Workbook
 
-    n, years = SIZES[size]
+    n, years = size_of(size)
     rng = random.Random(seed)
     first_year = LAST_YEAR - years + 1
     names = _names(n + n // 10 * years, rng)
     groups = [f"第{i + 1}党小组" for i in range(max(2, n // 10))]
     posts = ["书记", "副书记", "组织委员", "宣传委员", "纪检委员"]
     members = []
+    ids: set[str] = set()  # thousands of members: draw again on a (rare) repeated number
     for i, name in enumerate(names):
         female = rng.random() < 0.45
         birth = dt.date(rng.randrange(1950, 2000), rng.randrange(1, 13), rng.randrange(1, 29))
@@ -77,7 +95,7 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
             "性别": "女" if female else "男",
             "民族": "汉族",
             "出生日期": birth,
-            "公民身份号码": _id_number(birth, female, rng),
+            "公民身份号码": _unique(ids, lambda b=birth, f=female: _id_number(b, f, rng)),
             "学历": rng.choice(["大学本科", "研究生", "大专"]),
             "党员类别": "正式党员",
             "入党日期": join,

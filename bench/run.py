@@ -30,6 +30,7 @@ PY = sys.executable
 YEAR = "2025"  # the generator's last year: the L year and the XL year looked at
 GUI_MS = 100.0  # every GUI action on XL
 FILE_S = 5.0  # the L year's PDF and workbook
+BIG = ("2000x3", "5000x1")  # large branches (members × years) for the workbook's rows
 
 
 @dataclass
@@ -135,6 +136,12 @@ def setup(workdir: Path, env: dict[str, str], sizes: set[str]) -> None:
         for p in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
             p.unlink(missing_ok=True)
         run("main.py", "--db", str(db), "import", str(book))
+    for size in BIG:  # the large branches' exports, for their floors' cells
+        if size in sizes:
+            out = workdir / f"{size}-export.xlsx"
+            run("main.py", "--db", str(workdir / f"{size}.db"), "export-xlsx", "--year", YEAR,
+                "-o", str(out))  # fmt: skip
+            run(str(BENCH / "probes.py"), "xlsx-cells", str(out), str(workdir / f"{size}.pickle"))
     if "L" in sizes:
         db = str(workdir / "L.db")
         out = workdir / "L-export.xlsx"
@@ -292,6 +299,7 @@ def rows(workdir: Path) -> list[Row]:
             max_seconds=FILE_S,
             runs=3,
         ),
+        *(big_rows(w, size) for size in BIG for big_rows in (_big_import, _big_export)),
         Row(
             "check-open",
             "打开时的快速检查（XL 库，窗口等它）",
@@ -348,6 +356,66 @@ def rows(workdir: Path) -> list[Row]:
             "QTableView + 最简模型，同网格行列数",
         ),
     ]
+
+
+def _remove(*paths: Path) -> None:
+    for p in paths:
+        p.unlink(missing_ok=True)
+
+
+def _big_name(size: str) -> str:
+    members, _, years = size.partition("x")
+    return f"{int(members):,} 人 × {years} 年"
+
+
+def _big_import(w: Path, size: str) -> Row:
+    """Importing a large branch's workbook into a new database (time and peak memory)."""
+    db = w / f"new-{size}.db"
+    return Row(
+        f"import-{size}",
+        f"导入 {_big_name(size)} 工作簿（新库）",
+        Side(
+            [PY, str(ROOT / "main.py"), "--db", str(db), "import", str(w / f"{size}.xlsx")],
+            prepare=lambda: _remove(
+                db, *(db.with_name(db.name + x) for x in ("-wal", "-shm", ".lock"))
+            ),
+        ),
+        Side([PY, str(BENCH / "floors.py"), "read-xlsx", str(w / f"{size}.xlsx")]),
+        "openpyxl read_only 读遍所有单元格（values_only）",
+        runs=2,
+    )
+
+
+def _big_export(w: Path, size: str) -> Row:
+    """Exporting a large branch's year to Excel (time and peak memory)."""
+    return Row(
+        f"export-xlsx-{size}",
+        f"导出 {_big_name(size)} 的 {YEAR} 年 Excel 台账",
+        Side(
+            [
+                PY,
+                str(ROOT / "main.py"),
+                "--db",
+                str(w / f"{size}.db"),
+                "export-xlsx",
+                "--year",
+                YEAR,
+                "-o",
+                str(w / f"out-{size}.xlsx"),
+            ]  # fmt: skip
+        ),
+        Side(
+            [
+                PY,
+                str(BENCH / "floors.py"),
+                "write-xlsx",
+                str(w / f"{size}.pickle"),
+                str(w / f"floor-{size}.xlsx"),
+            ]  # fmt: skip
+        ),
+        "openpyxl write_only 写同样的单元格（同表、同行列）",
+        runs=2,
+    )
 
 
 # --- what the profiles said --------------------------------------------------------------
@@ -541,7 +609,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="KEY",
-        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf check dues roster meetings board board-year)",
+        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf check dues roster meetings board board-year import-2000x3 export-xlsx-2000x3 import-5000x1 export-xlsx-5000x1)",
     )
     p.add_argument(
         "--workdir", default="/tmp/ledger-bench", help="scratch folder (default /tmp/ledger-bench)"
@@ -566,10 +634,12 @@ def main(argv: list[str] | None = None) -> int:
             {"L"}
             if all(
                 r.key in ("start", "start-bundle", "import", "export-xlsx", "export-pdf")
+                or r.key.endswith(BIG)
                 for r in chosen
             )
             else {"L", "XL"}
         )
+        needs |= {size for size in BIG if any(r.key.endswith(size) for r in chosen)}
         print("set-up (not measured):", flush=True)
         setup(workdir, env, needs)
     for row in chosen:

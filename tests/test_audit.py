@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from conftest import add_member
 
-from ledger_app.domain.models import Attendance, DuesSetting, Payment, Record, VolunteerEntry
+from ledger_app.domain.models import (
+    Attendance,
+    DuesSetting,
+    Member,
+    Payment,
+    Record,
+    VolunteerEntry,
+)
 from ledger_app.errors import UserError
 from ledger_app.services import records, roster, safety
 from ledger_app.services.ledger import Ledger
@@ -469,7 +476,7 @@ def test_deleting_the_last_action_with_its_audit_row_is_caught_by_the_printed_co
 def test_the_workbook_carries_the_code_the_pdf_prints(tmp_path):
     import openpyxl
 
-    from ledger_app.workbook.writer import export_workbook
+    from ledger_app.services.exports import export_xlsx as export_workbook
 
     path = _file_ledger(tmp_path / "ledger.db")
     lg = Ledger.open(path, today=dt.date(2026, 1, 15))
@@ -516,3 +523,16 @@ def test_a_ledger_of_schema_version_2_upgrades_into_the_wider_trail(tmp_path):
     lg.close()
     status, text = _verify(path)
     assert status == 1 and "外部改动" in text and "数据与修改记录不符" not in text
+
+
+def test_a_big_change_is_sealed_in_chunks_as_one_chain(ledger, monkeypatch):
+    """An import seals hundreds of thousands of rows: they are hashed a chunk at a time
+    (not all held at once), and the chain is the same as in one go."""
+    monkeypatch.setattr(audit, "SEAL_CHUNK", 7)
+    with ledger.repo.atomic():
+        for i in range(30):
+            ledger.repo.add_member(Member(id=None, name=f"党员{i}", join_date=dt.date(2000, 7, 1)))
+    unsealed = ledger.db.execute("SELECT COUNT(*) FROM audit WHERE hash IS NULL").fetchone()[0]
+    assert unsealed == 0
+    assert audit.verify_chain(ledger.db) is None
+    assert ledger.db.execute("SELECT COUNT(*) FROM audit").fetchone()[0] >= 30

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import printcheck
 import pytest
 from conftest import SAMPLE, add_member
 
@@ -18,9 +19,9 @@ from ledger_app.domain import idcard
 from ledger_app.domain.attendance import summarize
 from ledger_app.domain.models import Attendance, DuesSetting, Payment, Record, VolunteerEntry
 from ledger_app.errors import UserError
+from ledger_app.services.exports import export_xlsx as export_workbook
 from ledger_app.services.importer import import_workbook
 from ledger_app.services.ledger import Ledger
-from ledger_app.workbook.writer import export_workbook
 
 BRANCH = "示例机关第一党支部"
 ID_LIN = "11010519491231002X"  # valid check digit
@@ -110,6 +111,7 @@ def filled(ledger: Ledger) -> Ledger:
             "支委会",
             dt.date(2025, 1, 3),
             [(lin, "出席", None), (huang, "请假", "病假")],
+            time="19:30-21:00",
             topic="研究1月工作",
             place="党群服务中心",
             host="林海",
@@ -197,6 +199,17 @@ def _rows(ws, start=1):
     return [list(r) for r in ws.iter_rows(min_row=start, values_only=True)]
 
 
+def _table(ws, start=3):
+    """The data rows of a table sheet, through its 合计 row (notes and legends below it
+    are not data)."""
+    out = []
+    for r in _rows(ws, start):
+        out.append(r)
+        if r[0] == "合计":
+            break
+    return out
+
+
 def _header(ws) -> list:
     return [c for c in next(ws.iter_rows(min_row=2, max_row=2, values_only=True))]
 
@@ -228,6 +241,7 @@ EXPECTED_HEADERS = {
     "三会一课": [
         "序号",
         "日期",
+        "时间",
         "会议类型",
         "党小组",
         "议题",
@@ -251,6 +265,7 @@ EXPECTED_HEADERS = {
     "主题党日": [
         "序号",
         "日期",
+        "时间",
         "主题",
         "活动形式",
         "地点",
@@ -267,6 +282,7 @@ EXPECTED_HEADERS = {
     "其他组织生活": [
         "序号",
         "日期",
+        "时间",
         "类型",
         "主题",
         "地点",
@@ -322,10 +338,14 @@ def test_title_row_is_merged_over_the_table(filled, tmp_path):
     }
     for name, title in titles.items():
         ws = wb[name]
-        assert ws["A1"].value == title
-        assert f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}1" in {
-            str(r) for r in ws.merged_cells.ranges
-        }
+        # merged over the table, or — a sheet printed in bands of columns — over each band
+        # (not over the columns every band repeats)
+        spans = sorted((r.min_col, r.max_col) for r in ws.merged_cells.ranges if r.min_row == 1)
+        assert spans[-1][1] == ws.max_column
+        assert all(a[1] + 1 == b[0] for a, b in zip(spans, spans[1:]))
+        assert spans[0][0] == 1 and ws["A1"].value == title
+        for first, _ in spans:
+            assert ws.cell(1, first).value == title
         assert ws["A1"].font.b and ws["A2"].font.b  # bold title and header
         assert ws["B2"].fill.fgColor.rgb.endswith("D9E1F2")
         assert ws["B3"].border.left.style == "thin"
@@ -355,8 +375,7 @@ def test_print_setup_of_every_sheet(filled, tmp_path):
         ps = ws.page_setup
         assert ps.paperSize == 9, ws.title  # A4
         assert ps.orientation == ("landscape" if ws.title in landscape else "portrait"), ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert int(ps.fitToWidth) == 1 and int(ps.fitToHeight) == 0, ws.title
+        assert printcheck.smallest_text(ws) >= 9, ws.title  # one page wide, or bands of it
         assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
         assert ws.oddHeader.left.text == BRANCH
         assert ws.page_margins.left == 0.5
@@ -372,10 +391,10 @@ def test_print_setup_of_every_sheet(filled, tmp_path):
 def test_columns_fit_chinese_text_and_long_text_wraps(filled, tmp_path):
     wb = openpyxl.load_workbook(_export(filled, tmp_path))
     ws = wb["三会一课"]
-    widths = {c: ws.column_dimensions[c].width for c in "BCEN"}
-    assert widths["E"] >= 2 * len("研究1月工作") - 1  # 议题 counted double for CJK
-    assert widths["N"] >= 30  # 主要内容
-    content = ws["N3"]
+    widths = {c: ws.column_dimensions[c].width for c in "BCFO"}
+    assert widths["F"] >= 2 * len("研究1月工作") - 1  # 议题 counted double for CJK
+    assert widths["O"] >= 24  # 主要内容
+    content = ws["O3"]
     assert content.alignment.wrap_text
     assert ws.row_dimensions[3].height and ws.row_dimensions[3].height >= 28  # two lines
     assert wb["党员名册"].column_dimensions["F"].width >= 19  # 18-digit ID fits
@@ -387,7 +406,7 @@ def test_columns_fit_chinese_text_and_long_text_wraps(filled, tmp_path):
 def test_records_of_the_period_with_attendance_and_computed_columns(filled, tmp_path):
     wb = openpyxl.load_workbook(_export(filled, tmp_path))
     rows = _rows(wb["三会一课"], 3)
-    assert [r[2] for r in rows] == ["支委会", "党小组会", "党课"]  # not the 2024 meeting
+    assert [r[3] for r in rows] == ["支委会", "党小组会", "党课"]  # not the 2024 meeting
     first = dict(zip(EXPECTED_HEADERS["三会一课"], rows[0]))
     assert first["日期"] == dt.datetime(2025, 1, 3)
     assert first["出席人员"] == "林海" and first["请假人员"] == "黄晓丽（病假）"
@@ -400,7 +419,7 @@ def test_records_of_the_period_with_attendance_and_computed_columns(filled, tmp_
     assert (lesson["应到人数"], lesson["实到人数"]) == (s.expected_count, s.present_count) == (6, 2)
     assert wb["三会一课"]["B3"].number_format == "yyyy-mm-dd"
     other = _rows(wb["其他组织生活"], 3)
-    assert [r[2] for r in other] == ["谈心谈话", "组织生活会"]
+    assert [r[3] for r in other] == ["谈心谈话", "组织生活会"]  # after 日期, 时间
     assert other[0][-4:-2] == [2, 2]  # a 谈心谈话 expects the people it lists
     assert other[0][-2] == "补记"  # 登记情况: entered more than 30 days after the talk
 
@@ -413,7 +432,7 @@ def test_roster_lists_everyone_who_belonged_in_the_period(filled, tmp_path):
     assert luo["状态"] == "转出" and luo["状态变更日期"] == dt.datetime(2025, 5, 20)
     q3 = openpyxl.load_workbook(_export(filled, tmp_path, quarter=3, name="q3.xlsx"))
     assert "罗强" not in [r[1] for r in _rows(q3["党员名册"], 3)]  # left in Q2
-    assert [r[2] for r in _rows(q3["党费"], 3)][:-1] == [
+    assert [r[2] for r in _table(q3["党费"])][:-1] == [
         "林海",
         "黄晓丽",
         "马骏",
@@ -425,7 +444,7 @@ def test_roster_lists_everyone_who_belonged_in_the_period(filled, tmp_path):
 def test_dues_sheet_amounts_computed_columns_and_total_row(filled, tmp_path):
     ws = openpyxl.load_workbook(_export(filled, tmp_path))["党费"]
     h = EXPECTED_HEADERS["党费"]
-    rows = {("合计" if r[0] == "合计" else r[2]): dict(zip(h, r)) for r in _rows(ws, 3)}
+    rows = {("合计" if r[0] == "合计" else r[2]): dict(zip(h, r)) for r in _table(ws)}
     lin = rows["林海"]
     assert lin["年度"] == 2025 and lin["公民身份号码"] == ID_LIN
     assert lin["月缴费基数(元)"] == 6800 and lin["1月"] == 102 and lin["7月"] is None
@@ -443,7 +462,7 @@ def test_dues_sheet_amounts_computed_columns_and_total_row(filled, tmp_path):
     dues_rows = [r for k, r in rows.items() if k != "合计"]
     assert total["应缴合计"] == pytest.approx(sum(r["应缴合计"] for r in dues_rows))
     assert total["实缴合计"] == pytest.approx(sum(r["实缴合计"] for r in dues_rows))
-    last = ws.max_row
+    last = 2 + len(rows)
     assert ws.cell(last, 1).value == "合计" and ws.cell(last, 1).font.b
     assert ws.cell(3, 7).number_format == "0.00"
     assert isinstance(ws.cell(3, 7).value, (int, float))
@@ -462,7 +481,7 @@ def test_summary_and_forms(filled, tmp_path):
     wb = openpyxl.load_workbook(_export(filled, tmp_path))
     summary = [r for r in _rows(wb["汇总"]) if any(v is not None for v in r)]
     texts = [r[0] for r in summary]
-    assert "一、组织生活开展情况（应开展与已开展）" in texts
+    assert "二、组织生活开展情况（应开展与已开展）" in texts
     feb = next(r for r in summary if r[0] == "支委会" and r[2] == "2025年2月")
     assert feb[3:6] == [1, 0, "未开展"]
     jan = next(r for r in summary if r[0] == "支委会" and r[2] == "2025年1月")
@@ -470,8 +489,8 @@ def test_summary_and_forms(filled, tmp_path):
     assert any(r[0] == "党小组会" and r[1] == "第二党小组" for r in summary)
     lesson = next(r for r in summary if r[0] == "党课" and r[1] == 1)
     assert lesson[2:6] == [6, 2, 1, 3]  # 应到 实到 请假 缺席 (罗强, 宋玉梅 listed nowhere)
-    hours = next(r for r in summary if r[0] == "总时长(小时)")
-    assert hours[1] == 6
+    volunteer = summary[[r[0] for r in summary].index("服务次数") + 1]
+    assert volunteer[:4] == [3, 3, 6, 2]  # 次数, 人数, 总时长, 人均时长
 
     stats = {r[0]: r for r in _rows(wb["组织生活统计"], 3)}
     header = _header(wb["组织生活统计"])
@@ -480,7 +499,7 @@ def test_summary_and_forms(filled, tmp_path):
     total = dict(zip(header, stats["合计"]))
     assert total["支委会"] == 1 and total["主题党日"] == 2 and total["谈心谈话"] == 1
     rate = dict(zip(header, stats["完成率"]))
-    assert rate["支委会"] == pytest.approx(1 / 12)
+    assert rate["支委会"] == 0.083  # the model's rate, in ‰
     assert rate["组织生活会"] == 1
 
     notice = {r[1]: r for r in _rows(wb["党费收缴公示"], 3) if r[1]}
@@ -492,7 +511,8 @@ def test_summary_and_forms(filled, tmp_path):
     quarterly = _rows(wb["党费季度汇总"], 3)
     q1_work = next(r for r in quarterly if r[0] == "2025年第一季度" and r[1] == "在职")
     # 林海 102×3 + 黄晓丽 43×3 + 罗强 14.5×3 due; paid 102×3 + 43×3 + 14.5×2
-    assert q1_work[2:7] == [3, 478.5, 464, 14.5, 1]
+    # 期内党员, 应缴, 截至X月应缴 (all of Q1 has ended), 实缴, 欠缴, 欠缴人数
+    assert q1_work[2:8] == [3, 478.5, 478.5, 464, 14.5, 1]
     year_total = next(r for r in quarterly if r[0] == "2025年全年" and r[1] == "小计")
     assert year_total[3] == pytest.approx(
         sum(r[3] for r in quarterly if r[1] == "小计" and r[0] != "2025年全年")
@@ -524,7 +544,7 @@ def test_months_under_way_are_not_in_arrears(filled, tmp_path):
     filled._today = dt.date(2025, 7, 10)  # July has not ended: not yet 欠缴
     wb = openpyxl.load_workbook(_export(filled, tmp_path))
     h = EXPECTED_HEADERS["党费"]
-    rows = {r[2]: dict(zip(h, r)) for r in _rows(wb["党费"], 3)}
+    rows = {r[2]: dict(zip(h, r)) for r in _table(wb["党费"])}
     assert rows["林海"]["欠缴月数"] == 0  # paid January to June
     assert rows["林海"]["应缴合计"] == 1224  # the year's due is still the whole year's
     assert rows["马骏"]["欠缴月数"] == 5  # paid January only
@@ -535,7 +555,7 @@ def test_months_under_way_are_not_in_arrears(filled, tmp_path):
 def test_an_empty_ledger_exports(ledger, tmp_path):
     wb = openpyxl.load_workbook(_export(ledger, tmp_path))
     assert wb["党费"]["A1"].value == "本支部2025年党费收缴台账"
-    assert [r[0] for r in _rows(wb["党费"], 3)] == ["合计"]
+    assert [r[0] for r in _table(wb["党费"])] == ["合计"]
     assert wb["三会一课"].max_row == 2
 
 
@@ -584,7 +604,7 @@ def test_text_that_looks_like_a_formula_stays_text(ledger, tmp_path):
     assert row["议题"] == evil["topic"] and row["地点"] == "+1+1"
     assert row["主持人"] == "-2+3" and row["记录人"] == "@SUM(A1:A2)"
     assert row["出席人员"] == "=cmd|' /C calc'!A0"
-    cell = wb["三会一课"]["E3"]
+    cell = wb["三会一课"]["F3"]
     assert cell.data_type == "s" and cell.quotePrefix  # typed over in Excel it stays text
     assert wb["党员名册"]["B3"].value == "=cmd|' /C calc'!A0"
 
@@ -596,7 +616,7 @@ def test_control_characters_do_not_break_the_export(ledger, tmp_path):
     with ledger.repo.atomic():
         ledger.repo.add_record(r)
     ws = openpyxl.load_workbook(_export(ledger, tmp_path))["三会一课"]
-    assert ws["E3"].value == "议题一"
+    assert ws["F3"].value == "议题一"
 
 
 def test_masked_export_hides_ids_and_phones(filled, tmp_path, capsys):
@@ -620,7 +640,10 @@ def test_failed_write_leaves_no_file_and_keeps_the_old_one(filled, tmp_path, mon
     target = tmp_path / "台账.xlsx"
 
     def broken_save(self, filename):
-        Path(filename).write_bytes(b"PK\x03\x04 half a file")
+        if hasattr(filename, "write"):
+            filename.write(b"PK\x03\x04 half a file")
+        else:
+            Path(filename).write_bytes(b"PK\x03\x04 half a file")
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as mp:
@@ -676,8 +699,7 @@ def _snapshot(ledger: Ledger, year: int) -> dict:
             (k, v)
             for k, v in vars(r).items()
             # origin: an imported copy is marked 导入, the typed original is not
-            if k
-            not in ("id", "group_id", "attendance", "created_at", "updated_at", "time", "origin")
+            if k not in ("id", "group_id", "attendance", "created_at", "updated_at", "origin")
         )
         att = tuple(sorted((name[a.member_id], a.status, a.reason or "") for a in r.attendance))
         records.append((fields, att))
@@ -862,3 +884,283 @@ def test_the_export_page_offers_the_base_on_the_notice(qtbot, filled, tmp_path, 
     page.export_xlsx()
     wb = openpyxl.load_workbook(tmp_path / "公示.xlsx")
     assert "月缴费基数(元)" in _header(wb["党费收缴公示"])
+
+
+# --- issue 14: every figure is the period model's ---------------------------------------------
+
+
+def _summary(wb) -> list[list]:
+    return [r for r in _rows(wb["汇总"]) if any(v is not None for v in r)]
+
+
+def test_summary_prints_the_models_figures_under_their_words(filled, tmp_path):
+    from ledger_app.services import period
+
+    filled._today = dt.date(2025, 6, 15)  # January–May have ended, June is under way
+    model = period.load(filled, 2025)
+    wb = openpyxl.load_workbook(_export(filled, tmp_path))
+    rows = _summary(wb)
+    first = {r[0]: r for r in rows}
+
+    # member counts: 在册 (on the day) and 期内党员 (during the year), each labelled
+    assert first["在册党员"][1] == len(model.roster.on_roll) == 5  # 罗强 left in May
+    assert first["期内党员"][1] == len(model.roster.in_period) == 6
+    assert first["期内转出等离开"][1] == 1
+
+    # dues: columns by meaning, figures the model's
+    header = next(r for r in rows if r[0] == "人员类别")
+    assert header[2:7] == ["本期应缴\n(元)", "截至5月\n应缴(元)", "实缴(元)", "欠缴(元)", "收缴率"]
+    t = model.dues.total
+    total = next(r for r in rows if r[0] == "合计" and r[2] == _yuan_of(t.due))
+    assert total[1:7] == [
+        t.members,
+        _yuan_of(t.due),
+        _yuan_of(t.due_ended),
+        _yuan_of(t.paid),
+        _yuan_of(t.arrears),
+        t.rate_permille / 1000,
+    ]
+    assert t.due > t.due_ended  # 本期应缴 (the year) is not 截至5月应缴
+    work = next(r for r in rows if r[0] == "在职")
+    w = dict(model.dues.by_category)["在职"]
+    assert work[1:6] == [w.members, w.due / 100, w.due_ended / 100, w.paid / 100, w.arrears / 100]
+
+    # 人均时长: the model's, one decimal (3 people, 6 hours → 2.0)
+    volunteer = rows[[r[0] for r in rows].index("服务次数") + 1]
+    assert volunteer[3] == float(model.volunteer.average_hours)
+
+
+def _yuan_of(fen: int) -> float:
+    return fen / 100
+
+
+def test_summary_counts_the_talks_coverage_like_the_board(filled, tmp_path):
+    from ledger_app.domain.compliance import TALK
+    from ledger_app.services import period
+
+    model = period.load(filled, 2025)
+    comp = model.compliance
+    talk = [c for r, c in comp.cells if r.item == TALK]
+    assert len(talk) == 1  # judged for the whole year
+    rows = _summary(openpyxl.load_workbook(_export(filled, tmp_path)))
+    talk_row = next(r for r in rows if r[0] == TALK)
+    assert talk_row[5] in ("未开展", "已开展") and "应谈" in talk_row[6]
+    total = next(r for r in rows if r[0] == "合计" and str(r[2]).startswith("应判断"))
+    assert total[2] == f"应判断 {comp.judged} 项" and total[5] == f"达标 {comp.met} 项"
+    without_talk = sum(
+        1 for r, c in comp.cells if r.item != TALK and c.status in ("held", "missing")
+    )
+    assert comp.judged == without_talk + 1  # 谈心谈话 is one of them
+
+
+def test_member_life_sheet_is_the_models(filled, tmp_path):
+    from ledger_app.services import period
+
+    lives = period.load(filled, 2025).attendance.members
+    ws = openpyxl.load_workbook(_export(filled, tmp_path))["党员参加组织生活情况统计"]
+    header = _header(ws)
+    assert header[5:] == ["应参加", "出席", "请假", "缺席", "最长连续未参加组织生活"]
+    rows = _table(ws)
+    assert [r[1] for r in rows[:-1]] == [life.member.name for life in lives]
+    for r, life in zip(rows, lives):
+        assert r[5:9] == [life.expected, life.present, life.leave, life.absent]
+        assert (r[9] or "") == life.longest_label
+    ma = next(r for r in rows if r[1] == "马骏")
+    # 谈心 present; 党课 absent; 主题党日 and 组织生活会: expected, not listed, so absent
+    assert ma[5:9] == [4, 1, 0, 3]
+    assert rows[-1][0] == "合计" and rows[-1][5] == sum(life.expected for life in lives)
+
+
+def test_quarter_export_dues_sheet_shows_the_years_due_and_paid(filled, tmp_path):
+    from ledger_app.services import period
+
+    model = period.load(filled, 2025, 3)
+    ws = openpyxl.load_workbook(_export(filled, tmp_path, quarter=3, name="q3.xlsx"))["党费"]
+    h = EXPECTED_HEADERS["党费"]
+    rows = {r[2]: dict(zip(h, r)) for r in _table(ws) if r[0] != "合计"}
+    lin = rows["林海"]
+    md = model.dues_year.member(filled.ids["林海"])
+    assert (
+        (lin["应缴合计"], lin["实缴合计"]) == (md.due_fen / 100, md.paid_fen / 100) == (1224, 612)
+    )
+    assert lin["1月"] is None and lin["7月"] is None  # only the quarter's months are listed
+    assert any("全年" in str(v) for r in _rows(ws, 3) for v in r if v)  # and the sheet says so
+
+
+# --- issue 17: printing -------------------------------------------------------------------------
+
+
+def _big_branch(ledger: Ledger, n: int = 170) -> Ledger:
+    """A branch of ``n`` members in 17 groups with one 党员大会 everyone attended (a list
+    too long for a row), a 党小组会 per group each month, and dues paid in part."""
+    repo = ledger.repo
+    with repo.atomic():
+        repo.set_branch_info({"支部名称": BRANCH})
+    members = []
+    for i in range(n):
+        m = add_member(
+            ledger,
+            f"党员{i:03d}",
+            group=f"第{i % 17 + 1}党小组",
+            post="书记" if i == 0 else None,
+            join_date=dt.date(2025, 4, 1) if i % 40 == 39 else dt.date(2000, 7, 1),
+        )
+        members.append(m)
+    with repo.atomic():
+        for i, m in enumerate(members):
+            repo.set_dues_setting(DuesSetting(m.id, 2025, base_fen=400000 + i * 1000))
+            for month in range(1, 13 if i % 7 else 6):
+                repo.add_payment(Payment(None, m.id, 2025, month, 4000 + i * 10))
+        big = Record(None, "支部党员大会", dt.date(2025, 6, 20), time="09:00", topic="大会")
+        big.attendance = [Attendance(m.id, "出席") for m in members[:100]] + [
+            Attendance(m.id, "请假", "病假") for m in members[100:]
+        ]
+        big.content = "会议内容。" * 200
+        repo.add_record(big)
+        for month in range(1, 13):
+            for g in range(17):
+                r = Record(None, "党小组会", dt.date(2025, month, 10), topic=f"{month}月学习")
+                r.group_id = repo.group_id(f"第{g + 1}党小组")
+                day = r.date
+                r.attendance = [
+                    Attendance(m.id, "出席") for m in members[g::17] if m.join_date <= day
+                ]
+                repo.add_record(r)
+    return ledger
+
+
+@pytest.fixture
+def big(ledger) -> Ledger:
+    return _big_branch(ledger)
+
+
+def _check_print(path: Path) -> None:
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:
+        assert printcheck.smallest_text(ws) >= 9, ws.title
+        assert printcheck.cut_cells(ws, 4 if ws.title.startswith("党费签收表") else 3) == []
+        if ws.title not in ("汇总", "记录附页"):
+            row = 3 if ws.title.startswith("党费签收表") else 2
+            assert printcheck.bad_header_wraps(ws, row) == [], ws.title
+
+
+def test_every_sheet_prints_at_9pt_or_more_with_clean_header_wraps(filled, big, tmp_path):
+    _check_print(_export(filled, tmp_path, name="small.xlsx"))
+    _check_print(_export(filled, tmp_path, quarter=2, name="q2.xlsx"))
+    _check_print(_export(big, tmp_path, name="big.xlsx"))
+
+
+def test_wide_sheets_print_in_bands_that_repeat_their_first_columns(big, tmp_path):
+    wb = openpyxl.load_workbook(_export(big, tmp_path))
+    for name, repeat in (("三会一课", "$A:$B"), ("党费", "$A:$C")):
+        ws = wb[name]
+        bands = printcheck.bands(ws)
+        assert len(bands) >= 2, name  # no single unreadable page width
+        assert ws.print_title_cols == repeat, name
+        # the repeated columns lead every band, and each band's page has its own title
+        assert all(b[: len(bands[0][:2])] == bands[0][:2] for b in bands[1:] if name != "党费")
+        starts = sorted(r.min_col for r in ws.merged_cells.ranges if r.min_row == 1)
+        assert len(starts) == len(bands), name
+
+
+def test_long_lists_print_in_the_appendix_and_the_cell_keeps_them(big, tmp_path):
+    path = _export(big, tmp_path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["三会一课"]
+    h = EXPECTED_HEADERS["三会一课"]
+    row = next(r for r in ws.iter_rows(min_row=3) if r[h.index("会议类型")].value == "支部党员大会")
+    cell = row[h.index("出席人员")]
+    assert cell.value.count("、") == 99  # the whole list, for the round trip
+    assert "记录附页" in cell.number_format  # shown as a pointer
+    assert "记录附页" in row[h.index("请假人员")].number_format  # 70 names with reasons
+    assert "记录附页" in row[h.index("主要内容")].number_format  # 1,000 characters
+    assert row[h.index("时间")].value == "09:00"
+    appendix = [v for r in _rows(wb["记录附页"]) for v in r if v]
+    assert "出席人员（100人）" in appendix and "请假人员（70人）" in appendix
+    assert {f"党员{i:03d}" for i in range(100)} <= set(appendix)
+    assert {f"党员{i:03d}（病假）" for i in range(100, 170)} <= set(appendix)
+    assert "".join(v for v in appendix if v.startswith("会议内容")) == "会议内容。" * 200
+    # the workbook still imports back to the same records
+    copy = Ledger.open(None, today=big.today())
+    try:
+        plan = import_workbook(copy, path)
+        assert not plan.errors
+        assert _snapshot(copy, 2025)["records"] == _snapshot(big, 2025)["records"]
+    finally:
+        copy.close()
+
+
+def test_dues_sheet_tells_blank_months_apart(filled, tmp_path):
+    filled._today = dt.date(2025, 7, 10)  # July is under way
+    ws = openpyxl.load_workbook(_export(filled, tmp_path))["党费"]
+    h = EXPECTED_HEADERS["党费"]
+    rows = {r[2].value: r for r in ws.iter_rows(min_row=3) if r[2].value}
+
+    def fill(name: str, month: int):
+        cell = rows[name][h.index(f"{month}月")]
+        assert cell.value is None  # blank: nothing paid, and blank for the round trip
+        return cell.fill.patternType, cell.fill.fgColor.rgb[-6:]
+
+    assert fill("宋玉梅", 1) == ("lightUp", "A6A6A6")  # not in the branch yet (joined March)
+    assert fill("马骏", 2) == ("solid", "F4B6B6")  # 欠缴
+    assert fill("林海", 7) == ("solid", "FFE9A8")  # 待缴: the month under way
+    assert fill("林海", 8)[0] is None  # 未到期
+    legend = [v for r in _rows(ws) for v in r if isinstance(v, str)]
+    assert "该月不在本支部（不需缴纳）" in legend and "欠缴：该月已结束，应缴而未缴" in legend
+    assert "待缴：本月正在收缴，尚未缴纳" in legend
+
+
+def test_sign_sheet_pages_are_even(ledger, tmp_path):
+    for i in range(24):
+        add_member(ledger, f"成员{i:02d}")
+    ws = openpyxl.load_workbook(_export(ledger, tmp_path))["党费签收表（上半年）"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks == [3 + 12]  # 12 + 12, not 20 + 4
+    assert ws.print_title_rows == "$1:$3" and not ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_summary_pages_repeat_the_header_of_a_table_that_goes_on(big, tmp_path):
+    ws = openpyxl.load_workbook(_export(big, tmp_path))["汇总"]
+    # the title, the export date and the 台账校验码 on every page
+    assert ws.print_title_rows == "$1:$3"
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks  # 17 groups × 12 months of 党小组会: several pages
+    for b in breaks:
+        after = ws.cell(b + 1, 1).value
+        # a page starts with a section's title, or the table's header again
+        assert after == "项目" or str(after)[1] == "、", (b, after)
+
+
+def test_time_of_day_is_exported_and_imported(filled, tmp_path):
+    ws = openpyxl.load_workbook(_export(filled, tmp_path))["三会一课"]
+    first = dict(zip(EXPECTED_HEADERS["三会一课"], _rows(ws, 3)[0]))
+    assert first["时间"] == "19:30-21:00"
+
+
+def test_export_writes_each_row_as_it_goes(filled, tmp_path, monkeypatch):
+    from ledger_app.workbook import grid, writer
+
+    most = []
+    set_cell = grid.Grid.set
+
+    def spy(self, row, col, value, style):
+        set_cell(self, row, col, value, style)
+        most.append(len(self.rows))
+
+    monkeypatch.setattr(grid.Grid, "set", spy)
+    monkeypatch.setattr(writer, "COMMIT_ROWS", 2)
+    _export(filled, tmp_path)
+    assert max(most) <= 8  # never a sheet's cells at once: a batch of rows, and notes
+
+
+def test_workbook_package_does_not_import_services_or_storage():
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "ledger_app" / "workbook"
+    for path in root.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                module = ("." * node.level) + (node.module or "")
+                assert not module.lstrip(".").startswith(("services", "storage")), path.name
+                assert "ledger_app.services" not in module and "ledger_app.storage" not in module

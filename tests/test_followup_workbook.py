@@ -197,11 +197,11 @@ def _set(path, sheet: str, cell: str, value) -> None:
         ("频次要求", "B9", "每周", '频次要求!B9: 周期应为 每月、每季度 或 每年: "每周"'),
         (
             "三会一课",
-            "Q3",
+            "R3",
             "同意很多",
-            "三会一课!Q3: “同意很多”中没有票数：应如 同意18，反对0，弃权1",
+            "三会一课!R3: “同意很多”中没有票数：应如 同意18，反对0，弃权1",
         ),
-        ("其他组织生活", "L3", "钱七（社区", "其他组织生活!L3: 括号不匹配：“钱七（社区”"),
+        ("其他组织生活", "M3", "钱七（社区", "其他组织生活!M3: 括号不匹配：“钱七（社区”"),
         ("党员名册", "R3", "也许", '党员名册!R3: 党员领导干部应填“是”或留空: "也许"'),
     ],
 )
@@ -225,7 +225,7 @@ def test_records_of_a_kind_of_the_branchs_own_need_its_rule(filled, tmp_path):
     wb.save(out)
     fresh = Ledger.open(None, today=TODAY)
     plan = analyze_workbook(fresh, out)
-    assert any(e.startswith("其他组织生活!C4: 类型应为") and "读书班" in e for e in plan.errors)
+    assert any(e.startswith("其他组织生活!D4: 类型应为") and "读书班" in e for e in plan.errors)
     fresh.close()
 
 

@@ -743,7 +743,7 @@ def _snapshot(ledger: Ledger) -> dict:
 def test_exported_workbook_round_trips(ledger, tmp_path):
     """Issue 5: an export imports into an empty database as the same records, and into
     the database it came from as nothing new."""
-    from ledger_app.workbook.writer import export_workbook
+    from ledger_app.services.exports import export_xlsx as export_workbook
 
     import_workbook(ledger, write_workbook(tmp_path / "year.xlsx", base_sheets()))
     out = tmp_path / "export.xlsx"
@@ -914,7 +914,7 @@ def test_zip_bombs_are_refused_before_parsing(ledger, tmp_path):
 
 
 def test_a_masked_workbook_is_refused_with_one_message(ledger, tmp_path):
-    from ledger_app.workbook.writer import export_workbook
+    from ledger_app.services.exports import export_xlsx as export_workbook
 
     import_workbook(ledger, SAMPLE)
     masked = export_workbook(ledger, 2024, None, tmp_path / "外发.xlsx", mask=True)
@@ -931,3 +931,53 @@ def test_a_masked_workbook_is_refused_with_one_message(ledger, tmp_path):
     sheets["党员名册"][2][0]["公民身份号码"] = idcard.mask(ID_ZHANG)
     with pytest.raises(WorkbookError, match="是脱敏版台账"):
         analyze_workbook(ledger, write_workbook(tmp_path / "粘贴.xlsx", sheets))
+
+
+# --- 时间 (added to the format) and reading row by row ----------------------------------------
+
+
+def test_time_of_day_is_read_and_checked(ledger, tmp_path):
+    sheets = base_sheets()
+    title, header, rows = sheets["三会一课"]
+    sheets["三会一课"] = (title, [*header, "时间"], rows)  # column order is free
+    rows[0]["时间"] = "19：30～21：00"  # full-width colon, a wave dash
+    rows[1]["时间"] = dt.time(14, 0)  # an Excel time
+    rows[2]["时间"] = "9:00"
+    bad = write_workbook(tmp_path / "bad.xlsx", {**sheets})
+    wb = openpyxl.load_workbook(bad)
+    wb["三会一课"]["Q4"] = "25:00"
+    wb.save(bad)
+    assert analyze_workbook(ledger, bad).errors == [
+        "三会一课!Q4: 时间“25:00”应如 19:30 或 19:30-21:00"
+    ]
+
+    good = write_workbook(tmp_path / "good.xlsx", sheets)
+    import_workbook(ledger, good)
+    times = {
+        r.topic: r.time for r in ledger.repo.records(kinds=["支委会", "党小组会", "支部党员大会"])
+    }
+    assert times["研究1月工作"] == "19:30-21:00"
+    assert times["学习"] == "14:00" and times["一季度大会"] == "09:00"
+    assert times[None] is None  # no time given
+
+
+def test_a_table_is_read_row_by_row():
+    """find_table reads the header from the first rows and the data only as it is asked
+    for (an import never holds a whole sheet's rows)."""
+    from ledger_app.workbook.reader import HEADER_SEARCH_ROWS, find_table
+
+    read = []
+
+    def rows():
+        yield ("标题",)
+        yield ("日期", "姓名", "时长(小时)")
+        for i in range(1000):
+            read.append(i)
+            yield (f"2025-01-{i % 28 + 1:02d}", "张三", 1)
+
+    errors: list[str] = []
+    table = find_table("志愿服务", rows(), ["日期", "姓名", "时长(小时)"], ["日期"], errors)
+    assert table is not None and not errors and len(read) <= HEADER_SEARCH_ROWS
+    first = next(iter(table.rows))
+    assert first.number == 3 and first.text("姓名") == "张三"
+    assert sum(1 for _ in table.rows) == 999 and len(read) == 1000

@@ -25,10 +25,17 @@ def _sections() -> dict[str, str]:
     return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2])}
 
 
-def _documented(body: str) -> tuple[list[str], list[str], list[str]]:
-    """(columns, required, computed) as a section's table writes them:
-    ``| 列名 | 必填 | 取值 |``, 必填 "是" for a required column, † after a computed one."""
-    columns, required, computed = [], [], []
+ADDED = "（新增）"  # the format document's mark of a column added to the first format
+
+
+ADDED = "（新增）"  # the format document's mark of a column added to the first format
+
+
+def _documented(body: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(columns, required, computed, added) as a section's table writes them:
+    ``| 列名 | 必填 | 取值 |``, 必填 "是" for a required column, † after a computed one,
+    “（新增）” after a column added to the format later."""
+    columns, required, computed, added = [], [], [], []
     rows = [line for line in body.splitlines() if line.startswith("| ")][1:]
     assert rows, "every sheet of the format document has a table of its columns"
     for line in rows:
@@ -37,13 +44,16 @@ def _documented(body: str) -> tuple[list[str], list[str], list[str]]:
             columns += [f"{m}月" for m in range(1, 13)]
             continue
         for name in (n.strip() for n in cell.split(",")):
+            if name.endswith(ADDED):
+                name = name.removesuffix(ADDED)
+                added.append(name)
             if name.endswith("†"):
                 computed.append(name.rstrip(" †"))
             else:
                 columns.append(name)
                 if req == "是":
                     required.append(name)
-    return columns, required, computed
+    return columns, required, computed, added
 
 
 def test_contract_is_the_documents_sheets_and_columns():
@@ -61,10 +71,11 @@ def test_contract_is_the_documents_sheets_and_columns():
         **registers.COMPUTED,
     }
     for sheet, body in sections.items():
-        columns, required, computed = _documented(body)
+        columns, required, computed, added = _documented(body)
         assert columns_of[sheet] == tuple(columns), sheet
         assert required_of[sheet] == tuple(required), sheet
         assert computed_of.get(sheet, ()) == tuple(computed), sheet
+        assert contract.ADDED.get(sheet, ()) == tuple(added), sheet
 
 
 def test_registers_sheets_are_marked_new_in_the_document():
@@ -73,6 +84,23 @@ def test_registers_sheets_are_marked_new_in_the_document():
 
     for sheet in followup.SHEETS + registers.SHEETS:
         assert f"### {sheet}（新增）" in text, sheet
+
+
+def test_added_columns_are_optional_and_leave_the_first_format_as_it_was():
+    """A column added later (“（新增）”) is never required, and without the added columns
+    each sheet is the format as first fixed (a workbook of an older ledger still imports)."""
+    first = {
+        contract.ROSTER: "姓名 性别 民族 出生日期 公民身份号码 学历 党员类别 入党日期 转正日期 "
+        "人员类别 党小组 党内职务 联系电话 状态 状态变更日期 转入日期",
+        contract.MEETINGS: "日期 会议类型 党小组 议题 地点 主持人 记录人 授课人 出席人员 请假人员 "
+        "缺席人员 结合主题党日 主要内容 决议事项",
+        contract.THEME: "日期 主题 活动形式 地点 组织人 出席人员 请假人员 缺席人员 活动内容",
+        contract.OTHER: "日期 类型 主题 地点 主持人 记录人 出席人员 请假人员 缺席人员 主要内容",
+    }
+    for sheet, columns in first.items():
+        added = contract.ADDED[sheet]
+        assert not set(added) & set(contract.REQUIRED[sheet])
+        assert tuple(c for c in contract.COLUMNS[sheet] if c not in added) == tuple(columns.split())
 
 
 def test_attendance_columns_and_months():

@@ -31,6 +31,7 @@ from .models import (
     IMPORTED,
     POSTS,
     RECORD_KINDS,
+    THEME_DAY,
     AttachmentInfo,
     Branch,
     DuesSetting,
@@ -290,6 +291,7 @@ class DuesTotals:
     extra: int = 0  # 多交 (预交 included)
     in_arrears: int = 0  # members with an unpaid month that has ended
     unset: int = 0  # members owing in the period whose monthly due is not set (未核定)
+    paid_year: int = 0  # 实缴合计: the year's paid (the 党费 sheet, ``dues --json`` paid_fen)
 
     def add(self, other: DuesTotals) -> None:
         for f in self.__dataclass_fields__:
@@ -336,9 +338,14 @@ class DuesLine:
 
     @cached_property
     def totals(self) -> DuesTotals:
+        return self.totals_in(self.months)
+
+    def totals_in(self, months: Sequence[int]) -> DuesTotals:
+        """The member's figures over some months of the year (a quarter of a year's
+        export); ``due_year`` and ``paid_year`` stay the year's."""
         md = self.md
-        t = DuesTotals(members=1, due_year=md.due_fen)
-        for m in self.months:
+        t = DuesTotals(members=1, due_year=md.due_fen, paid_year=md.paid_fen)
+        for m in months:
             mt = md.month_totals(m)
             t.due += mt.due_fen
             t.paid += mt.paid_fen
@@ -348,8 +355,8 @@ class DuesLine:
             t.extra += mt.extra_fen
             if m <= md.due_through:
                 t.due_ended += mt.due_fen
-        t.in_arrears = 1 if self.unpaid else 0
-        t.unset = 1 if md.unset and self.owed else 0
+        t.in_arrears = 1 if any(m in md.unpaid_months for m in months) else 0
+        t.unset = 1 if md.unset and any(m in md.owed_months for m in months) else 0
         return t
 
     @property
@@ -398,12 +405,43 @@ class DuesFigures:
         """The year's totals of one month (应缴, 实缴, 欠缴, 待缴, 未到期, 多交, 未缴人数)."""
         return self.year.by_month[month]
 
+    @cached_property
+    def paid_by_month(self) -> dict[int, int]:
+        """实缴 of each of the period's months, over the lines (the 党费 sheet's 合计 row)."""
+        return {m: sum(line.md.paid_by_month.get(m, 0) for line in self.lines) for m in self.months}
+
+    @cached_property
+    def by_quarter(self) -> list[QuarterDues]:
+        """The period's quarters (one for a quarter's model), each with its totals by
+        人员类别 (as :attr:`by_category`) and in all; ``due_ended`` counts the months that
+        have ended, so a quarter under way shows its part."""
+        out = []
+        for q in sorted({(m - 1) // 3 + 1 for m in self.months}):
+            months = tuple(m for m in self.months if (m - 1) // 3 + 1 == q)
+            cats: dict[str, DuesTotals] = {c: DuesTotals() for c in CATEGORIES}
+            total = DuesTotals()
+            for line in self.lines:
+                t = line.totals_in(months)
+                cats.setdefault(line.category, DuesTotals()).add(t)
+                total.add(t)
+            out.append(QuarterDues(Period.quarter(self.year.year, q), list(cats.items()), total))
+        return out
+
     @property
     def through_label(self) -> str:
         """``截至5月`` when only part of the period has ended, else ''."""
         if self.ended_through and self.ended_through < self.months[-1]:
             return f"截至{self.ended_through}月"
         return ""
+
+
+@dataclass
+class QuarterDues:
+    """One quarter's dues (党费季度汇总): totals by 人员类别 and in all."""
+
+    period: Period
+    by_category: list[tuple[str, DuesTotals]]
+    total: DuesTotals
 
 
 def _average_tenths(half_hours: int, people: int) -> Decimal | None:
@@ -443,6 +481,15 @@ class VolunteerFigures:
         """在职 期内党员 with no service in the period."""
         return [m for m in self.expected if m.id not in self.by_member]
 
+    @cached_property
+    def by_member_month(self) -> dict[int, dict[int, int]]:
+        """member id → month → half-hours served (志愿服务统计)."""
+        out: dict[int, dict[int, int]] = {}
+        for e in self.entries:
+            months = out.setdefault(e.member_id, {})
+            months[e.date.month] = months.get(e.date.month, 0) + e.half_hours
+        return out
+
 
 @dataclass
 class ComplianceFigures:
@@ -464,6 +511,10 @@ class ComplianceFigures:
         if not self.judged:
             return None
         return (self.met * 2000 + self.judged) // (2 * self.judged)
+
+    def of_item(self, item: str) -> ComplianceFigures:
+        """The cells of one item (all its 党小组 for 党小组会)."""
+        return ComplianceFigures([(r, c) for r, c in self.cells if r.item == item])
 
 
 @dataclass
@@ -643,6 +694,27 @@ class PeriodModel:
         """The period's records of some kinds, by date."""
         found = [v for v in self.records if v.record.kind in kinds]
         return sorted(found, key=lambda v: (v.record.date, v.record.time or "", v.record.id or 0))
+
+    @cached_property
+    def held_by_month(self) -> dict[int, Counter[str]]:
+        """Records held in each month of the period, by kind; a meeting 结合主题党日 counts
+        as that month's 主题党日 too (as the board counts it)."""
+        out: dict[int, Counter[str]] = {m: Counter() for m in self.months}
+        for v in self.records:
+            r = v.record
+            c = out.setdefault(r.date.month, Counter())
+            c[r.kind] += 1
+            if r.also_theme_day and r.kind != THEME_DAY:
+                c[THEME_DAY] += 1
+        return out
+
+    @cached_property
+    def held_total(self) -> Counter[str]:
+        """Records held in the period by kind, counted as :attr:`held_by_month` counts."""
+        out: Counter[str] = Counter()
+        for c in self.held_by_month.values():
+            out.update(c)
+        return out
 
     @cached_property
     def attendance(self) -> AttendanceFigures:
@@ -970,6 +1042,7 @@ __all__ = [
     "PeriodInputs",
     "PeriodModel",
     "Problem",
+    "QuarterDues",
     "RecordView",
     "Reminder",
     "RosterFigures",

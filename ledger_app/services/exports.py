@@ -30,11 +30,19 @@ def export_xlsx(
     progress: XlsxProgress | None = None,
 ) -> Path:
     """The Excel ledger of ``year`` (or one ``quarter``) at ``out``; never a half file.
-    ``show_base``: the 党费收缴公示 shows each member's 月缴费基数 (their income)."""
-    from ..workbook.writer import export_workbook
+    ``show_base``: the 党费收缴公示 shows each member's 月缴费基数 (their income); the
+    汇总 sheet carries the 台账校验码 (the audit chain's head, as the PDF's footer)."""
+    from ..workbook.writer import write_workbook
+    from . import period, safety
 
-    return export_workbook(
-        ledger, year, quarter, out, mask=mask, progress=progress, show_base=show_base
+    model = period.load(ledger, year, quarter)
+    return write_workbook(
+        model,
+        out,
+        mask=mask,
+        show_base=show_base,
+        chain_code=safety.head_hash(ledger),
+        progress=progress,
     )
 
 

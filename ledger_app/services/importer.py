@@ -59,7 +59,7 @@ from ..domain.models import (
     VolunteerEntry,
 )
 from ..domain.volunteer import parse_hours
-from ..errors import UserError, WorkbookError
+from ..errors import UserError, ValidationError, WorkbookError
 from ..workbook.contract import (
     ATTENDANCE_COLUMNS,
     BRANCH,
@@ -74,15 +74,17 @@ from ..workbook.contract import (
     ROSTER_COLUMNS,
     SHEETS,
     THEME,
+    TIME,
     VOLUNTEER,
 )
 from ..workbook.followup import SHEETS as FOLLOWUP_SHEETS
 from ..workbook.reader import (
     QUOTE_MAX,
+    OpenWorkbook,
     Row,
     Table,
-    WorkbookData,
     find_table,
+    open_workbook,
     parse_amount,
     parse_cell_date,
     parse_id_number,
@@ -90,7 +92,6 @@ from ..workbook.reader import (
     parse_text,
     parse_year,
     quote,
-    read_workbook,
 )
 from ..workbook.registers import SHEETS as REGISTER_SHEETS
 from . import import_followup
@@ -250,18 +251,38 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
 
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
-    data = read_workbook(path, SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS)
-    refuse_masked(data)
-    plan = ImportPlan(Path(path))
-    titles = {name.strip(): name for name in data.sheet_names}
-    for name in data.sheet_names:
+    with open_workbook(path) as book:  # each sheet's rows are read as they are checked
+        refuse_masked(book)
+        return _analyze(ledger, book, ImportPlan(Path(path)))
+
+
+class _SmallSheets:
+    """The rows of the smaller sheets (issue 18's, the registers'), each read whole when
+    asked for (the contract's sheets are read a row at a time)."""
+
+    def __init__(self, book: OpenWorkbook):
+        self.book = book
+        self.path = book.path
+        self.rows = self
+        self.sheet_names = book.sheet_names
+
+    def get(self, title: str, default=None):
+        if title in self.book.sheet_names:
+            return list(self.book.rows(title))
+        return default
+
+
+def _analyze(ledger: Ledger, book: OpenWorkbook, plan: ImportPlan) -> ImportPlan:
+    data = _SmallSheets(book)
+    titles = {name.strip(): name for name in book.sheet_names}
+    for name in book.sheet_names:
         if name.strip() not in SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
     if not any(s in titles for s in SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
-            details=[f"现有工作表：{'、'.join(data.sheet_names) or '（无）'}"],
+            details=[f"现有工作表：{'、'.join(book.sheet_names) or '（无）'}"],
         )
     a = _Analyzer(ledger, plan)
     followup = import_followup.FollowupAnalyzer(a, plan, data, titles)  # issue 18's sheets
@@ -289,11 +310,11 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
             else {ADDED: 0, PRESENT: 0}
         )
         n_errors = len(plan.errors)
-        table = find_table(
-            title, data.rows.get(title, []), COLUMNS[sheet], REQUIRED[sheet], plan.errors
-        )
+        table = find_table(title, book.rows(title), COLUMNS[sheet], REQUIRED[sheet], plan.errors)
         if table is not None:
-            a.reported |= table.reported
+            # the rows are read as they are checked: a formula without its value is
+            # reported while they are, into the analyzer's own set of reported cells
+            table.reported = a.reported
             handlers[sheet](table)
         elif sheet == ROSTER and len(plan.errors) > n_errors:
             a.roster_broken = True
@@ -643,6 +664,7 @@ class _Analyzer:
                     )
                     kind = None
             rec = Record(id=None, kind=kind or "", date=day or dt.date.min)
+            rec.time = self._cell(row, TIME, _parse_time)
             if sheet == THEME:
                 rec.topic = row.text("主题")
                 if rec.topic is None:
@@ -864,15 +886,17 @@ MASKED_MESSAGE = (
 )
 
 
-def refuse_masked(data: WorkbookData) -> None:
+def refuse_masked(book: OpenWorkbook) -> None:
     """A workbook exported with ``--mask`` is for sending out: one clear message instead of
     an error for every masked ID number."""
+    from itertools import islice
+
     for sheet in (ROSTER, DUES):
-        title = next((t for t in data.rows if t.strip() == sheet), None)
-        for row in data.rows.get(title, [])[:MASK_SCAN_ROWS] if title else []:
+        title = next((t for t in book.sheet_names if t.strip() == sheet), None)
+        for row in islice(book.rows(title), MASK_SCAN_ROWS) if title else ():
             for v in row:
                 if isinstance(v, str) and ("脱敏版" in v or _MASKED_ID.fullmatch(v.strip())):
-                    raise WorkbookError(MASKED_MESSAGE.format(name=data.path.name))
+                    raise WorkbookError(MASKED_MESSAGE.format(name=book.path.name))
 
 
 MASK_SCAN_ROWS = 40  # the title, the header and the first rows tell
@@ -901,6 +925,25 @@ def _parse_yes(value: object) -> bool:
     if text in _YES:
         return True
     raise ValueError(f'结合主题党日应填“是”或留空: "{text}"')
+
+
+def _parse_time(value: object) -> str | None:
+    """时间: ``19:30`` / ``19:30-21:00`` as the record form takes it, or an Excel time."""
+    from .records import normalize_time
+
+    if isinstance(value, dt.datetime):
+        value = value.time()
+    if isinstance(value, dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, float) and 0 <= value < 1:  # a time cell that lost its format
+        minutes = round(value * 24 * 60)
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    text = parse_text(value)
+    try:
+        return normalize_time(text)
+    except ValidationError as e:
+        reason = e.reason
+        raise ValueError(reason if reason.startswith("结束") else f"时间{reason}") from None
 
 
 def _record_key(rec: Record, group_name: str | None, names: list[str]) -> tuple:

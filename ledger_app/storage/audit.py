@@ -354,37 +354,46 @@ def last_id(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0])
 
 
+SEAL_CHUNK = 20_000  # audit rows hashed at a time: a big import's trail is not all in memory
+
+
 def seal(db: sqlite_utils.Database, after: int | None = None) -> int:
     """Hash the unsealed audit rows with an id above ``after`` (None: all) in id order;
     returns how many. Call it inside the transaction that made the changes, with the
     :func:`last_id` from its start (``Repository.atomic`` does): rows written by someone
     else before are never sealed, so that they keep showing as changes from outside."""
-    sql = _ROW + " WHERE hash IS NULL"
-    params: list = []
-    if after is not None:
-        sql += " AND id > ?"
-        params.append(after)
-    rows = db.execute(sql + " ORDER BY id", params).fetchall()
+    query = _ROW + " WHERE hash IS NULL AND id >= ? ORDER BY id LIMIT ?"
+    rows = db.execute(query, [0 if after is None else after + 1, SEAL_CHUNK]).fetchall()
     if not rows:
         return 0
     before = db.execute(
         "SELECT hash FROM audit WHERE id < ? AND hash IS NOT NULL ORDER BY id DESC LIMIT 1",
         [rows[0][0]],
     ).fetchone()
-    hashes = dict(_chain(before[0] if before else GENESIS, rows))
-    if len(hashes) < 50:
-        db.conn.executemany("UPDATE audit SET hash = ? WHERE id = ?", _swap(hashes))
-    else:
-        # one statement instead of one UPDATE per row (an import seals ~20,000 rows)
-        db.conn.create_function("_audit_sealed_hash", 1, hashes.get, deterministic=True)
-        try:
-            db.conn.execute(
-                "UPDATE audit SET hash = _audit_sealed_hash(id) WHERE hash IS NULL AND id >= ?",
-                [rows[0][0]],
-            )
-        finally:
-            db.conn.create_function("_audit_sealed_hash", 1, None)
-    return len(hashes)
+    prev = before[0] if before else GENESIS
+    done = 0
+    while rows:
+        hashes = dict(_chain(prev, rows))
+        first, last = rows[0][0], rows[-1][0]
+        if len(hashes) < 50:
+            db.conn.executemany("UPDATE audit SET hash = ? WHERE id = ?", _swap(hashes))
+        else:
+            # one statement instead of one UPDATE per row (an import seals ~20,000 rows)
+            db.conn.create_function("_audit_sealed_hash", 1, hashes.get, deterministic=True)
+            try:
+                db.conn.execute(
+                    "UPDATE audit SET hash = _audit_sealed_hash(id)"
+                    " WHERE hash IS NULL AND id BETWEEN ? AND ?",
+                    [first, last],
+                )
+            finally:
+                db.conn.create_function("_audit_sealed_hash", 1, None)
+        done += len(hashes)
+        prev = hashes[last]
+        if len(rows) < SEAL_CHUNK:
+            break
+        rows = db.execute(query, [last + 1, SEAL_CHUNK]).fetchall()
+    return done
 
 
 def _swap(hashes: dict[int, str]) -> Iterator[tuple[str, int]]:

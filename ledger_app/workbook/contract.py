@@ -58,15 +58,16 @@ ROSTER_COLUMNS = (
     "转入日期",
     "党员领导干部",  # （新增）issue 18: 是 / blank
 )
+TIME = "时间"  # （新增）: "19:30" or "19:30-21:00"; optional, after 日期
 MEETING_COLUMNS = (
-    ("日期", "会议类型", "党小组", "议题", "地点", "主持人", "记录人", "授课人")
+    ("日期", TIME, "会议类型", "党小组", "议题", "地点", "主持人", "记录人", "授课人")
     + ATTENDANCE
     + ("结合主题党日", "主要内容", "决议事项")
     + ("列席人员", "表决情况")  # （新增）issue 18
 )
-THEME_COLUMNS = ("日期", "主题", "活动形式", "地点", "组织人") + ATTENDANCE + ("活动内容",)
+THEME_COLUMNS = ("日期", TIME, "主题", "活动形式", "地点", "组织人") + ATTENDANCE + ("活动内容",)
 OTHER_COLUMNS = (
-    ("日期", "类型", "主题", "地点", "主持人", "记录人")
+    ("日期", TIME, "类型", "主题", "地点", "主持人", "记录人")
     + ATTENDANCE
     + ("主要内容", "列席人员")  # 列席人员: （新增）issue 18
 )
@@ -98,6 +99,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     VOLUNTEER: ("日期", "姓名", "时长(小时)"),
 }
 COMPUTED: dict[str, tuple[str, ...]] = {MEETINGS: MEETING_COMPUTED, DUES: DUES_COMPUTED}
+# columns added to the format after it was first fixed (docs/台账格式.md marks them
+# “（新增）”): optional on import, so that workbooks written before them still import
+ADDED: dict[str, tuple[str, ...]] = {
+    ROSTER: ("党员领导干部",),  # issue 18
+    MEETINGS: (TIME, "列席人员", "表决情况"),  # 列席人员, 表决情况: issue 18
+    THEME: (TIME,),
+    OTHER: (TIME, "列席人员"),
+}
 
 
 def _check() -> None:
@@ -106,8 +115,11 @@ def _check() -> None:
         set(COLUMNS) != set(SHEETS)
         or set(REQUIRED) != set(SHEETS)
         or not set(COMPUTED) <= set(SHEETS)
+        or not set(ADDED) <= set(SHEETS)
     ):
-        raise RuntimeError("workbook.contract: COLUMNS, REQUIRED and COMPUTED must be per sheet")
+        raise RuntimeError(
+            "workbook.contract: COLUMNS, REQUIRED, COMPUTED and ADDED must be per sheet"
+        )
     for sheet in SHEETS:
         columns = COLUMNS[sheet]
         computed = COMPUTED.get(sheet, ())
@@ -115,6 +127,12 @@ def _check() -> None:
             *(f"column {c} twice" for c in columns if columns.count(c) > 1),
             *(f"required {c} is not a column" for c in REQUIRED[sheet] if c not in columns),
             *(f"computed {c} is also an imported column" for c in computed if c in columns),
+            *(f"added {c} is not a column" for c in ADDED.get(sheet, ()) if c not in columns),
+            *(
+                f"added {c} cannot be required"
+                for c in ADDED.get(sheet, ())
+                if c in REQUIRED[sheet]
+            ),
         ]
         if problems:
             raise RuntimeError(f"workbook.contract: {sheet}: {'; '.join(problems)}")

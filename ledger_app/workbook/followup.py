@@ -14,8 +14,6 @@ spelled once here, for the writer and ``services.import_followup``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..domain import idcard
 
 # --- names ----------------------------------------------------------------------------------
@@ -86,15 +84,6 @@ def record_label(record) -> str:
 # --- building ---------------------------------------------------------------------------------
 
 
-@dataclass
-class _Frame:
-    """What SheetWriter.finish needs to print a sheet's header and footer."""
-
-    branch_name: str
-    label: str
-    mask: bool
-
-
 def build_followup_sheets(book, model, mask: bool = False) -> None:
     """The three sheets of issue 18, after the contract's sheets."""
     build_appraisal_sheet(book, model, mask)
@@ -109,7 +98,7 @@ def _title(model, what: str, mask: bool) -> str:
 
 
 def build_appraisal_sheet(book, model, mask: bool = False) -> None:
-    from .writer import SEQ, Col, SheetWriter
+    from .writer import SEQ, Col, TableSheet
 
     fig = model.appraisal
     cols = [
@@ -125,9 +114,14 @@ def build_appraisal_sheet(book, model, mask: bool = False) -> None:
         Col("改正期限", "date", width=11.5),
         Col("改正情况", "wrap", max_width=24),
     ]
-    w = SheetWriter(book, APPRAISAL, cols, _title(model, f"{fig.year}年民主评议党员等次", mask))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(
+        book,
+        model,
+        APPRAISAL,
+        cols,
+        _title(model, f"{fig.year}年民主评议党员等次", mask),
+        mask=mask,
+    )
     for i, a in enumerate(fig.entries, 1):
         m = fig.members.get(a.member_id)
         number = m.id_number if m else None
@@ -151,11 +145,11 @@ def build_appraisal_sheet(book, model, mask: bool = False) -> None:
     w.write_row(
         ["合计", None, f"{len(fig.entries)}人", None, None, summary, *[None] * 5], total=True
     )
-    w.finish(_Frame(model.branch_name, model.label, mask), landscape=True, freeze="D3")
+    w.finish(landscape=True, freeze="D3")
 
 
 def build_rectification_sheet(book, model, mask: bool = False) -> None:
-    from .writer import SEQ, Col, SheetWriter
+    from .writer import SEQ, Col, TableSheet
 
     cols = [
         Col(SEQ, "int", width=5),
@@ -173,9 +167,9 @@ def build_rectification_sheet(book, model, mask: bool = False) -> None:
         Col("问题编号", "text", max_width=24),
         Col(OVERDUE_COLUMN, "center", computed=True, width=6),
     ]
-    w = SheetWriter(book, RECTIFICATION, cols, _title(model, f"{model.label}整改清单", mask))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(
+        book, model, RECTIFICATION, cols, _title(model, f"{model.label}整改清单", mask), mask=mask
+    )
     records = {r.id: r for r in model.inputs.records}
     today = model.today
     for i, item in enumerate(model.rectifications, 1):
@@ -198,22 +192,20 @@ def build_rectification_sheet(book, model, mask: bool = False) -> None:
                 "是" if item.overdue(today) else None,
             ]
         )
-    w.finish(_Frame(model.branch_name, model.label, mask), landscape=True, freeze="C3")
+    w.finish(landscape=True, freeze="C3")
 
 
 def build_rules_sheet(book, model, mask: bool = False) -> None:
     from ..domain.compliance import ITEMS
-    from .writer import Col, SheetWriter
+    from .writer import Col, TableSheet
 
     cols = [Col("项目", "center", width=14), Col("周期", "center", width=8)]
     cols.append(Col("至少次数", "int", width=9))
-    w = SheetWriter(book, RULES, cols, _title(model, "组织生活频次要求", mask))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(book, model, RULES, cols, _title(model, "组织生活频次要求", mask), mask=mask)
     rank = {item: i for i, item in enumerate(ITEMS)}
     for rule in sorted(model.inputs.rules, key=lambda r: rank.get(r.item, len(rank))):
         w.write_row([rule.item, PERIOD_WORDS.get(rule.period, rule.period), rule.required])
-    w.finish(_Frame(model.branch_name, model.label, mask), landscape=False)
+    w.finish(landscape=False)
 
 
 __all__ = [

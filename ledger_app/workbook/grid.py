@@ -8,6 +8,11 @@ merged ranges, widths, heights, freeze panes, page setup, print titles, properti
 ordinary openpyxl worksheet, saved by openpyxl. :meth:`Book.save` then puts each sheet's
 rows into the saved file in place of the empty ``<sheetData>`` openpyxl wrote.
 
+Rows do not stay in memory: :meth:`Grid.commit` serialises the rows written so far into a
+temporary file of the sheet (a writer commits each row once it is final), and the saved
+file is assembled from those files. A 5,000-member branch's export thus holds one row at a
+time, not every sheet's cells.
+
 Cell styles are openpyxl ``StyleArray``\\ s (as tuples), resolved from the named styles; merged
 ranges get openpyxl's own border and protection treatment (``MergedCellRange.format``),
 done on stand-in cell objects.
@@ -17,10 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import tempfile
 import zipfile
 from copy import copy
 
 from openpyxl.cell.cell import MergedCell
+from openpyxl.compat import safe_string
 from openpyxl.compat.numbers import NUMERIC_TYPES
 from openpyxl.styles.borders import Border
 from openpyxl.styles.cell_style import StyleArray
@@ -67,6 +75,7 @@ class Book:
         self._named: dict[str, Style] = {}
         self._variants: dict[tuple, Style] = {}
         self._ids: dict[Style, int] = {}
+        self._merges: dict[tuple, dict[tuple[int, int], Style]] = {}
         self._scratch_ws = None
 
     def create_sheet(self, title: str) -> Grid:
@@ -112,13 +121,12 @@ class Book:
     # --- saving ------------------------------------------------------------------------
 
     def save(self, path) -> None:
-        """Save with openpyxl, then rewrite the file with each sheet's rows put into its
-        worksheet part (openpyxl's file is small: its sheets have no cells)."""
+        """Save with openpyxl (a small file: its sheets have no cells), then write the file
+        with each sheet's rows streamed into its worksheet part."""
         for grid in self.grids:
             grid.flush()
-        self.wb.save(path)
-        with open(path, "rb") as f:
-            buf = io.BytesIO(f.read())
+        buf = io.BytesIO()
+        self.wb.save(buf)
         parts = {grid.ws.path.lstrip("/"): grid for grid in self.grids}
         with (
             zipfile.ZipFile(buf) as src,
@@ -127,9 +135,24 @@ class Book:
             for info in src.infolist():
                 data = src.read(info.filename)
                 grid = parts.get(info.filename)
-                if grid is not None:
-                    data = grid.splice(data)
-                dst.writestr(info, data)
+                if grid is None:
+                    dst.writestr(info, data)
+                    continue
+                head, tail = grid.splice_parts(data)
+                part = zipfile.ZipInfo(info.filename, info.date_time)
+                part.compress_type = info.compress_type
+                part.external_attr = info.external_attr
+                with dst.open(part, "w", force_zip64=True) as out:
+                    out.write(head)
+                    grid.copy_rows(out)
+                    out.write(tail)
+        for grid in self.grids:
+            grid.close()
+
+    def close(self) -> None:
+        """Drop the sheets' temporary files (after a cancelled or failed export)."""
+        for grid in self.grids:
+            grid.close()
 
 
 class Grid:
@@ -138,11 +161,19 @@ class Grid:
     def __init__(self, book: Book, ws):
         self.book = book
         self.ws = ws
-        self.rows: dict[int, dict[int, tuple[object, Style]]] = {}
-        self._xml: bytes | None = None
+        self.rows: dict[int, dict[int, tuple[object, Style]]] = {}  # not yet committed
+        self.heights: dict[int, float] = {}  # row heights of rows not yet committed
+        self._file = None  # the committed rows' XML (a temporary file)
+        self._buffer: list[bytes] = []  # committed rows not yet in the file
+        self._buffered = 0
+        self._committed = 0  # rows up to this one are in the file
+        self._flushed = False
+        self._bounds: list[int] | None = None  # min row, max row, min col, max col
 
     def set(self, row: int, col: int, value, style: Style) -> None:
         """Store a cell: ``value`` already as the cell holds it (text cleaned, a date)."""
+        if row <= self._committed:
+            raise RuntimeError(f"{self.ws.title}: row {row} is already written")
         cells = self.rows.get(row)
         if cells is None:
             cells = self.rows[row] = {}
@@ -162,11 +193,28 @@ class Grid:
         carry the top-left cell's border there (openpyxl's MergedCellRange, step by step)."""
         cr = CellRange(min_col=first_col, min_row=first_row, max_col=last_col, max_row=last_row)
         self.ws.merged_cells.add(cr)
-        book, ws = self.book, self.ws
         start_coord = (first_row, first_col)
         value, style = self.get(*start_coord) or (None, _ZERO)
-        start = book._obj(style, ws)
         end = self.get(last_row, last_col)
+        # the same styles over a range of the same shape merge alike: worked out once
+        key = (
+            style,
+            end[1] if end is not None else None,
+            last_row - first_row,
+            last_col - first_col,
+        )
+        styles = self.book._merges.get(key)
+        if styles is None:
+            styles = self.book._merges[key] = self._merged_styles(cr, style, end)
+        for (dr, dc), st in styles.items():
+            r, c = first_row + dr, first_col + dc
+            self.set(r, c, value if (dr, dc) == (0, 0) else None, st)
+
+    def _merged_styles(self, cr: CellRange, style: Style, end) -> dict[tuple[int, int], Style]:
+        book, ws = self.book, self.ws
+        first_row, first_col = cr.min_row, cr.min_col
+        start_coord = (first_row, first_col)
+        start = book._obj(style, ws)
         if end is not None:
             end_border = book._obj(end[1], ws).border
             start.border += Border(right=end_border.right, bottom=end_border.bottom)
@@ -184,41 +232,111 @@ class Grid:
         protection = copy(start.protection)
         for coord in cr.cells:
             objs[coord].protection = protection
-        for (r, c), obj in objs.items():
-            self.set(r, c, value if (r, c) == start_coord else None, tuple(obj._style))
+        return {(r - first_row, c - first_col): tuple(obj._style) for (r, c), obj in objs.items()}
 
     # --- writing -------------------------------------------------------------------------
 
+    def set_height(self, row: int, height: float) -> None:
+        """``ws.row_dimensions[row].height = height`` for a row not yet committed."""
+        if row <= self._committed:
+            raise RuntimeError(f"{self.ws.title}: row {row} is already written")
+        self.heights[row] = height
+
     def dimension(self) -> str:
-        """``Worksheet.calculate_dimension`` over the stored cells."""
-        if not self.rows or not any(self.rows.values()):
+        """``Worksheet.calculate_dimension`` over the cells written."""
+        self._measure(self.rows)
+        if self._bounds is None:
             return "A1:A1"
-        rows = [r for r, cells in self.rows.items() if cells]
-        cols = [c for cells in self.rows.values() for c in cells]
-        return (
-            f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
-        )
+        r0, r1, c0, c1 = self._bounds
+        return f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+
+    def _measure(self, rows: dict[int, dict[int, tuple[object, Style]]]) -> None:
+        filled = [r for r, cells in rows.items() if cells]
+        if not filled:
+            return
+        cols = [min(rows[r]) for r in filled] + [max(rows[r]) for r in filled]
+        found = [min(filled), max(filled), min(cols), max(cols)]
+        if self._bounds is not None:
+            b = self._bounds
+            found = [
+                min(b[0], found[0]),
+                max(b[1], found[1]),
+                min(b[2], found[2]),
+                max(b[3], found[3]),
+            ]
+        self._bounds = found
+
+    def commit(self, through: int) -> None:
+        """Serialise the rows up to ``through`` and forget them (they go to the sheet's
+        file); they cannot change any more. Style ids are given here, in openpyxl's order."""
+        committed = self._committed
+        if through <= committed:
+            return
+        rows, heights = self.rows, self.heights
+        dims = self.ws.row_dimensions
+        if len(rows) == 1 and not heights.keys() - rows.keys() and len(dims) == 0:
+            numbers = [r for r in rows if r <= through]  # the usual case: one new row
+        else:
+            numbers = sorted(
+                r for r in rows.keys() | heights.keys() | dims.keys() if committed < r <= through
+            )
+        done = {r: rows.pop(r) for r in numbers if r in rows}
+        self._measure(done)
+        self._buffer.append(self._sheet_data(numbers, done))
+        self._buffered += 1
+        if self._buffered >= 200:
+            self._spill()
+        for r in numbers:
+            heights.pop(r, None)
+        self._committed = through
+
+    def _spill(self) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()
+        self._file.write(b"".join(self._buffer))
+        self._buffer.clear()
+        self._buffered = 0
 
     def flush(self) -> None:
-        """Serialise the rows (once; style ids are given here, in openpyxl's order)."""
-        if self._xml is None:
-            self._xml = self._sheet_data()
+        """Commit every row written (once the sheet is done)."""
+        last = max(
+            [self._committed, *self.rows.keys(), *self.heights.keys(), *self.ws.row_dimensions]
+        )
+        self.commit(last)
+        self._spill()
+        self._flushed = True
 
-    def _sheet_data(self) -> bytes:
+    def copy_rows(self, out) -> None:
+        """Write ``<sheetData>`` with every committed row into ``out``."""
+        out.write(b"<sheetData>")
+        if self._file is not None:
+            self._file.seek(0)
+            shutil.copyfileobj(self._file, out, 1 << 20)
+        out.write(b"</sheetData>")
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def _sheet_data(self, numbers: list[int], rows: dict) -> bytes:
         book = self.book
         wb = book.wb
         epoch = wb.epoch
         iso_dates = wb.iso_dates
         ids = book._ids
         dims = self.ws.row_dimensions
+        heights = self.heights
         letters: dict[int, str] = {}
-        out: list[str] = ["<sheetData>"]
+        out: list[str] = []
         append = out.append
-        for r in sorted(self.rows.keys() | dims.keys()):
+        for r in numbers:
             attrs = {"r": f"{r}"}
             attrs.update(dims.get(r, {}))
+            if r in heights:
+                attrs.update(ht=safe_string(heights[r]), customHeight="1")
             append("<row" + "".join(f' {k}="{_escape_attr(v)}"' for k, v in attrs.items()) + ">")
-            cells = self.rows.get(r)
+            cells = rows.get(r)
             if cells:
                 for c in sorted(cells):
                     value, style = cells[c]
@@ -237,13 +355,12 @@ class Grid:
                         head = f'<c r="{letter}{r}"'
                     append(_cell(head, value, epoch, iso_dates))
             append("</row>")
-        append("</sheetData>")
         return "".join(out).encode("ascii", "xmlcharrefreplace")
 
-    def splice(self, xml: bytes) -> bytes:
-        """Our dimension and rows in place of those in openpyxl's (cell-less) sheet XML."""
+    def splice_parts(self, xml: bytes) -> tuple[bytes, bytes]:
+        """openpyxl's (cell-less) sheet XML before and after its ``<sheetData>``, with our
+        dimension: the rows go between."""
         self.flush()
-        assert self._xml is not None
         start = xml.index(b"<sheetData")
         close = xml.find(b"</sheetData>", start)
         end = close + len(b"</sheetData>") if close >= 0 else xml.index(b"/>", start) + 2
@@ -251,7 +368,7 @@ class Grid:
         if head.count(_EMPTY_DIMENSION) != 1:
             raise AssertionError("unexpected worksheet XML from openpyxl")
         head = head.replace(_EMPTY_DIMENSION, f'<dimension ref="{self.dimension()}"/>'.encode())
-        return head + self._xml + xml[end:]
+        return head, xml[end:]
 
 
 def _cell(head: str, value, epoch, iso_dates) -> str:

@@ -1,7 +1,8 @@
 """Reading the contract workbook (LEDGER_FORMAT.md §1): generic, knows no sheet's meaning.
 
-- :func:`read_workbook` opens a file safely (openpyxl read-only, which parses with
-  defusedxml when it is installed) and returns the raw cell values of the wanted sheets;
+- :func:`open_workbook` opens a file safely (openpyxl read-only, which parses with
+  defusedxml when it is installed) and reads each sheet's raw cell values as they are
+  asked for (:func:`read_workbook`: the wanted sheets all at once);
   a file that is not a workbook, is damaged or carries an XML entity bomb becomes a
   :class:`WorkbookError` with a Chinese message, never a traceback. Before any parsing
   the archive is measured (:func:`check_archive`): a part or the whole that inflates
@@ -20,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from ..domain import idcard
@@ -135,12 +137,80 @@ _NOT_A_WORKBOOK = "文件“{name}”不是有效的 Excel 工作簿（.xlsx）�
 
 
 def read_workbook(path: str | Path, wanted: Iterable[str]) -> WorkbookData:
-    """Read the values of the sheets named in ``wanted`` (others only by name).
+    """Read the values of the sheets named in ``wanted`` (others only by name), all at
+    once (:func:`open_workbook` reads one sheet's rows at a time).
 
-    Opens with ``read_only=True`` (fast, low memory) and ``data_only=True`` (a formula
-    cell gives the value Excel last computed). Every way a file can fail to be a usable
-    workbook raises :class:`WorkbookError` with a Chinese message.
+    Every way a file can fail to be a usable workbook raises :class:`WorkbookError` with a
+    Chinese message.
     """
+    wanted = set(wanted)
+    with open_workbook(path) as book:
+        data = WorkbookData(book.path, list(book.sheet_names))
+        for title in book.sheet_names:
+            if title.strip() in wanted:
+                data.rows[title] = list(book.rows(title))
+        return data
+
+
+class OpenWorkbook:
+    """A workbook open for reading: its sheets' names, and each sheet's rows read as they
+    are asked for (the whole workbook is never in memory). Close it (``with``)."""
+
+    def __init__(self, path: Path, fh, wb):
+        self.path = path
+        self._fh = fh
+        self._wb = wb
+        self.sheet_names = [ws.title for ws in wb.worksheets]
+
+    def rows(self, title: str) -> Iterator[tuple]:
+        """The sheet's rows, one at a time: a blank row as ``()`` (its number kept).
+
+        Opened with ``read_only=True`` (fast, low memory) and ``data_only=True`` (a formula
+        cell gives the value Excel last computed)."""
+        name = self.path.name
+        try:
+            ws = self._wb[title]
+            filled = 0
+            for count, r in enumerate(_values(self._wb, ws), 1):
+                if count > EXCEL_MAX_ROWS:
+                    raise WorkbookError(
+                        f"工作表“{ws.title}”超过 Excel 的最大行数 {EXCEL_MAX_ROWS}，不是正常的"
+                        "台账工作簿，未导入。"
+                    )
+                if all(_is_blank(v) for v in r):
+                    yield ()  # formatted but empty: keep the numbering, not the cells
+                    continue
+                filled += 1
+                if filled > MAX_ROWS:
+                    raise WorkbookError(
+                        f"工作表“{ws.title}”有超过 {MAX_ROWS} 行内容，不像是一个支部的台账，"
+                        "未导入。请检查是否选错了文件。"
+                    )
+                yield tuple(r)
+        except WorkbookError:
+            raise
+        except MemoryError as e:
+            raise WorkbookError(_NOT_A_WORKBOOK.format(name=name, why="内容过大")) from e
+        except Exception as e:  # a damaged file can fail anywhere inside openpyxl
+            raise WorkbookError(_NOT_A_WORKBOOK.format(name=name, why=_explain(e))) from e
+
+    def close(self) -> None:
+        try:
+            self._wb.close()
+        finally:
+            self._fh.close()
+
+    def __enter__(self) -> OpenWorkbook:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_workbook(path: str | Path) -> OpenWorkbook:
+    """Open the workbook at ``path`` for reading (openpyxl read-only, which parses with
+    defusedxml when it is installed). Every way a file can fail to be a usable workbook
+    raises :class:`WorkbookError` with a Chinese message."""
     p = Path(path)
     name = p.name
     if not p.exists():
@@ -164,56 +234,34 @@ def read_workbook(path: str | Path, wanted: Iterable[str]) -> WorkbookData:
                 "取消密码并“另存为”Excel 工作簿（.xlsx）后再导入。"
             )
         raise WorkbookError(_NOT_A_WORKBOOK.format(name=name, why="文件内容不是工作簿格式"))
-
-    wanted = set(wanted)
     check_archive(p)
+
     try:
         import openpyxl
     except ImportError as e:  # pragma: no cover - a broken installation
         raise WorkbookError(f"缺少读取 Excel 的组件 openpyxl：{e}") from e
 
-    wb = None
     try:
         # Opened here, not by openpyxl, so that the file is closed even when loading fails.
-        fh = open(p, "rb")  # closed in finally
+        fh = open(p, "rb")
     except OSError as e:
         raise WorkbookError(f"无法打开文件“{name}”：{e.strerror or e}") from e
     try:
-        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
-        data = WorkbookData(p, [ws.title for ws in wb.worksheets])
-        for ws in wb.worksheets:
-            if ws.title.strip() not in wanted:
-                continue
-            rows: list[tuple] = []
-            filled = 0
-            for r in _values(wb, ws):
-                if len(rows) >= EXCEL_MAX_ROWS:
-                    raise WorkbookError(
-                        f"工作表“{ws.title}”超过 Excel 的最大行数 {EXCEL_MAX_ROWS}，不是正常的"
-                        "台账工作簿，未导入。"
-                    )
-                if all(_is_blank(v) for v in r):
-                    rows.append(())  # formatted but empty: keep the numbering, not the cells
-                    continue
-                filled += 1
-                if filled > MAX_ROWS:
-                    raise WorkbookError(
-                        f"工作表“{ws.title}”有超过 {MAX_ROWS} 行内容，不像是一个支部的台账，"
-                        "未导入。请检查是否选错了文件。"
-                    )
-                rows.append(tuple(r))
-            data.rows[ws.title] = rows
-        return data
-    except WorkbookError:
-        raise
+        return OpenWorkbook(p, fh, openpyxl.load_workbook(fh, read_only=True, data_only=True))
     except MemoryError as e:
+        fh.close()
         raise WorkbookError(_NOT_A_WORKBOOK.format(name=name, why="内容过大")) from e
     except Exception as e:  # a damaged file can fail anywhere inside openpyxl
-        raise WorkbookError(_NOT_A_WORKBOOK.format(name=name, why=_explain(e))) from e
-    finally:
-        if wb is not None:
-            wb.close()
         fh.close()
+        raise WorkbookError(_NOT_A_WORKBOOK.format(name=name, why=_explain(e))) from e
+
+
+_UNSAFE_XML = (
+    "EntitiesForbidden",
+    "DTDForbidden",
+    "ExternalReferenceForbidden",
+    "NotSupportedError",
+)
 
 
 def _values(wb, ws):
@@ -308,14 +356,6 @@ def _longest_text_run(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return since_tag >= step
 
 
-_UNSAFE_XML = (
-    "EntitiesForbidden",
-    "DTDForbidden",
-    "ExternalReferenceForbidden",
-    "NotSupportedError",
-)
-
-
 def _explain(e: BaseException) -> str:
     """A short Chinese reason for a failure inside the XML/zip layers."""
     cause: BaseException | None = e
@@ -368,12 +408,13 @@ class Row:
 
 @dataclass
 class Table:
-    """A sheet's header (column name → 0-based index) and its data rows."""
+    """A sheet's header (column name → 0-based index) and its data rows (read as they are
+    iterated, once)."""
 
     sheet: str
     header_row: int  # 1-based
     columns: dict[str, int]
-    rows: list[Row] = field(default_factory=list)
+    rows: Iterable[Row] = field(default_factory=list)
     first_col: int = 0  # 0-based column of the header row's first non-empty cell
     reported: set[str] = field(default_factory=set)  # cells already in the errors
 
@@ -395,13 +436,13 @@ def _is_total_row(values: tuple) -> bool:
 
 def find_table(
     sheet: str,
-    rows: list[tuple],
+    rows: Iterable[tuple],
     known: Iterable[str],
     required: Iterable[str],
     errors: list[str],
 ) -> Table | None:
     """Find the header row (the row naming most of the ``known`` columns, within the
-    first rows) and collect the data rows below it.
+    first rows); the table's data rows are those below it, read as they are iterated.
 
     Data rows are those with a value in at least one known column (a row with only a
     序号 is blank); a 合计 row ends the data. A missing required column is an error
@@ -411,32 +452,34 @@ def find_table(
     known = list(known)
     required = list(required)
     known_set = set(known)
+    rest = iter(rows)
+    head = list(islice(rest, HEADER_SEARCH_ROWS))
     best_row, best_hits = -1, 0
-    for i, values in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for i, values in enumerate(head):
         hits = len({normalize_header(v) for v in values} & known_set)
         if hits > best_hits:
             best_row, best_hits = i, hits
     if best_row < 0:
-        if any(not _is_blank(v) for r in rows for v in r):
+        if any(not _is_blank(v) for r in chain(head, rest) for v in r):
             errors.append(f"{sheet}!A1: 找不到表头行（应有列：{'、'.join(required or known[:3])}）")
         return None
 
     columns: dict[str, int] = {}
     twice: list[tuple[int, str]] = []
-    for idx, v in enumerate(rows[best_row]):
+    for idx, v in enumerate(head[best_row]):
         name = normalize_header(v)
         if name in known_set:
             if name in columns:
                 twice.append((idx, name))
             else:
                 columns[name] = idx
-    first = next((i for i, v in enumerate(rows[best_row]) if not _is_blank(v)), 0)
+    first = next((i for i, v in enumerate(head[best_row]) if not _is_blank(v)), 0)
     table = Table(sheet, best_row + 1, columns, first_col=first)
     for idx, name in twice:  # the second would be silently ignored: say so
         from openpyxl.utils import get_column_letter
 
         errors.append(
-            f"{cell_ref(sheet, best_row + 1, idx)}: 列“{quote(rows[best_row][idx])}”与 "
+            f"{cell_ref(sheet, best_row + 1, idx)}: 列“{quote(head[best_row][idx])}”与 "
             f"{get_column_letter(columns[name] + 1)} 列同为“{name}”，请删除或改名其中一列"
         )
     missing = [c for c in required if c not in columns]
@@ -444,18 +487,24 @@ def find_table(
         errors.append(f"{table.header_ref()}: 缺少必需的列“{c}”")
     if missing:
         return None
+    table.rows = _data_rows(table, chain(head[best_row + 1 :], rest), best_row + 2, errors)
+    return table
 
-    indices = sorted(columns.values())
-    for i in range(best_row + 1, len(rows)):
-        values = rows[i]
+
+def _data_rows(
+    table: Table, rows: Iterable[tuple], number: int, errors: list[str]
+) -> Iterator[Row]:
+    """The data rows of ``rows`` (the first is row ``number``), up to a 合计 row; a formula
+    without its value in a column that is read is an error appended to ``errors``."""
+    indices = sorted(table.columns.values())
+    for i, values in enumerate(rows, number):
         if _is_total_row(values):
             break
         if all(_is_blank(values[j]) for j in indices if j < len(values)):
             continue
         if any(v is NO_VALUE for v in values):
-            values = _formula_errors(table, i + 1, values, indices, errors)
-        table.rows.append(Row(table, i + 1, values))
-    return table
+            values = _formula_errors(table, i, values, indices, errors)
+        yield Row(table, i, values)
 
 
 def _formula_errors(

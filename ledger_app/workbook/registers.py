@@ -134,7 +134,7 @@ _check()
 
 
 class _Context:
-    """What SheetWriter.finish needs of the export (branch, period label, masking)."""
+    """The export's branch, period label and masking, for the registers' titles and cells."""
 
     def __init__(self, model: PeriodModel, mask: bool):
         self.branch_name = model.branch_name
@@ -183,7 +183,7 @@ def build_development_sheets(book, model: PeriodModel, mask: bool = False) -> No
     """发展党员 (the people followed in the period) and 发展党员纪实 (their steps up to the
     period's end)."""
     from ..domain import development as D
-    from .writer import SheetWriter
+    from .writer import TableSheet
 
     ctx = _Context(model, mask)
     fig = model.development
@@ -196,9 +196,7 @@ def build_development_sheets(book, model: PeriodModel, mask: bool = False) -> No
         "备注": _WRAP,
     }
     cols = _columns(DEVELOPMENT, looks, {"下一步": ("wrap", None, 22)})
-    w = SheetWriter(book, DEVELOPMENT, cols, ctx.title("发展党员工作登记簿"))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(book, model, DEVELOPMENT, cols, ctx.title("发展党员工作登记簿"), mask=mask)
     people = sorted(fig.people, key=lambda p: (p.started or model.period.end, p.name))
     for i, p in enumerate(people, 1):
         a = p.applicant
@@ -223,7 +221,7 @@ def build_development_sheets(book, model: PeriodModel, mask: bool = False) -> No
                 nxt.label if nxt is not None and p.stage != D.ENDED else None,
             ]
         )
-    w.finish(ctx, landscape=True, freeze="C3")
+    w.finish(landscape=True, freeze="C3")
 
     looks = {
         "公民身份号码": _ID,
@@ -240,9 +238,9 @@ def build_development_sheets(book, model: PeriodModel, mask: bool = False) -> No
         "延长月数": ("int", 6.5, 30),
         "备注": _WRAP,
     }
-    w = SheetWriter(book, STEPS, _columns(STEPS, looks), ctx.title("发展党员工作纪实"))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(
+        book, model, STEPS, _columns(STEPS, looks), ctx.title("发展党员工作纪实"), mask=mask
+    )
     data = model.inputs.registers
     n = 0
     for p in people:
@@ -268,13 +266,13 @@ def build_development_sheets(book, model: PeriodModel, mask: bool = False) -> No
                     s.note,
                 ]
             )
-    w.finish(ctx, landscape=True, freeze="C3")
+    w.finish(landscape=True, freeze="C3")
 
 
 def build_transfer_sheets(book, model: PeriodModel, mask: bool = False) -> None:
     """组织关系转接 (dated in the period) and 流动党员 (away during it)."""
     from ..domain import transfers as T
-    from .writer import SheetWriter
+    from .writer import TableSheet
 
     ctx = _Context(model, mask)
     fig = model.transfers
@@ -287,9 +285,7 @@ def build_transfer_sheets(book, model: PeriodModel, mask: bool = False) -> None:
         "备注": _WRAP,
     }
     cols = _columns(TRANSFERS, looks, {"回执情况": ("center", None, 24)})
-    w = SheetWriter(book, TRANSFERS, cols, ctx.title("党员组织关系转接登记簿"))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(book, model, TRANSFERS, cols, ctx.title("党员组织关系转接登记簿"), mask=mask)
     for i, t in enumerate(fig.transfers, 1):
         m = members.get(t.member_id)
         w.write_row(
@@ -306,7 +302,7 @@ def build_transfer_sheets(book, model: PeriodModel, mask: bool = False) -> None:
                 fig.receipt(t),
             ]
         )
-    w.finish(ctx, landscape=True)
+    w.finish(landscape=True)
 
     looks = {
         "公民身份号码": _ID,
@@ -316,9 +312,9 @@ def build_transfer_sheets(book, model: PeriodModel, mask: bool = False) -> None:
         "联系方式": ("wrap", None, 24),
         "备注": _WRAP,
     }
-    w = SheetWriter(book, FLOWS, _columns(FLOWS, looks), ctx.title("流动党员登记簿"))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(
+        book, model, FLOWS, _columns(FLOWS, looks), ctx.title("流动党员登记簿"), mask=mask
+    )
     for i, f in enumerate(fig.flows, 1):
         m = members.get(f.member_id)
         w.write_row(
@@ -334,12 +330,12 @@ def build_transfer_sheets(book, model: PeriodModel, mask: bool = False) -> None:
                 f.note,
             ]
         )
-    w.finish(ctx, landscape=True)
+    w.finish(landscape=True)
 
 
 def build_care_sheets(book, model: PeriodModel, mask: bool = False) -> None:
     """关怀帮扶, 表彰处分 (of the period) and the 政治生日 list of each of its months."""
-    from .writer import SEQ, Col, SheetWriter
+    from .writer import SEQ, Col, TableSheet
 
     ctx = _Context(model, mask)
     fig = model.care
@@ -352,9 +348,9 @@ def build_care_sheets(book, model: PeriodModel, mask: bool = False) -> None:
         "慰问金(元)": ("money", 11, 30),
         "备注": _WRAP,
     }
-    w = SheetWriter(book, VISITS, _columns(VISITS, looks), ctx.title("党员关怀帮扶登记簿"))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(
+        book, model, VISITS, _columns(VISITS, looks), ctx.title("党员关怀帮扶登记簿"), mask=mask
+    )
     for i, v in enumerate(fig.visits, 1):
         m = members.get(v.member_id)
         w.write_row(
@@ -370,7 +366,7 @@ def build_care_sheets(book, model: PeriodModel, mask: bool = False) -> None:
                 v.note,
             ]
         )
-    w.finish(ctx, landscape=True)
+    w.finish(landscape=True)
 
     looks = {
         "公民身份号码": _ID,
@@ -380,9 +376,9 @@ def build_care_sheets(book, model: PeriodModel, mask: bool = False) -> None:
         "决定会议": ("center", 18, 30),
         "备注": _WRAP,
     }
-    w = SheetWriter(book, HONORS, _columns(HONORS, looks), ctx.title("党员表彰和处分登记簿"))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(
+        book, model, HONORS, _columns(HONORS, looks), ctx.title("党员表彰和处分登记簿"), mask=mask
+    )
     for i, h in enumerate(fig.honors, 1):
         m = members.get(h.member_id)
         w.write_row(
@@ -399,7 +395,7 @@ def build_care_sheets(book, model: PeriodModel, mask: bool = False) -> None:
                 h.note,
             ]
         )
-    w.finish(ctx, landscape=True)
+    w.finish(landscape=True)
 
     cols = [
         Col(SEQ, "int", width=5),
@@ -410,16 +406,14 @@ def build_care_sheets(book, model: PeriodModel, mask: bool = False) -> None:
         Col("入党日期", "date", width=11.5),
         Col("入党周年", "int", width=9),
     ]
-    w = SheetWriter(book, BIRTHDAYS, cols, ctx.title("党员政治生日名单"))
-    w.write_title()
-    w.write_header()
+    w = TableSheet(book, model, BIRTHDAYS, cols, ctx.title("党员政治生日名单"), mask=mask)
     n = 0
     for month, found in fig.birthdays.items():
         for b in found:
             n += 1
             m = b.member
             w.write_row([n, f"{month}月", b.day, m.name, m.group_name, m.join_date, b.years])
-    w.finish(ctx, landscape=False)
+    w.finish(landscape=False)
 
 
 def build_register_sheets(book, model: PeriodModel, mask: bool = False) -> None:
