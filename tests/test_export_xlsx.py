@@ -793,3 +793,31 @@ def test_a_300_member_year_exports_in_a_few_seconds(ledger, tmp_path):
     elapsed = time.perf_counter() - start
     assert elapsed < 8, f"{elapsed:.1f} s"
     assert openpyxl.load_workbook(path, read_only=True)["志愿服务"].max_row == 2 + 3600 + 1
+
+
+def test_a_member_who_left_in_january_round_trips(ledger, tmp_path):
+    """A member who left on 2025-01-15 belonged in 2025 but owes no month of it: the 党费
+    sheet has their row with nothing in it, and the import takes it (it refused: 月缴费基数
+    须核定 — found by the committee view reading what branches export)."""
+    from ledger_app.domain.models import Member
+
+    m = Member(
+        None,
+        "郝宇",
+        join_date=dt.date(1975, 7, 1),
+        category="离退休",
+        status="转出",
+        status_date=dt.date(2025, 1, 15),
+    )
+    with ledger.repo.atomic():
+        ledger.repo.add_member(m)
+    add_member(ledger, "林海")
+    path = export_workbook(ledger, 2025, None, tmp_path / "left.xlsx")
+    copy = Ledger.open(None, today=ledger.today())
+    try:
+        plan = import_workbook(copy, path)
+        assert not plan.errors
+        assert _snapshot(copy, 2025) == _snapshot(ledger, 2025)
+    finally:
+        copy.close()
+    assert not import_workbook(ledger, path).has_changes

@@ -731,6 +731,11 @@ class _Analyzer:
             seen[id(m), year] = row.number
 
             old = self._settings(year).get(m.id) if m.id is not None else None
+            if old is None and base is None and fixed is None and note is None and not paid:
+                # a row that records nothing: the export writes one for every member of the
+                # year, also one who owes no month of it (left in January)
+                counts[PRESENT] += 1
+                continue
             setting = replace(old) if old else DuesSetting(member_id=m.id or 0, year=year)
             if base is not None:
                 setting.base_fen = base
