@@ -15,7 +15,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import APP_NAME, __version__
+from . import APP_NAME, __version__, cli_review
 from .errors import UserError
 
 if TYPE_CHECKING:
@@ -81,6 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="打开演示支部（单独的演示数据库，不影响您的数据）"
     )
     p.add_argument(
+        "--committee",
+        nargs="?",
+        const="",
+        metavar="FOLDER",
+        help="打开上级党委汇总窗口（可直接给出存放各支部工作簿的文件夹）",
+    )
+    p.add_argument(
         "--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本号并退出"
     )
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -109,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", help="用备份恢复数据库（恢复前自动备份当前数据）")
     s.add_argument("file", metavar="FILE", help="备份文件（路径，或 backups 文件夹中的文件名）")
     sub.add_parser("verify", help="检查数据库是否完好、修改记录是否被篡改")
+    cli_review.add_parsers(sub, _year)  # assess, plan, summary, committee (issue 20)
     return p
 
 
@@ -256,7 +264,10 @@ COMMANDS = {
     "backup": _safety("cmd_backup"),
     "restore": _safety("cmd_restore"),
     "verify": _safety("cmd_verify"),
+    **cli_review.COMMANDS,
+    **cli_review.PATH_COMMANDS,
 }
+PATH_COMMANDS |= set(cli_review.PATH_COMMANDS)
 
 
 # --- readable reports ------------------------------------------------------------------------
@@ -347,7 +358,17 @@ def format_dues_text(dues_year: DuesYear, branch_name: str = "") -> str:
     if not dues_year.members:
         out.append(f"{y}年没有在册党员。")
         return "\n".join(out) + "\n"
-    header = ["姓名", "人员类别", "党小组", "月缴费基数", "比例", "月应缴", "应缴合计", "实缴合计", "欠缴月份"]
+    header = [
+        "姓名",
+        "人员类别",
+        "党小组",
+        "月缴费基数",
+        "比例",
+        "月应缴",
+        "应缴合计",
+        "实缴合计",
+        "欠缴月份",
+    ]
     rows = [
         [
             m.name,

@@ -543,7 +543,16 @@ def test_a_300_member_year_takes_seconds(tmp_path):
 
 
 def test_sections_constant_matches_the_gui_choices():
-    assert SECTIONS == ("cover", "overview", "problems", "records", "dues", "volunteer")
+    assert SECTIONS == (
+        "cover",
+        "overview",
+        "problems",
+        "records",
+        "dues",
+        "volunteer",
+        "assessment",
+        "plan",
+    )
 
 
 def test_a_record_with_an_essay_in_every_field_still_exports(ledger, tmp_path):

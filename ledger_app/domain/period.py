@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from . import compliance as C
 from .attendance import QUORUM_KINDS, AttendanceSummary, Roster, quorum_met, summarize
@@ -38,7 +39,12 @@ from .models import (
     VolunteerEntry,
     split_posts,
 )
+from .plan import plan_reminders
 from .volunteer import EXPECTED_CATEGORIES
+
+if TYPE_CHECKING:
+    from .assessment import Assessment, AssessmentData
+    from .plan import PlanFigures, PlanItem
 
 NO_GROUP = "未分组"
 TOTAL = "合计"
@@ -74,6 +80,10 @@ class PeriodInputs:
     floor: Period | None = None
     earlier: Callable[[int], C.YearFlags] | None = None
     user: str = ""
+    # --- 自评定级 and 年度工作计划 (issue 20): the branch's points table with what it saved
+    # for the year's periods, and the year's plan items
+    assessment: AssessmentData | None = None
+    plan: list[PlanItem] = field(default_factory=list)
 
 
 # --- parts --------------------------------------------------------------------------------
@@ -751,6 +761,7 @@ class PeriodModel:
         own (整改, 发展党员, 组织关系转接, 党课 of the leading cadres, 年度计划 …)."""
         out: list[Reminder] = []
         # each register's reminders are added here, one line each
+        out += plan_reminders(self)  # 年度工作计划 (issue 20)
         order = {"missing": 0, "warn": 1, "info": 2}
         return sorted(out, key=lambda r: (order.get(r.level, 3), r.due or dt.date.max, r.key))
 
@@ -814,6 +825,55 @@ class PeriodModel:
             {k: (v[0], v[1]) for k, v in by_member.items()},
             {k: (v[0], v[1]) for k, v in by_month.items()},
         )
+
+    # --- 自评定级, 年度工作计划 (issue 20) -------------------------------------------------------
+
+    def part(self, period: Period) -> PeriodModel:
+        """The model of a month or quarter inside this model's year, sharing the parts that
+        are the year's (its dues, month flags, board and roster), so that the months of a
+        year cost only their own figures."""
+        if period.year != self.year:
+            raise ValueError("part: the period must lie in the model's year")
+        if period == self.period:
+            return self
+        from dataclasses import replace
+
+        sub = PeriodModel(replace(self.inputs, period=period))
+        for name in ("dues_year", "year_flags", "board", "members_roster"):
+            sub.__dict__[name] = getattr(self, name)
+        return sub
+
+    @cached_property
+    def assessment(self) -> Assessment | None:
+        """The 自评表 of this period: 年总评 for a year, 月自评 for a month; None for a
+        quarter, or when no points table was loaded."""
+        from .assessment import assess
+
+        data = self.inputs.assessment
+        if data is None or self.period.kind == "quarter":
+            return None
+        return assess(self, data)
+
+    @cached_property
+    def month_assessments(self) -> list[Assessment]:
+        """The 月自评 of the period's months for which the branch saved anything."""
+        data = self.inputs.assessment
+        if data is None:
+            return []
+        out = []
+        for p in self.period.months():
+            if data.saved(p.key):
+                a = self.part(p).assessment
+                if a is not None:
+                    out.append(a)
+        return out
+
+    @cached_property
+    def plan(self) -> PlanFigures:
+        """The 年度工作计划 items of the period's months, each with what became of it."""
+        from .plan import plan_figures
+
+        return plan_figures(self)
 
 
 __all__ = [

@@ -47,6 +47,8 @@ SECTION_TITLES = {
     "records": "组织生活记录",
     "dues": "党费收缴",
     "volunteer": "志愿服务",
+    "assessment": "自评定级",  # issue 20
+    "plan": "年度工作计划",  # issue 20
 }
 NO_GROUP = "未分组"
 

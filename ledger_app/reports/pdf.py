@@ -16,6 +16,7 @@ from ..files import check_target, replacing
 from ..services.ledger import Ledger
 
 SECTIONS = ("cover", "overview", "problems", "records", "dues", "volunteer")
+SECTIONS += ("assessment", "plan")  # 自评定级, 年度工作计划 (issue 20)
 SECTION_LABELS = {
     "cover": "封面和目录",
     "overview": "基本情况",
@@ -23,6 +24,8 @@ SECTION_LABELS = {
     "records": "组织生活记录",
     "dues": "党费收缴",
     "volunteer": "志愿服务",
+    "assessment": "自评定级",  # issue 20
+    "plan": "年度工作计划",  # issue 20
 }
 
 # progress(done, total, message): called while the PDF is made; raise from it to cancel

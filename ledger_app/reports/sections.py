@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
+from . import assessment, plan
 from .common import NUMERALS
 from .cover import cover
 from .data import SECTION_TITLES, ReportData
@@ -36,6 +37,9 @@ def build_story(ledger, data: ReportData, sections: list[str]) -> list[Flowable]
         "records": lambda n, k: records(ledger, data, n, k),
         "dues": lambda n, k: dues(data, n, k),
         "volunteer": lambda n, k: volunteer(data, n, k),
+        # issue 20 (BRIDGE until the story renders the model: section(model, n, k))
+        "assessment": lambda n, k: assessment.bridge_section(ledger, data, n, k),
+        "plan": lambda n, k: plan.bridge_section(ledger, data, n, k),
     }
     for i, s in enumerate(body_sections):
         if i and story and not isinstance(story[-1], PageBreak):

@@ -79,6 +79,7 @@ from ..workbook.contract import (
 from ..workbook.reader import (
     Row,
     Table,
+    WorkbookData,
     find_table,
     parse_amount,
     parse_cell_date,
@@ -160,6 +161,7 @@ class ImportPlan:
     payments: list[tuple[Member, int, int, int]] = field(default_factory=list)
     volunteer: list[tuple[Member, VolunteerEntry]] = field(default_factory=list)
     applied: bool = False
+    registers: dict[str, object] = field(default_factory=dict)  # the registers' sheets
 
     @property
     def ok(self) -> bool:
@@ -176,6 +178,7 @@ class ImportPlan:
             or self.dues_settings
             or self.payments
             or self.volunteer
+            or any(self.registers.values())
         )
 
     def summary_lines(self) -> list[str]:
@@ -233,19 +236,25 @@ def _gc_paused(func: Callable[_P, _T]) -> Callable[_P, _T]:
 
 
 @_gc_paused
-def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
-    """Read and check every sheet of the workbook at ``path``; write nothing.
+def analyze_workbook(
+    ledger: Ledger, path: str | Path, data: WorkbookData | None = None
+) -> ImportPlan:
+    """Read and check every sheet of the workbook at ``path``; write nothing. ``data``: its
+    cells already read (the committee view reads a masked copy that way).
 
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
-    data = read_workbook(path, SHEETS)
+    from . import import_assessment
+
+    if data is None:
+        data = read_workbook(path, SHEETS + import_assessment.S.SHEETS)
     plan = ImportPlan(Path(path))
     titles = {name.strip(): name for name in data.sheet_names}
     for name in data.sheet_names:
-        if name.strip() not in SHEETS:
+        if name.strip() not in SHEETS + import_assessment.S.SHEETS:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
-    if not any(s in titles for s in SHEETS):
+    if not any(s in titles for s in SHEETS + import_assessment.S.SHEETS):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
             details=[f"现有工作表：{'、'.join(data.sheet_names) or '（无）'}"],
@@ -283,6 +292,7 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
             a.roster_broken = True
         if sheet == ROSTER:
             a.index_members()
+    import_assessment.analyze(ledger, data, titles, plan)  # 自评定级, 年度计划 (issue 20)
     return plan
 
 
@@ -865,6 +875,8 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
     if plan.applied:
         raise UserError("这份导入已经执行过了，请重新选择文件导入。")
     plan.applied = True
+    from . import import_assessment
+
     repo = ledger.repo
     user = ledger.user or None
     now = dt.datetime.now().replace(microsecond=0)
@@ -902,7 +914,8 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
         for m, entry in plan.volunteer:
             entry.member_id = m.id  # type: ignore[assignment]
         repo.add_volunteer_entries(entry for _, entry in plan.volunteer)
-    return Changes(
+        registers = import_assessment.apply(ledger, plan)  # issue 20
+    return registers | Changes(
         branch=bool(plan.branch_info),
         members=bool(plan.new_groups or plan.new_members or plan.updated_members),
         records=bool(plan.records),

@@ -7,7 +7,7 @@ their first argument and return a :class:`Changes` saying what to refresh.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import sqlite_utils
@@ -26,13 +26,15 @@ class Changes:
     dues: bool = False
     volunteer: bool = False
     settings: bool = False
+    assessment: bool = False  # 自评定级 (issue 20)
+    plan: bool = False  # 年度工作计划, 年度工作总结 (issue 20)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
 
     @classmethod
     def everything(cls) -> Changes:
-        return cls(True, True, True, True, True, True)
+        return cls(*(True for _ in fields(cls)))
 
 
 class Ledger:

@@ -33,6 +33,13 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "volunteer": ("id",),
     "branch_info": ("key",),
     "party_group": ("id",),
+    # 自评定级, 年度工作计划 (issue 20)
+    "assess_criterion": ("id",),
+    "assess_score": ("period", "criterion_id"),
+    "assess_adjustment": ("id",),
+    "assess_review": ("period",),
+    "plan_item": ("id",),
+    "year_summary": ("year",),
 }
 
 TABLE_LABELS = {
@@ -44,6 +51,12 @@ TABLE_LABELS = {
     "volunteer": "志愿服务",
     "branch_info": "支部信息",
     "party_group": "党小组",
+    "assess_criterion": "自评标准",
+    "assess_score": "自评得分",
+    "assess_adjustment": "自评加减分",
+    "assess_review": "自评评定",
+    "plan_item": "年度计划",
+    "year_summary": "年度工作总结",
 }
 OP_LABELS = {"INSERT": "新增", "UPDATE": "修改", "DELETE": "删除"}
 
@@ -101,6 +114,14 @@ CREATE TABLE IF NOT EXISTS trash (
 )
 """,
 ]
+
+
+def remove_triggers(db: sqlite_utils.Database) -> None:
+    """Stop auditing this connection's database: only for a scratch in-memory ledger that is
+    thrown away (the committee view reads each branch's workbook into one; issue 20)."""
+    for table in AUDITED:
+        for op in ("insert", "update", "delete"):
+            db.execute(f"DROP TRIGGER IF EXISTS audit_{table}_{op}")
 
 
 def _columns(db: sqlite_utils.Database, table: str) -> list[str]:

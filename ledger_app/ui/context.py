@@ -29,6 +29,8 @@ PAGES = (
     ("other", "组织生活"),
     ("dues", "党费"),
     ("volunteer", "志愿服务"),
+    ("plan", "年度计划"),  # issue 20
+    ("assessment", "自评定级"),  # issue 20
     ("export", "导出"),
     ("settings", "设置"),
 )

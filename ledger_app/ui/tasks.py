@@ -200,6 +200,50 @@ def run_task(
         dialog.deleteLater()
 
 
+def run_job(
+    parent: QWidget | None,
+    label: str,
+    fn: Callable[[Callable[..., None]], Any],
+    *,
+    title: str = "请稍候",
+) -> TaskResult:
+    """Run ``fn(progress)`` — work that needs no ledger (the committee view reading a folder
+    of workbooks) — in a worker thread with a cancellable progress dialog, as run_task."""
+    global _busy
+    if _busy:
+        from ..errors import UserError
+
+        return TaskResult(error=UserError("另一项操作正在进行，请稍候再试。"))
+    progress = _Progress()
+    dialog = QProgressDialog(label, "取消", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(380)
+    view = _DialogUpdater(dialog, progress)
+    progress.changed.connect(view.on_changed)
+    dialog.canceled.connect(view.on_cancel)
+    _busy = True
+    try:
+        worker = _Worker(lambda: fn(progress))
+        loop = QEventLoop()
+        worker.finished.connect(loop.quit)
+        worker.start()
+        if not worker.isFinished():
+            loop.exec()
+        worker.wait()
+        QApplication.processEvents()
+        return worker.result
+    finally:
+        _busy = False
+        progress.changed.disconnect(view.on_changed)
+        dialog.canceled.disconnect(view.on_cancel)
+        dialog.close()
+        dialog.deleteLater()
+
+
 def _run_here(fn: Callable, ledger: Ledger, progress: _Progress) -> TaskResult:
     """In-memory ledger: same contract, in the GUI thread (events pumped on each report)."""
     result = TaskResult()

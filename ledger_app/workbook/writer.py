@@ -32,7 +32,7 @@ from ..domain.models import (
 from ..domain.names import join_names
 from ..errors import WorkbookError
 from ..services.ledger import Ledger
-from . import contract
+from . import assessment_sheets, contract
 
 Progress = Callable[[int, int], None]
 
@@ -1240,6 +1240,7 @@ _BUILDERS = (
     _sheet_dues_quarterly,
     _sheet_dues_sign,
     _sheet_volunteer_stats,
+    assessment_sheets.bridge_build,  # 自评定级, 年度计划, 内容校验码 (issue 20)
 )
 
 
@@ -1296,6 +1297,7 @@ def export_workbook(
     """
     out = Path(out_path)
     data = collect(ledger, year, quarter, mask)
+    data.model = assessment_sheets.bridge_model(ledger, year, quarter)  # type: ignore[attr-defined]
     book = build_workbook(data, progress)
     path = save_atomic(book, out)
     if progress is not None:

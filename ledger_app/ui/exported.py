@@ -1,0 +1,58 @@
+"""Saving a file the user asked for (a PDF to print, a summary workbook): where to save it,
+and — when it is written — where it went, with 打开文件 / 打开所在文件夹 (UI.md: every export
+says where the file went and offers to open it or its folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from .widgets import app_settings
+
+
+def safe_name(name: str) -> str:
+    for bad in '\\/:*?"<>|':
+        name = name.replace(bad, "_")
+    return name
+
+
+def ask_save_path(parent: QWidget, title: str, default_name: str, file_filter: str) -> Path | None:
+    """The file chosen in a save dialog, with the filter's suffix (tests monkeypatch this)."""
+    folder = app_settings().value("export/folder") or QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation
+    )
+    start = str(Path(str(folder)) / safe_name(default_name)) if folder else safe_name(default_name)
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, file_filter)
+    if not path:
+        return None
+    target = Path(path)
+    suffix = Path(default_name).suffix
+    if suffix and target.suffix.lower() != suffix.lower():
+        target = target.with_name(target.name + suffix)
+    return target
+
+
+def ask_folder(parent: QWidget, title: str, start: str = "") -> Path | None:
+    """A folder chosen in a dialog (tests monkeypatch this)."""
+    path = QFileDialog.getExistingDirectory(parent, title, start)
+    return Path(path) if path else None
+
+
+def tell_exported(parent: QWidget, path: Path, what: str = "文件") -> None:
+    """Say where ``path`` went; offer to open it or its folder."""
+    app_settings().setValue("export/folder", str(path.parent))
+    box = QMessageBox(
+        QMessageBox.Icon.Information, "已导出", f"{what}已保存到：\n{path}", parent=parent
+    )
+    open_file = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
+    open_folder = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(open_file)
+    box.exec()
+    if box.clickedButton() is open_file:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+    elif box.clickedButton() is open_folder:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
