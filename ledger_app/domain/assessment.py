@@ -69,10 +69,11 @@ def parse_points(value: object, what: str = "分值") -> int:
     text = str(value).strip().removesuffix("分").strip() if value is not None else ""
     if not text:
         raise ValueError(f"{what}不能为空")
+    raw = str(value).strip()[:20]
     try:
         d = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{what}不是数字：“{text[:20]}”") from None
+        raise ValueError(f"{what}不是数字：“{raw}”") from None
     if not d.is_finite() or d < 0:
         raise ValueError(f"{what}不能为负数：“{text[:20]}”")
     if d > 1000:
@@ -183,13 +184,21 @@ def _complete(model: PeriodModel) -> Figure:
 
 
 def _timely(model: PeriodModel) -> Figure:
+    from .models import IMPORTED
+
     n = len(model.records)
     if not n:
         if model.compliance.judged:
             return Figure(Fraction(0), "本期应开展组织生活，但没有任何记录")
         return Figure(None, "本期没有记录")
+    # a record imported from a workbook was written elsewhere: when, the ledger cannot tell
+    imported = sum(1 for v in model.records if v.record.origin == IMPORTED)
+    typed = n - imported
+    note = f"（导入的 {imported} 条不计）" if imported else ""
+    if not typed:
+        return Figure(None, f"记录 {n} 条均为导入，录入时间不详")
     late = len(model.late_records)
-    return Figure(Fraction(n - late, n), f"记录 {n} 条，补记 {late} 条")
+    return Figure(Fraction(typed - late, typed), f"录入记录 {typed} 条，补记 {late} 条{note}")
 
 
 def _volunteer(model: PeriodModel) -> Figure:

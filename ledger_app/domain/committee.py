@@ -46,7 +46,6 @@ class PeriodFigures:
     volunteer_count: int = 0
     records: int = 0
     incomplete: int = 0  # 记录不完整
-    late: int = 0  # 补记
     attendance_permille: int | None = None  # 出席率
     score: int = 0  # 台账得分, tenths of a 100-point scale
     grade: str = ""  # 台账等级
@@ -148,10 +147,15 @@ class CommitteeReport:
 COMMITTEE_THRESHOLDS = Thresholds()
 
 
+# left out of 台账得分: 整改 (its register is not in the ledger yet) and 及时登记 (a
+# workbook does not carry when a record was typed: every record read from one is 导入)
+NOT_FROM_WORKBOOKS = ("rectification", "timely")
+
+
 def ledger_criteria():
-    """The criteria of the shipped table the ledger can score (整改 waits for its register):
-    the committee scores every branch by these, whatever table the branch uses itself."""
-    return [c for c in default_criteria() if c.source and c.source != "rectification"]
+    """The criteria of the shipped table a workbook lets the committee score: it scores
+    every branch by these, whatever table the branch uses itself."""
+    return [c for c in default_criteria() if c.source and c.source not in NOT_FROM_WORKBOOKS]
 
 
 def ledger_score(model: PeriodModel) -> int:
@@ -197,7 +201,6 @@ def figures_of(model: PeriodModel, covered: bool = True) -> PeriodFigures:
         volunteer_count=v.count,
         records=len(model.records),
         incomplete=len(chk.incomplete_records),
-        late=len(model.late_records),
         attendance_permille=model.attendance.total.rate_permille,
         score=score,
         grade=COMMITTEE_THRESHOLDS.grade(score),

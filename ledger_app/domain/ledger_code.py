@@ -24,12 +24,22 @@ import json
 from typing import TYPE_CHECKING
 
 from .dates import format_date, parse_date
-from .models import ACTIVE, BRANCH_INFO_KEYS
+from .models import ACTIVE, BRANCH_INFO_KEYS, MEETING_KINDS, OTHER_KINDS, THEME_DAY
 
 if TYPE_CHECKING:
     from .period import PeriodModel
 
 VERSION = "1"  # bumped when the canonical form changes (older codes are then "unknown")
+
+# the fields of a record its sheet carries (三会一课, 主题党日, 其他组织生活)
+_MEETING = ("topic", "place", "host", "recorder", "lecturer", "content", "decisions")
+_THEME = ("topic", "form", "place", "organizer", "content")
+_OTHER = ("topic", "place", "host", "recorder", "content")
+_RECORD_FIELDS = {
+    **dict.fromkeys(MEETING_KINDS, _MEETING),
+    THEME_DAY: _THEME,
+    **dict.fromkeys(OTHER_KINDS, _OTHER),
+}
 
 
 def _d(day) -> str:
@@ -74,21 +84,14 @@ def canonical(model: PeriodModel) -> dict:
     for v in model.records:
         r = v.record
         attendance = sorted([a.name or "", a.status, _s(a.reason)] for a in r.attendance)
+        fields = _RECORD_FIELDS.get(r.kind, _RECORD_FIELDS[OTHER_KINDS[0]])
         records.append(
             [
                 r.kind,
                 _d(r.date),
                 _s(r.group_name) if r.kind == "党小组会" else "",
-                _s(r.topic),
-                _s(r.place),
-                _s(r.host),
-                _s(r.recorder),
-                _s(r.lecturer),
-                _s(r.form),
-                _s(r.organizer),
-                _s(r.content),
-                _s(r.decisions),
-                "是" if r.also_theme_day else "",
+                *(_s(getattr(r, f)) for f in fields),
+                "是" if r.also_theme_day and r.kind in MEETING_KINDS else "",
                 attendance,
             ]
         )

@@ -6,7 +6,7 @@ for a 党课 the lecturer (主讲人; for anything else the person responsible).
 held when the ledger has an activity of that kind in that month — one activity answers
 one item; an item's own lecturer or topic is preferred when several could. An item not
 held in its month counts as held late when a later activity of the year names the same
-lecturer or topic. No Qt, no SQL.
+topic (or, naming no topic, the same lecturer). No Qt, no SQL.
 """
 
 from __future__ import annotations
@@ -90,6 +90,12 @@ class PlanStatus:
     done: Done | None = None
 
     @property
+    def detail(self) -> str:
+        """``已开展：2025-05-12 党课`` / ``未开展``: the status and what answered it."""
+        word = STATUS_LABELS[self.status]
+        return f"{word}：{self.done.text}" if self.done else word
+
+    @property
     def label(self) -> str:
         """``已开展（2025-05-12）`` / ``推迟开展（6月）`` / ``未开展``."""
         word = STATUS_LABELS[self.status]
@@ -135,7 +141,11 @@ def _same_text(a: str | None, b: str | None) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
-def _fits(item: PlanItem, done: Done, who: str | None, topic: str | None) -> bool:
+def _fits(item: PlanItem, who: str | None, topic: str | None, strict: bool) -> bool:
+    """Does an activity answer ``item`` by name: its lecturer or topic; ``strict`` (an
+    activity of another month): its topic, or its lecturer when the item names no topic."""
+    if strict and item.topic:
+        return _same_text(item.topic, topic)
     return _same_text(item.lecturer, who) or _same_text(item.topic, topic)
 
 
@@ -174,7 +184,7 @@ def match_plan(
 
     def take(item: PlanItem, month: int, strict: bool) -> Done | None:
         free = [c for c in pool.get((item.kind, month), []) if id(c[0]) not in used]
-        best = [c for c in free if _fits(item, *c)]
+        best = [c for c in free if _fits(item, c[1], c[2], strict)]
         chosen = best[0] if best else (None if strict or not free else free[0])
         if chosen is None:
             return None

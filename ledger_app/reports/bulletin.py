@@ -53,8 +53,6 @@ def _problems(f: PeriodFigures) -> str:
         parts.append(f"欠缴党费 {f.arrears / 100:,.2f} 元")
     if f.incomplete:
         parts.append(f"记录不完整 {f.incomplete} 条")
-    if f.late:
-        parts.append(f"补记 {f.late} 条")
     if f.planned and f.plan_held < f.planned:
         parts.append(f"年度计划未开展 {f.planned - f.plan_held} 项")
     return "；".join(parts)
@@ -158,8 +156,8 @@ def story(report: CommitteeReport, quarter: int | None) -> list[Flowable]:
     out.append(Spacer(1, 1.5 * MM))
     out.append(
         P(
-            "台账得分：按默认考评表中台账可以计算的项目（组织设置、组织生活按期开展、出席率、谈心谈话、"
-            "党员预警、党费收缴率、记录完整、及时登记、志愿服务）统一给分，折算为百分制；示范 ≥ 90 分，"
+            "台账得分：按默认考评表中从工作簿能计算的项目（组织设置、组织生活按期开展、出席率、谈心谈话、"
+            "党员预警、党费收缴率、记录完整、志愿服务）统一给分，折算为百分制；示范 ≥ 90 分，"
             "过硬 ≥ 80 分，达标 ≥ 60 分。自评：支部自己的自评定级。",
             "note",
         )

@@ -33,7 +33,7 @@ def section(model, num: str, key: str) -> list[Flowable]:
             s.item.kind,
             TextCell(s.item.topic),
             s.item.lecturer,
-            TextCell(s.label if s.done is None else f"{s.label}\n{s.done.text}", "cell_small"),
+            TextCell(s.detail, "cell_small"),
             TextCell(s.item.note, "cell_small"),
         ]
         for s in plan.statuses

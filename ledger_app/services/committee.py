@@ -95,7 +95,7 @@ def read_branch(
     path: str | Path, year: int | None, today: dt.date, sha: str = ""
 ) -> BranchResult | Failure:
     """One branch's workbook read and checked as ``import`` would, then its figures."""
-    from ..domain.ledger_code import content_code
+    from ..domain.ledger_code import VERSION, content_code
     from ..errors import WorkbookError
     from ..storage.audit import remove_triggers
     from ..workbook import assessment_sheets as S
@@ -156,7 +156,7 @@ def read_branch(
         found = stamp.get(S.STAMP_CODE, "")
         if found:
             result.code_found = found
-            if covered is None:
+            if covered is None or stamp.get(S.STAMP_VERSION, VERSION) != VERSION:
                 result.code_status = CODE_OTHER
             else:
                 target = model if covered.kind == "year" else model.part(covered)

@@ -105,23 +105,25 @@ class SummaryDialog(QDialog):
             return
         tell_exported(self, path, "年度工作总结")
 
+    def ask_unsaved(self) -> str:
+        """保存 / 放弃 / 取消 for unsaved text: "save", "drop" or "cancel" (tests patch it)."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question, "总结未保存", "修改的文字还没有保存，要保存吗？", parent=self
+        )
+        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
+        drop = box.addButton("放弃", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(save)
+        box.exec()
+        return {id(save): "save", id(drop): "drop"}.get(id(box.clickedButton()), "cancel")
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.dirty:
-            box = QMessageBox(
-                QMessageBox.Icon.Question,
-                "总结未保存",
-                "修改的文字还没有保存，要保存吗？",
-                parent=self,
-            )
-            save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
-            drop = box.addButton("放弃", QMessageBox.ButtonRole.DestructiveRole)
-            box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(save)
-            box.exec()
-            clicked = box.clickedButton()
-            if clicked is save and not self.save() or clicked not in (save, drop):
+            answer = self.ask_unsaved()
+            if answer == "cancel" or answer == "save" and not self.save():
                 event.ignore()
                 return
+            self._base = self.editor.toPlainText()  # settled: asked once
         super().closeEvent(event)
 
     def reject(self) -> None:  # Esc: the same question as closing

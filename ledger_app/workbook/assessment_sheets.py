@@ -49,6 +49,7 @@ REQUIRED = {ASSESS: ASSESS_REQUIRED, PLAN: PLAN_REQUIRED}
 STAMP_CODE = "内容校验码"
 STAMP_PERIOD = "台账期间"
 STAMP_BRANCH = "支部名称"
+STAMP_VERSION = "内容校验码版本"  # domain.ledger_code.VERSION
 
 
 def _pts(tenths: int | None) -> float | None:
@@ -200,9 +201,8 @@ def build_plan_sheet(book, model, *, mask: bool = False) -> bool:
     w.write_header()
     for s in plan.statuses:
         i = s.item
-        done = s.label + (f"：{s.done.text}" if s.done else "")
         w.write_row(
-            [i.year, i.month, i.kind, i.topic or None, i.lecturer or None, i.note or None, done]
+            [i.year, i.month, i.kind, i.topic or None, i.lecturer or None, i.note or None, s.detail]
         )
     w.finish(_Look(model.branch_name, model.label, mask), landscape=False)
     return True
@@ -219,12 +219,13 @@ def stamp(wb, model) -> str:
     definition: domain.ledger_code.content_code) and keep the property name."""
     from openpyxl.packaging.custom import StringProperty
 
-    from ..domain.ledger_code import content_code
+    from ..domain.ledger_code import VERSION, content_code
 
     code = content_code(model)
     props = wb.custom_doc_props
     for name, value in (
         (STAMP_CODE, code),
+        (STAMP_VERSION, VERSION),
         (STAMP_PERIOD, model.period.key),
         (STAMP_BRANCH, model.branch_name),
     ):

@@ -30,7 +30,6 @@ _LOOKS: dict[str, tuple] = {
     "服务人数": ("int", 7),
     "记录": ("int", 6),
     "不完整": ("int", 6),
-    "补记": ("int", 6),
     "出席率": ("percent", 8),
     "计划/开展": ("center", 9),
     "台账得分": ("hours", 8),
@@ -64,7 +63,7 @@ def _cols(headers):
 
 def _row(i: int, b, f: PeriodFigures) -> list:
     if not f.covered:
-        figures: list = [None] * 17
+        figures: list = [None] * 16
     else:
         figures = [
             f.members,
@@ -80,7 +79,6 @@ def _row(i: int, b, f: PeriodFigures) -> list:
             f.volunteer_people,
             f.records,
             f.incomplete,
-            f.late,
             f.attendance_permille / 1000 if f.attendance_permille is not None else None,
             f"{f.plan_held}/{f.planned}" if f.planned else None,
             f.score / 10,
@@ -179,7 +177,7 @@ NOTE_ROWS = (
     ),
     (
         "台账得分",
-        "按程序默认考评表中台账可以计算的项目（组织设置、组织生活按期开展、出席率、谈心谈话覆盖、党员预警、党费收缴率、记录完整、及时登记、志愿服务）给分，折算为百分制；各支部用同一标准。等级：示范 ≥ 90，过硬 ≥ 80，达标 ≥ 60，其余未达标。",
+        "按程序默认考评表中从工作簿能计算的项目（组织设置、组织生活按期开展、出席率、谈心谈话覆盖、党员预警、党费收缴率、记录完整、志愿服务）给分，折算为百分制；各支部用同一标准。等级：示范 ≥ 90，过硬 ≥ 80，达标 ≥ 60，其余未达标。",
     ),
     (
         "自评得分 / 等级",

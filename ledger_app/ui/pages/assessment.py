@@ -84,7 +84,7 @@ class LinesModel(QAbstractTableModel):
     @property
     def dirty(self) -> bool:
         return any(
-            self.edits.get(ln.criterion.id, (ln.hand, ln.note)) != (ln.hand, ln.note)
+            self.edits.get(ln.criterion.key, (ln.hand, ln.note)) != (ln.hand, ln.note)
             for ln in self.lines
         )
 
