@@ -3,8 +3,6 @@ would: keys into the score cells, Ctrl+S, the dialogs' fields, printing."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
@@ -15,7 +13,6 @@ from ledger_app.services import assessment as AS
 from ledger_app.services import plan as PL
 from ledger_app.ui import assessment_dialogs as dialogs_module
 from ledger_app.ui import context as context_module
-from ledger_app.ui import summary_dialog as summary_module
 from ledger_app.ui import exported
 from ledger_app.ui.assessment_dialogs import AdjustmentDialog, CriteriaDialog, ReviewDialog
 from ledger_app.ui.context import AppContext
@@ -39,7 +36,7 @@ def errors(monkeypatch):
     def fake(_parent, error, title="无法完成"):
         shown.append(str(error) + "".join("\n" + d for d in getattr(error, "details", [])))
 
-    for module in (context_module, page_module, plan_module, dialogs_module, summary_module):
+    for module in (context_module, page_module, plan_module, dialogs_module):
         monkeypatch.setattr(module, "show_error", fake)
     return shown
 
@@ -275,4 +272,3 @@ def test_both_pages_fit_and_open_from_the_window(qtbot, ctx):
         a for a in w.menuBar().actions()[0].menu().actions() if a.text() == "上级党委汇总…"
     )
     assert action is not None
-    dt.date.today()

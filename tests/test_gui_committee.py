@@ -92,7 +92,7 @@ def test_committee_flag_starts_the_window_alone(monkeypatch):
     from ledger_app import app
 
     seen = []
-    monkeypatch.setattr(window_module, "run_committee", lambda folder: seen.append(folder) or 0)
+    monkeypatch.setattr(window_module, "run_committee", lambda where: seen.append(where) or 0)
     assert app.main(["--committee", "某文件夹"]) == 0
     assert app.main(["--committee"]) == 0
     assert seen == ["某文件夹", None]

@@ -841,6 +841,8 @@ class PeriodModel:
         sub = PeriodModel(replace(self.inputs, period=period))
         for name in ("dues_year", "year_flags", "board", "members_roster"):
             sub.__dict__[name] = getattr(self, name)
+        if "records" in self.__dict__:  # the year's views already made: the part's are among them
+            sub.__dict__["records"] = [v for v in self.records if period.contains(v.record.date)]
         return sub
 
     @cached_property

@@ -100,7 +100,7 @@ def read_branch(
     from ..storage.audit import remove_triggers
     from ..workbook import assessment_sheets as S
     from ..workbook.contract import SHEETS
-    from ..workbook.reader import read_workbook
+    from ..workbook.fastread import read_values
     from .importer import analyze_workbook, apply_plan
     from .ledger import Ledger
     from .period import load
@@ -108,7 +108,7 @@ def read_branch(
     p = Path(path)
     sha = sha or _sha256(p)
     try:
-        data = read_workbook(p, SHEETS + S.SHEETS)
+        data = read_values(p, SHEETS + S.SHEETS)  # openpyxl's values, read faster
     except WorkbookError as e:
         return Failure(p.name, sha, e.message, list(e.details))
     masked = _blank_masked(data)
@@ -300,17 +300,31 @@ def open_folder(
         todo.append((f, sha, key))
     workers = default_jobs(len(todo)) if jobs is None else max(1, min(jobs, len(todo) or 1))
 
-    def finished(path: Path, key: str, value: dict) -> None:
+    def finished(path: Path, key: str | None, value: dict) -> None:
         nonlocal done
         results[path.name] = _from_json(value)
-        _cache_put(key, value)
+        if key is not None:
+            _cache_put(key, value)
         done += 1
         if progress is not None:
             progress(done, total, path.name)
 
+    def here(path: Path, sha: str, key: str) -> None:
+        try:
+            value = _worker((str(path), year, today.isoformat(), sha))
+        except Exception as e:  # a bug on one file: reported for that file, not cached
+            import logging
+
+            logging.getLogger(__name__).exception("committee: reading %s failed", path)
+            failure = Failure(path.name, sha, f"读取时程序出错（{type(e).__name__}），未汇总")
+            finished(path, None, {"ok": False, "value": failure.to_json()})
+            return
+        finished(path, key, value)
+
+    retry: list[tuple[Path, str, str]] = []
     if workers <= 1:
         for path, sha, key in todo:
-            finished(path, key, _worker((str(path), year, today.isoformat(), sha)))
+            here(path, sha, key)
     else:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -318,23 +332,23 @@ def open_folder(
         ctx = multiprocessing.get_context("spawn")  # no fork of a Qt process
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
             futures = {
-                pool.submit(_worker, (str(path), year, today.isoformat(), sha)): (path, key)
+                pool.submit(_worker, (str(path), year, today.isoformat(), sha)): (path, sha, key)
                 for path, sha, key in todo
             }
             try:
                 for fut in as_completed(futures):
-                    path, key = futures[fut]
+                    path, sha, key = futures[fut]
                     try:
                         value = fut.result()
-                    except Exception as e:  # a worker that died: that file only
-                        value = {
-                            "ok": False,
-                            "value": Failure(path.name, "", f"读取时出错：{e}").to_json(),
-                        }
+                    except Exception:  # the worker died (or could not start): read it here
+                        retry.append((path, sha, key))
+                        continue
                     finished(path, key, value)
             except BaseException:
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+        for path, sha, key in retry:
+            here(path, sha, key)
 
     branches = [r for r in results.values() if isinstance(r, BranchResult)]
     failures = [r for r in results.values() if isinstance(r, Failure)]

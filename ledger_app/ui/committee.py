@@ -76,8 +76,8 @@ COLUMNS = (
     "党员预警",
     "已缴/应缴(元)",
     "收缴率",
-    "志愿服务(小时)",
-    "不完整记录",
+    "志愿(小时)",
+    "不完整",
     "台账得分",
     "台账等级",
     "自评",
@@ -132,7 +132,7 @@ class BranchModel(QAbstractTableModel):
             (f"{f.met}/{f.judged}", f.met - f.judged),
             (percent(f.compliance_permille), f.compliance_permille or 0),
             (str(f.alerts), f.alerts),
-            (f"{f.collected / 100:,.2f}/{f.due / 100:,.2f}", f.collected - f.due),
+            (f"{f.collected / 100:,.0f}/{f.due / 100:,.0f}", f.collected - f.due),
             (percent(f.dues_permille), f.dues_permille or 0),
             (f"{f.volunteer_half_hours / 2:g}", f.volunteer_half_hours),
             (str(f.incomplete), f.incomplete),
@@ -222,10 +222,7 @@ class CommitteeWindow(QMainWindow):
             self.period_box.addItem(name, q)
         self.period_box.currentIndexChanged.connect(lambda _i: self.show_report())
         row.addWidget(self.period_box)
-        row.addSpacing(12)
-        self.summary = QLabel()
-        self.summary.setObjectName("committee_summary")
-        row.addWidget(self.summary, 1)
+        row.addStretch(1)
         self.xlsx_button = QPushButton("导出汇总表…")
         self.xlsx_button.clicked.connect(self.export_xlsx)
         self.pdf_button = QPushButton("导出通报…")
@@ -234,6 +231,10 @@ class CommitteeWindow(QMainWindow):
         row.addWidget(self.xlsx_button)
         row.addWidget(self.pdf_button)
         layout.addLayout(row)
+        self.summary = QLabel()
+        self.summary.setObjectName("committee_summary")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
         layout.addWidget(
             hint_label(
                 "只读取，不改动任何工作簿。台账得分按默认考评表中台账能计算的项目统一折算为百分制；"
@@ -257,8 +258,9 @@ class CommitteeWindow(QMainWindow):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        for col, w in enumerate((40, 210, 44, 84, 60, 64, 150, 60, 92, 72, 64, 64, 60, 60)):
+        for col, w in enumerate((38, 180, 44, 76, 56, 60, 116, 56, 70, 52, 60, 60, 56, 56)):
             self.table.setColumnWidth(col, w)
+        self.table.horizontalHeader().setStretchLastSection(True)
         remember_header(self.table, "committee")
         split.addWidget(self.table)
 
@@ -391,22 +393,9 @@ class CommitteeWindow(QMainWindow):
     # --- exports ---------------------------------------------------------------------------
 
     def _save(self, title: str, name: str, filt: str, write) -> None:
-        from .exported import ask_save_path, tell_exported
+        from .exported import save_file
 
-        target = ask_save_path(self, title, name, filt)
-        if target is None:
-            return
-        try:
-            path = write(target)
-        except UserError as e:
-            show_error(self, e, title="导出失败")
-            return
-        except OSError as e:
-            show_error(
-                self, f"无法写入文件 {e.filename or target}：{e.strerror or e}", title="导出失败"
-            )
-            return
-        tell_exported(self, path)
+        save_file(self, title, name, filt, write)
 
     def export_xlsx(self) -> None:
         from ..services.committee import export_summary_xlsx

@@ -1,9 +1,11 @@
 """Saving a file the user asked for (a PDF to print, a summary workbook): where to save it,
 and — when it is written — where it went, with 打开文件 / 打开所在文件夹 (UI.md: every export
-says where the file went and offers to open it or its folder)."""
+says where the file went and offers to open it or its folder); and the 保存 / 放弃 / 取消
+question for unsaved edits."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl
@@ -56,3 +58,44 @@ def tell_exported(parent: QWidget, path: Path, what: str = "文件") -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     elif box.clickedButton() is open_folder:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+
+
+def save_file(
+    parent: QWidget,
+    title: str,
+    default_name: str,
+    file_filter: str,
+    write: Callable[[Path], Path],
+    what: str = "文件",
+) -> Path | None:
+    """Ask where, ``write(target)``, say where it went — or why it could not be written
+    (a user error, a file that cannot be written). Returns the path written, or None."""
+    from ..errors import UserError
+    from .context import show_error
+
+    target = ask_save_path(parent, title, default_name, file_filter)
+    if target is None:
+        return None
+    try:
+        path = write(target)
+    except UserError as e:
+        show_error(parent, e, title=f"{title}失败")
+        return None
+    except OSError as e:
+        show_error(
+            parent, f"无法写入文件 {e.filename or target}：{e.strerror or e}", title=f"{title}失败"
+        )
+        return None
+    tell_exported(parent, path, what)
+    return path
+
+
+def ask_unsaved(parent: QWidget, title: str, text: str) -> str:
+    """保存 / 放弃 / 取消 for what the clerk has not saved: "save", "drop" or "cancel"."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
+    drop = box.addButton("放弃", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.exec()
+    return {id(save): "save", id(drop): "drop"}.get(id(box.clickedButton()), "cancel")

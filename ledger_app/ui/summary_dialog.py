@@ -7,16 +7,14 @@ from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ..errors import UserError
 from ..services import plan as PL
-from .context import AppContext, confirm, show_error
+from .context import AppContext, confirm
 from .widgets import hint_label, make_primary
 
 
@@ -83,39 +81,24 @@ class SummaryDialog(QDialog):
         self.editor.setPlainText(PL.draft(self.ctx.ledger, self.year))
 
     def print_pdf(self) -> None:
-        from .exported import ask_save_path, tell_exported
+        from .exported import save_file
 
         branch = self.ctx.ledger.repo.branch().name or "支部"
-        target = ask_save_path(
-            self, "打印年度工作总结", f"{branch}{self.year}年度工作总结.pdf", "PDF 文件 (*.pdf)"
+        text = self.editor.toPlainText()
+        save_file(
+            self,
+            "打印年度工作总结",
+            f"{branch}{self.year}年度工作总结.pdf",
+            "PDF 文件 (*.pdf)",
+            lambda target: PL.export_summary_pdf(self.ctx.ledger, self.year, text, target),
+            "年度工作总结",
         )
-        if target is None:
-            return
-        try:
-            path = PL.export_summary_pdf(
-                self.ctx.ledger, self.year, self.editor.toPlainText(), target
-            )
-        except UserError as e:
-            show_error(self, e, title="打印失败")
-            return
-        except OSError as e:
-            show_error(
-                self, f"无法写入文件 {e.filename or target}：{e.strerror or e}", title="打印失败"
-            )
-            return
-        tell_exported(self, path, "年度工作总结")
 
     def ask_unsaved(self) -> str:
         """保存 / 放弃 / 取消 for unsaved text: "save", "drop" or "cancel" (tests patch it)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question, "总结未保存", "修改的文字还没有保存，要保存吗？", parent=self
-        )
-        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
-        drop = box.addButton("放弃", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.exec()
-        return {id(save): "save", id(drop): "drop"}.get(id(box.clickedButton()), "cancel")
+        from .exported import ask_unsaved
+
+        return ask_unsaved(self, "总结未保存", "修改的文字还没有保存，要保存吗？")
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if self.dirty:

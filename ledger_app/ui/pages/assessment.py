@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -34,7 +33,6 @@ from ...domain.assessment import (
     parse_points,
 )
 from ...domain.dates import format_date
-from ...errors import UserError
 from ...services import assessment as AS
 from ...services.ledger import Changes
 from ..context import AppContext, confirm, show_error
@@ -415,20 +413,12 @@ class AssessmentPage(QWidget):
 
     def ask_keep(self) -> bool:
         """Unsaved scores: 保存 / 放弃 / 取消. True when it is fine to go on."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "自评评分未保存",
-            "本期有未保存的评分，要保存吗？",
-            parent=self,
-        )
-        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
-        drop = box.addButton("放弃", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.exec()
-        if box.clickedButton() is save:
+        from ..exported import ask_unsaved
+
+        answer = ask_unsaved(self, "自评评分未保存", "本期有未保存的评分，要保存吗？")
+        if answer == "save":
             return self.save()
-        if box.clickedButton() is drop:
+        if answer == "drop":
             self.model.edits = {}
             return True
         return False
@@ -466,21 +456,16 @@ class AssessmentPage(QWidget):
     def print_pdf(self) -> None:
         if self.model.dirty and not self.save():
             return
-        from ..exported import ask_save_path, tell_exported
+        from ..exported import save_file
 
         branch = self.ctx.ledger.repo.branch().name or "支部"
         label = f"{self.year}年" + (f"{self.month}月" if self.month else "")
-        target = ask_save_path(self, "打印自评表", f"{branch}{label}自评表.pdf", "PDF 文件 (*.pdf)")
-        if target is None:
-            return
-        try:
-            path = AS.export_pdf(self.ctx.ledger, self.year, self.month, target)
-        except UserError as e:
-            show_error(self, e, title="打印失败")
-            return
-        except OSError as e:
-            show_error(
-                self, f"无法写入文件 {e.filename or target}：{e.strerror or e}", title="打印失败"
-            )
-            return
-        tell_exported(self, path, "自评表")
+        year, month = self.year, self.month
+        save_file(
+            self,
+            "打印自评表",
+            f"{branch}{label}自评表.pdf",
+            "PDF 文件 (*.pdf)",
+            lambda target: AS.export_pdf(self.ctx.ledger, year, month, target),
+            "自评表",
+        )

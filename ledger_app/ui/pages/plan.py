@@ -296,29 +296,19 @@ class PlanPage(QWidget):
         self.ctx.status(f"已从{self.year - 1}年复制 {added} 项计划")
 
     def print_pdf(self) -> None:
-        from ..exported import ask_save_path, tell_exported
-        from ..tasks import run_task
+        from ...services.exports import export_pdf
+        from ..exported import save_file
 
         branch = self.ctx.ledger.repo.branch().name or "支部"
-        target = ask_save_path(
-            self, "打印计划", f"{branch}{self.year}年度工作计划.pdf", "PDF 文件 (*.pdf)"
-        )
-        if target is None:
-            return
         year = self.year
-
-        def work(ledger, progress):
-            from ...services.exports import export_pdf
-
-            return export_pdf(ledger, year, None, target, sections=["plan"], progress=progress)
-
-        result = run_task(self, "正在生成计划……", work, self.ctx.ledger, title="打印")
-        if isinstance(result.error, UserError):
-            show_error(self, result.error, title="打印失败")
-        elif result.error is not None:
-            raise result.error
-        elif result.ok:
-            tell_exported(self, target, "年度工作计划")
+        save_file(
+            self,
+            "打印计划",
+            f"{branch}{year}年度工作计划.pdf",
+            "PDF 文件 (*.pdf)",
+            lambda target: export_pdf(self.ctx.ledger, year, None, target, sections=["plan"]),
+            "年度工作计划",
+        )
 
     def open_summary(self) -> None:
         from ..summary_dialog import SummaryDialog
