@@ -274,6 +274,8 @@ def test_outline_has_every_section_and_one_entry_per_record(year_pdf, built_bran
         "三、组织生活记录",
         "四、党费收缴",
         "五、志愿服务",
+        "六、自评定级",  # issue 20
+        "七、年度工作计划",  # issue 20
     ]
     records = [t for lvl, t in items if lvl == 2]
     assert len(records) == len(built_branch["records"])

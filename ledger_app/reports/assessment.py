@@ -97,10 +97,7 @@ def section(model, num: str, key: str) -> list[Flowable]:
         shown.append(year)
     shown += model.month_assessments
     if not shown or (year is not None and len(shown) == 1 and not _worth(year)):
-        out.append(P(f"{model.label}未开展自评。", "body"))
-        if year is not None:
-            out.append(P("（以下为按台账取数的参考得分，人工评分项待填。）", "note"))
-            out += table(year)
+        out.append(P(f"{model.label}未开展自评（程序“自评定级”页）。", "body"))
         return out
     months = model.month_assessments
     if months:

@@ -188,6 +188,8 @@ class BranchModel(QAbstractTableModel):
 class CommitteeWindow(QMainWindow):
     """上级党委汇总."""
 
+    jobs: int | None = None  # worker processes (None: one per core, at most 4; tests: 1)
+
     def __init__(self, folder: str | Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("committee_window")
@@ -330,8 +332,6 @@ class CommitteeWindow(QMainWindow):
             raise result.error
         self.report = result.value
         self.show_report()
-
-    jobs: int | None = None  # worker processes (tests: 1)
 
     # --- showing ---------------------------------------------------------------------------
 
