@@ -33,6 +33,9 @@ def folder(tmp_path_factory):
     """A.xlsx assessed and planned; B.xlsx another branch, sent masked; C.xlsx A edited in
     Excel after the export; D.xlsx A with a date nobody can read; E.xlsx not a workbook."""
     root = tmp_path_factory.mktemp("branches")
+    # module fixtures run before the per-test data folder is set: set one for the module
+    env = pytest.MonkeyPatch()
+    env.setenv("LEDGER_DATA_DIR", str(tmp_path_factory.mktemp("module-data")))
     a = Ledger.open(None, today=TODAY)
     build_branch(a, photos=False)
     AS.save_scores(a, "2025", full_hand_scores(AS.assessment(a, YEAR)))
@@ -66,6 +69,7 @@ def folder(tmp_path_factory):
     yield {"root": root, "a": a, "b": b}
     a.close()
     b.close()
+    env.undo()
 
 
 @pytest.fixture(scope="module")
