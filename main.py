@@ -5,6 +5,10 @@ import sys
 from ledger_app.app import main
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # the committee view's worker processes (spawn)
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     code = main()
     # Everything is saved and closed by now (database, lock file, window settings): leave
     # without the interpreter's and Qt's teardown, which only frees memory (~50 ms).

@@ -69,11 +69,28 @@ def size_of(size: str) -> tuple[int, int]:
     return int(n), int(years or 1)
 
 
-def generate(size: str, out: Path, seed: int = 7) -> Path:
+def generate(
+    size: str,
+    out: Path,
+    seed: int = 7,
+    *,
+    branch: str | None = None,
+    miss: float = 0.0,
+    pay_rate: float = 0.97,
+) -> Path:
+    """``branch``: the branch's name; ``miss``: the share of meetings left out (each its own
+    draw, for the committee view's 50 different branches); ``pay_rate``: the share of months paid."""
     from openpyxl import Workbook
 
     n, years = size_of(size)
     rng = random.Random(seed)
+    # its own draws: with miss=0 the standard sets stay as they were
+    skip = random.Random(seed * 31 + 1)
+
+    def add(ws, row: list) -> None:
+        if not miss or skip.random() >= miss:
+            ws.append(row)
+
     first_year = LAST_YEAR - years + 1
     names = _names(n + n // 10 * years, rng)
     groups = [f"第{i + 1}党小组" for i in range(max(2, n // 10))]
@@ -128,7 +145,7 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
     ws = wb.create_sheet("支部信息")
     ws.append(["项目", "内容"])
     for k, v in (
-        ("支部名称", f"基准测试{size}党支部"),
+        ("支部名称", branch or f"基准测试{size}党支部"),
         ("上级党组织", "基准测试党委"),
         ("书记", names[0]),
         ("成立日期", dt.date(1990, 1, 1)),
@@ -222,7 +239,8 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
             day = dt.date(year, month, 5)
             everyone = [m for m in members if belongs(m, day)]
             committee = [m for m in everyone if m["党内职务"]]
-            meetings.append(
+            add(
+                meetings,
                 [
                     day,
                     "支委会",
@@ -236,13 +254,14 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
                     None,
                     MINUTES.format(n=secretary),
                     "同意",
-                ]
+                ],
             )
             for g in groups:
                 gday = dt.date(year, month, 10)
                 gm = [m for m in everyone if m["党小组"] == g and belongs(m, gday)]
                 if gm:
-                    meetings.append(
+                    add(
+                        meetings,
                         [
                             gday,
                             "党小组会",
@@ -256,12 +275,13 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
                             None,
                             MINUTES.format(n=gm[0]["姓名"]),
                             None,
-                        ]
+                        ],
                     )
             tday = dt.date(year, month, 15)
             tm = [m for m in members if belongs(m, tday)]
             if month % 3 == 0:
-                meetings.append(
+                add(
+                    meetings,
                     [
                         tday,
                         "支部党员大会",
@@ -275,9 +295,10 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
                         "是",
                         MINUTES.format(n=secretary),
                         "通过",
-                    ]
+                    ],
                 )
-                meetings.append(
+                add(
+                    meetings,
                     [
                         dt.date(year, month, 20),
                         "党课",
@@ -291,10 +312,11 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
                         None,
                         MINUTES.format(n=secretary),
                         None,
-                    ]
+                    ],
                 )
             else:
-                theme.append(
+                add(
+                    theme,
                     [
                         tday,
                         f"{month}月主题党日",
@@ -303,7 +325,7 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
                         organizer,
                         *attendance(tm),
                         MINUTES.format(n=organizer),
-                    ]
+                    ],
                 )
             for m in tm:
                 if m["人员类别"] == "在职" and rng.random() < 0.8:
@@ -366,7 +388,7 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
             )
             due = base * rate / 1000
             paid = [
-                round(due, 2) if mo in months and rng.random() < 0.97 else None
+                round(due, 2) if mo in months and rng.random() < pay_rate else None
                 for mo in range(1, 13)
             ]
             dues.append([year, m["姓名"], m["公民身份号码"], base, None, *paid, None])

@@ -14,6 +14,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command:
         return run_command(args)
+    if args.committee is not None:  # 上级党委汇总: a window of its own, no ledger (issue 20)
+        from .ui.committee import run_committee
+
+        return run_committee(args.committee or None)
     path = db_path(args)
     from .storage.backup import start_inspection
 

@@ -16,7 +16,7 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import APP_NAME, __version__
+from . import APP_NAME, __version__, cli_review
 from .errors import UserError
 
 if TYPE_CHECKING:
@@ -82,6 +82,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--demo", action="store_true", help="打开演示支部（单独的演示数据库，不影响您的数据）"
     )
     p.add_argument(
+        "--committee",
+        nargs="?",
+        const="",
+        metavar="FOLDER",
+        help="打开上级党委汇总窗口（可直接给出存放各支部工作簿的文件夹）",
+    )
+    p.add_argument(
         "--version", action="version", version=f"{APP_NAME} {__version__}", help="显示版本号并退出"
     )
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
@@ -122,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="XXXXXXXXXXXXXXXX",
         help="核对此前印出的台账校验码（PDF 页脚、Excel 汇总表）：此后台账是否有改动",
     )
+    cli_review.add_parsers(sub, _year)  # assess, plan, summary, committee (issue 20)
     return p
 
 
@@ -310,7 +318,10 @@ COMMANDS = {
     "backup": _safety("cmd_backup"),
     "restore": _safety("cmd_restore"),
     "verify": _safety("cmd_verify"),
+    **cli_review.COMMANDS,
+    **cli_review.PATH_COMMANDS,
 }
+PATH_COMMANDS |= set(cli_review.PATH_COMMANDS)
 
 
 # --- readable reports ------------------------------------------------------------------------

@@ -1164,3 +1164,31 @@ def test_workbook_package_does_not_import_services_or_storage():
                 module = ("." * node.level) + (node.module or "")
                 assert not module.lstrip(".").startswith(("services", "storage")), path.name
                 assert "ledger_app.services" not in module and "ledger_app.storage" not in module
+
+
+def test_a_member_who_left_in_january_round_trips(ledger, tmp_path):
+    """A member who left on 2025-01-15 belonged in 2025 but owes no month of it: the 党费
+    sheet has their row with nothing in it, and the import takes it (it refused: 月缴费基数
+    须核定 — found by the committee view reading what branches export)."""
+    from ledger_app.domain.models import Member
+
+    m = Member(
+        None,
+        "郝宇",
+        join_date=dt.date(1975, 7, 1),
+        category="离退休",
+        status="转出",
+        status_date=dt.date(2025, 1, 15),
+    )
+    with ledger.repo.atomic():
+        ledger.repo.add_member(m)
+    add_member(ledger, "林海")
+    path = export_workbook(ledger, 2025, None, tmp_path / "left.xlsx")
+    copy = Ledger.open(None, today=ledger.today())
+    try:
+        plan = import_workbook(copy, path)
+        assert not plan.errors
+        assert _snapshot(copy, 2025) == _snapshot(ledger, 2025)
+    finally:
+        copy.close()
+    assert not import_workbook(ledger, path).has_changes

@@ -278,6 +278,8 @@ def test_outline_has_every_section_and_one_entry_per_record(year_pdf, built_bran
         "七、发展党员工作",
         "八、组织关系转接",
         "九、党员关怀",
+        "十、自评定级",  # issue 20
+        "十一、年度工作计划",  # issue 20
     ]
     records = [t for lvl, t in items if lvl == 2]
     assert len(records) == len(built_branch["records"])
@@ -550,6 +552,7 @@ def test_sections_constant_matches_the_gui_choices():
     assert SECTIONS == (
         *("cover", "overview", "problems", "followup", "records", "dues", "volunteer"),
         *("development", "transfers", "care"),  # the registers (issue 19)
+        *("assessment", "plan"),  # issue 20
     )
 
 

@@ -18,11 +18,17 @@ from ledger_app.workbook import contract, registers, writer
 FORMAT = Path(__file__).resolve().parents[1] / "docs" / "台账格式.md"
 
 
-def _sections() -> dict[str, str]:
-    """The text under each ``### sheet`` heading of the format document's §1."""
+def _sections(new: bool = False) -> dict[str, str]:
+    """The text under each ``### sheet`` heading of the format document's §1: the contract's
+    sheets, or (``new``) the sheets added since, marked （新增）."""
     text = FORMAT.read_text(encoding="utf-8").split("## 2.")[0]
-    parts = re.split(r"^### ([^\s（(]+).*$", text, flags=re.M)
-    return {name: body.strip() for name, body in zip(parts[1::2], parts[2::2])}
+    parts = re.split(r"^### (.+)$", text, flags=re.M)
+    out = {}
+    for heading, body in zip(parts[1::2], parts[2::2]):
+        if ("（新增）" in heading) != new or "| 列名 |" not in body:
+            continue  # another part (文档属性 …), not a sheet
+        out[re.split(r"[\s（(]", heading)[0]] = body.strip()
+    return out
 
 
 ADDED = "（新增）"  # the format document's mark of a column added to the first format
@@ -57,12 +63,18 @@ def _documented(body: str) -> tuple[list[str], list[str], list[str], list[str]]:
 
 
 def test_contract_is_the_documents_sheets_and_columns():
+    from ledger_app.workbook import assessment_sheets as issue20
     from ledger_app.workbook import followup
 
-    sections = _sections()
     # the contract's sheets, then those added later, marked （新增）: issue 18's, the
-    # registers' (issue 19)
-    assert tuple(sections) == contract.SHEETS + followup.SHEETS + registers.SHEETS
+    # registers' (issue 19), 自评定级 and 年度计划 (issue 20)
+    sections = _sections()
+    assert tuple(sections) == contract.SHEETS
+    added_sheets = _sections(new=True)
+    assert tuple(added_sheets) == (
+        followup.SHEETS + registers.SHEETS + (issue20.ASSESS, issue20.PLAN)
+    )
+    sections.update({k: v for k, v in added_sheets.items() if k not in issue20.SHEETS})
     columns_of = {**contract.COLUMNS, **followup.COLUMNS, **registers.COLUMNS}
     required_of = {**contract.REQUIRED, **followup.REQUIRED, **registers.REQUIRED}
     computed_of = {
@@ -101,6 +113,20 @@ def test_added_columns_are_optional_and_leave_the_first_format_as_it_was():
         added = contract.ADDED[sheet]
         assert not set(added) & set(contract.REQUIRED[sheet])
         assert tuple(c for c in contract.COLUMNS[sheet] if c not in added) == tuple(columns.split())
+
+
+def test_added_sheets_are_the_documents():
+    """The sheets added to the format (（新增）) as their modules spell them."""
+    from ledger_app.workbook import assessment_sheets as issue20
+
+    added = {  # sheet → (columns, required, computed) of the module that writes and reads it
+        issue20.ASSESS: (issue20.ASSESS_COLUMNS, issue20.ASSESS_REQUIRED, issue20.ASSESS_COMPUTED),
+        issue20.PLAN: (issue20.PLAN_COLUMNS, issue20.PLAN_REQUIRED, issue20.PLAN_COMPUTED),
+    }
+    sections = _sections(new=True)
+    for sheet, (columns, required, computed) in added.items():
+        got = _documented(sections[sheet])
+        assert (tuple(got[0]), tuple(got[1]), tuple(got[2])) == (columns, required, computed), sheet
 
 
 def test_attendance_columns_and_months():

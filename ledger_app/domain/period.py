@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from . import compliance as C
 from .appraisal import DEFAULT_CAP_PERMILLE, Appraisal, AppraisalFigures, appraisal_figures  # 18
@@ -42,6 +43,7 @@ from .models import (
     VolunteerEntry,
     split_posts,
 )
+from .plan import plan_reminders
 from .rectification import Rectification
 from .registers import (
     CareFigures,
@@ -54,6 +56,10 @@ from .registers import (
 )
 from .registers import reminders as register_reminders
 from .volunteer import EXPECTED_CATEGORIES
+
+if TYPE_CHECKING:
+    from .assessment import Assessment, AssessmentData
+    from .plan import PlanFigures, PlanItem
 
 NO_GROUP = "未分组"
 TOTAL = "合计"
@@ -97,6 +103,10 @@ class PeriodInputs:
     excellent_cap_permille: int = DEFAULT_CAP_PERMILLE
     # 发展党员, 组织关系转接, 党员关怀 (issue 19): the registers, whole (not only the period's)
     registers: RegistersData = field(default_factory=RegistersData)
+    # --- 自评定级 and 年度工作计划 (issue 20): the branch's points table with what it saved
+    # for the year's periods, and the year's plan items
+    assessment: AssessmentData | None = None
+    plan: list[PlanItem] = field(default_factory=list)
 
 
 # --- parts --------------------------------------------------------------------------------
@@ -862,6 +872,7 @@ class PeriodModel:
         # each register's reminders are added here, one line each
         out += self.followup_reminders
         out += register_reminders(self)  # 发展党员, 组织关系转接, 党员关怀
+        out += plan_reminders(self)  # 年度工作计划 (issue 20)
         order = {"missing": 0, "warn": 1, "info": 2}
         return sorted(out, key=lambda r: (order.get(r.level, 3), r.due or dt.date.max, r.key))
 
@@ -1029,6 +1040,57 @@ class PeriodModel:
             {k: (v[0], v[1]) for k, v in by_member.items()},
             {k: (v[0], v[1]) for k, v in by_month.items()},
         )
+
+    # --- 自评定级, 年度工作计划 (issue 20) -------------------------------------------------------
+
+    def part(self, period: Period) -> PeriodModel:
+        """The model of a month or quarter inside this model's year, sharing the parts that
+        are the year's (its dues, month flags, board and roster), so that the months of a
+        year cost only their own figures."""
+        if period.year != self.year:
+            raise ValueError("part: the period must lie in the model's year")
+        if period == self.period:
+            return self
+        from dataclasses import replace
+
+        sub = PeriodModel(replace(self.inputs, period=period))
+        for name in ("dues_year", "year_flags", "board", "members_roster"):
+            sub.__dict__[name] = getattr(self, name)
+        if "records" in self.__dict__:  # the year's views already made: the part's are among them
+            sub.__dict__["records"] = [v for v in self.records if period.contains(v.record.date)]
+        return sub
+
+    @cached_property
+    def assessment(self) -> Assessment | None:
+        """The 自评表 of this period: 年总评 for a year, 月自评 for a month; None for a
+        quarter, or when no points table was loaded."""
+        from .assessment import assess
+
+        data = self.inputs.assessment
+        if data is None or self.period.kind == "quarter":
+            return None
+        return assess(self, data)
+
+    @cached_property
+    def month_assessments(self) -> list[Assessment]:
+        """The 月自评 of the period's months for which the branch saved anything."""
+        data = self.inputs.assessment
+        if data is None:
+            return []
+        out = []
+        for p in self.period.months():
+            if data.saved(p.key):
+                a = self.part(p).assessment
+                if a is not None:
+                    out.append(a)
+        return out
+
+    @cached_property
+    def plan(self) -> PlanFigures:
+        """The 年度工作计划 items of the period's months, each with what became of it."""
+        from .plan import plan_figures
+
+        return plan_figures(self)
 
 
 __all__ = [

@@ -12,7 +12,9 @@ from .data import SECTION_TITLES
 from .layout import Heading
 from .styles import MM, P, styles, text
 
-NUMERALS = "一二三四五六七八九十"
+_DIGITS = "一二三四五六七八九"
+# 一 … 十, 十一 … 十九, 二十: the sections' numbers (a PDF of every part has more than ten)
+NUMERALS = (*_DIGITS, "十", *(f"十{d}" for d in _DIGITS), "二十")
 SUB = ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）"]
 MISSING_MARK = '<font color="#b3261e">（未填写）</font>'
 LIGHT_RED = HexColor("#f6d5d1")

@@ -49,6 +49,7 @@ SECTIONS = (
     "dues",
     "volunteer",
     *("development", "transfers", "care"),  # issue 19: the registers
+    *("assessment", "plan"),  # 自评定级, 年度工作计划 (issue 20)
 )
 SECTION_TITLES = {
     "cover": "封面",
@@ -61,6 +62,8 @@ SECTION_TITLES = {
     "development": "发展党员工作",
     "transfers": "组织关系转接",
     "care": "党员关怀",
+    "assessment": "自评定级",  # issue 20
+    "plan": "年度工作计划",  # issue 20
 }
 NO_GROUP = "未分组"
 

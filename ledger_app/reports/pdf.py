@@ -24,6 +24,7 @@ SECTIONS = (
     "dues",
     "volunteer",
     *("development", "transfers", "care"),  # issue 19: the registers
+    *("assessment", "plan"),  # 自评定级, 年度工作计划 (issue 20)
 )
 SECTION_LABELS = {
     "cover": "封面和目录",
@@ -36,6 +37,8 @@ SECTION_LABELS = {
     "development": "发展党员",
     "transfers": "组织关系转接",
     "care": "党员关怀",
+    "assessment": "自评定级",  # issue 20
+    "plan": "年度工作计划",  # issue 20
 }
 
 # progress(done, total, message): called while the PDF is made; raise from it to cancel

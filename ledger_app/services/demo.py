@@ -212,6 +212,7 @@ class _Demo:
             self.volunteer()
             self.followup()
             self.registers()
+            self.plan_and_assessment()  # issue 20
 
     def branch(self) -> None:
         self.repo.set_branch_info(
@@ -551,6 +552,53 @@ class _Demo:
                         WITNESSES[place],
                     )  # type: ignore[arg-type]
                 )
+
+    # --- 年度工作计划 and 自评定级 (issue 20) -----------------------------------------------------
+
+    def plan_and_assessment(self) -> None:
+        """Both years' plans (党课 each quarter with its lecturer, theme days, volunteer
+        days, 组织生活会): the quarter without a 党课 shows as 未开展 on the board. Last year
+        assessed and settled (年总评 评定); last month's 月自评 scored, not settled yet."""
+        from ..domain.assessment import Adjustment, HandScore, Review
+        from ..domain.plan import PlanItem
+        from ..storage import assessment_repo as store
+
+        db = self.ledger.db
+        secretary = "周建国"
+        for y in (self.first_year, self.today.year):
+            for i, m in enumerate((2, 5, 8, 11)):
+                title, guest = LESSONS[(i + (4 if y > self.first_year else 0)) % len(LESSONS)]
+                store.add_plan_item(db, PlanItem(None, y, m, "党课", title, guest or secretary))
+            for m, topic in ((3, "学雷锋志愿服务"), (7, "七一重温入党誓词"), (10, "国庆主题教育")):
+                store.add_plan_item(db, PlanItem(None, y, m, "主题党日", topic, "林秀英"))
+            for m in (3, 9):
+                store.add_plan_item(db, PlanItem(None, y, m, "志愿服务", "社区志愿服务", ""))
+            store.add_plan_item(
+                db, PlanItem(None, y, 12, "组织生活会", f"{y}年度组织生活会", secretary)
+            )
+        hand = [c for c in store.criteria(db) if not c.source or c.source == "rectification"]
+        last = str(self.first_year)
+        store.set_scores(
+            db,
+            last,
+            [
+                HandScore(
+                    c.key, c.points - (5 if i == 1 else 0), "流动党员联系记录不全" if i == 1 else ""
+                )
+                for i, c in enumerate(hand)
+            ],
+        )
+        store.add_adjustment(db, Adjustment(None, last, 10, "获评街道“五星支部”"))
+        store.set_review(
+            db, Review(last, dt.date(self.today.year, 1, 8), "支部委员会", "同意自评结果")
+        )
+        prev = _months_before(self.today, 1)
+        if prev.year == self.today.year:
+            store.set_scores(
+                db,
+                f"{prev.year}-{prev.month:02d}",
+                [HandScore(c.key, c.points, "") for c in hand[:2]],
+            )
 
 
 def _months_before(day: dt.date, n: int) -> dt.date:

@@ -83,6 +83,7 @@ from ..workbook.reader import (
     OpenWorkbook,
     Row,
     Table,
+    WorkbookData,
     find_table,
     open_workbook,
     parse_amount,
@@ -171,6 +172,7 @@ class ImportPlan:
     applied: bool = False
     followup: FollowupPlan | None = None  # issue 18: 频次要求, 民主评议, 整改清单
     registers: Any = None  # 发展党员, 组织关系转接, 党员关怀 (services.import_registers)
+    extra: dict[str, object] = field(default_factory=dict)  # issue 20's sheets, by key
 
     @property
     def ok(self) -> bool:
@@ -189,6 +191,7 @@ class ImportPlan:
             or self.volunteer
             or (self.followup is not None and self.followup.has_changes)
             or (self.registers is not None and self.registers.has_changes)
+            or any(self.extra.values())
         )
 
     def summary_lines(self) -> list[str]:
@@ -246,21 +249,38 @@ def _gc_paused(func: Callable[_P, _T]) -> Callable[_P, _T]:
 
 
 @_gc_paused
-def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
-    """Read and check every sheet of the workbook at ``path``; write nothing.
+def analyze_workbook(
+    ledger: Ledger, path: str | Path, data: WorkbookData | None = None
+) -> ImportPlan:
+    """Read and check every sheet of the workbook at ``path``; write nothing. ``data``: its
+    cells already read (the committee view reads a masked copy that way).
 
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
+    if data is not None:  # the committee view: the cells already read (a masked copy too)
+        return _analyze(ledger, _ReadBook(data), ImportPlan(Path(path)))
     with open_workbook(path) as book:  # each sheet's rows are read as they are checked
         refuse_masked(book)
         return _analyze(ledger, book, ImportPlan(Path(path)))
 
 
-class _SmallSheets:
-    """The rows of the smaller sheets (issue 18's, the registers'), each read whole when
-    asked for (the contract's sheets are read a row at a time)."""
+class _ReadBook:
+    """A workbook whose cells were read already, as :class:`OpenWorkbook` gives them."""
 
-    def __init__(self, book: OpenWorkbook):
+    def __init__(self, data: WorkbookData):
+        self.path = data.path
+        self.sheet_names = list(data.sheet_names)
+        self._rows = data.rows
+
+    def rows(self, title: str):
+        return iter(self._rows.get(title, []))
+
+
+class _SmallSheets:
+    """The rows of the smaller sheets (issue 18's, the registers', issue 20's), each read
+    whole when asked for (the contract's sheets are read a row at a time)."""
+
+    def __init__(self, book: OpenWorkbook | _ReadBook):
         self.book = book
         self.path = book.path
         self.rows = self
@@ -272,14 +292,24 @@ class _SmallSheets:
         return default
 
 
-def _analyze(ledger: Ledger, book: OpenWorkbook, plan: ImportPlan) -> ImportPlan:
+# every sheet an import reads: the contract's, then those added since (issues 18, 19, 20)
+def _importable() -> tuple[str, ...]:
+    from .import_assessment import S
+
+    return SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS + S.SHEETS
+
+
+def _analyze(ledger: Ledger, book: OpenWorkbook | _ReadBook, plan: ImportPlan) -> ImportPlan:
+    from . import import_assessment
+
     data = _SmallSheets(book)
+    importable = _importable()
     titles = {name.strip(): name for name in book.sheet_names}
     for name in book.sheet_names:
-        if name.strip() not in SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS:
+        if name.strip() not in importable:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
-    if not any(s in titles for s in SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS):
+    if not any(s in titles for s in importable):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
             details=[f"现有工作表：{'、'.join(book.sheet_names) or '（无）'}"],
@@ -324,6 +354,7 @@ def _analyze(ledger: Ledger, book: OpenWorkbook, plan: ImportPlan) -> ImportPlan
     from .import_registers import analyze as analyze_registers
 
     plan.registers = analyze_registers(a, titles, data.rows)  # the registers' sheets (issue 19)
+    import_assessment.analyze(ledger, data, titles, plan)  # 自评定级, 年度计划 (issue 20)
     return plan
 
 
@@ -788,6 +819,11 @@ class _Analyzer:
             seen[id(m), year] = row.number
 
             old = self._settings(year).get(m.id) if m.id is not None else None
+            if old is None and base is None and fixed is None and note is None and not paid:
+                # a row that records nothing: the export writes one for every member of the
+                # year, also one who owes no month of it (left in January)
+                counts[PRESENT] += 1
+                continue
             setting = replace(old) if old else DuesSetting(member_id=m.id or 0, year=year)
             if base is not None:
                 setting.base_fen = base
@@ -972,6 +1008,8 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
     if plan.applied:
         raise UserError("这份导入已经执行过了，请重新选择文件导入。")
     plan.applied = True
+    from . import import_assessment
+
     repo = ledger.repo
     user = ledger.user or None
     now = dt.datetime.now().replace(microsecond=0)
@@ -1014,7 +1052,8 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
             from .import_registers import apply as apply_registers
 
             apply_registers(ledger, plan.registers)
-    return Changes(
+        assessed = import_assessment.apply(ledger, plan)  # issue 20
+    return assessed | Changes(
         settings=rules_changed,
         followup=registers_changed,
         branch=bool(plan.branch_info),

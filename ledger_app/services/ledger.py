@@ -28,6 +28,8 @@ class Changes:
     settings: bool = False
     followup: bool = False  # 民主评议等次, 整改清单 (issue 18)
     registers: bool = False  # 发展党员, 组织关系转接, 党员关怀
+    assessment: bool = False  # 自评定级 (issue 20)
+    plan: bool = False  # 年度工作计划, 年度工作总结 (issue 20)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))

@@ -30,11 +30,17 @@ def _version(ledger: Ledger) -> tuple[int, int]:
 
 
 def load(
-    ledger: Ledger, year: int, quarter: int | None = None, *, attachments: bool = False
+    ledger: Ledger,
+    year: int,
+    quarter: int | None = None,
+    *,
+    attachments: bool = False,
+    month: int | None = None,
 ) -> PeriodModel:
-    """The model of ``year`` (or one quarter of it) as of ``ledger.today()``.
-    ``attachments``: also list each record's attachments (the PDF prints them)."""
-    key = (year, quarter, attachments, ledger.today())
+    """The model of ``year`` (or one quarter, or one ``month`` of it) as of
+    ``ledger.today()``. ``attachments``: also list each record's attachments (the PDF
+    prints them)."""
+    key = (year, quarter, attachments, ledger.today(), month)
     version = _version(ledger)
     memo: dict = ledger.__dict__.setdefault("_period_models", {})
     found = memo.get(key)
@@ -45,7 +51,8 @@ def load(
     if own:
         conn.execute("BEGIN")  # one snapshot: every part of the model agrees
     try:
-        model = PeriodModel(_inputs(ledger, checked_period(year, quarter), attachments))
+        period = Period.month(year, month) if month else checked_period(year, quarter)
+        model = PeriodModel(_inputs(ledger, period, attachments))
         model.check  # noqa: B018 — counting alerts back may read earlier years: now, in the snapshot
     finally:
         if own:
@@ -57,7 +64,7 @@ def load(
 
 
 def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
-    from ..storage import followup_repo
+    from ..storage import assessment_repo, followup_repo
     from ..storage.registers_repo import load_all as load_registers
     from . import dues, minutes, safety, transfers, volunteer
 
@@ -100,4 +107,6 @@ def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
         cadre_source=minutes.cadre_source(ledger),
         excellent_cap_permille=minutes.excellent_cap(ledger),
         registers=load_registers(ledger.db, transfers.receipt_days(ledger)),
+        assessment=assessment_repo.assessment_data(ledger.db, year),  # issue 20
+        plan=assessment_repo.plan_items(ledger.db, year),  # issue 20
     )

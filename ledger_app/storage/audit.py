@@ -65,6 +65,13 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "flow_member": ("id",),
     "care_visit": ("id",),
     "honor": ("id",),
+    # 自评定级, 年度工作计划 (issue 20), audited since schema version 6
+    "assess_criterion": ("id",),
+    "assess_score": ("period", "criterion_id"),
+    "assess_adjustment": ("id",),
+    "assess_review": ("period",),
+    "plan_item": ("id",),
+    "year_summary": ("year",),
 }
 # the schema version from which a table is audited (the others: 2, when the trail began)
 AUDITED_FROM = {
@@ -80,6 +87,13 @@ AUDITED_FROM = {
         t: 5
         for t in (
             "applicant", "development_step", "transfer", "flow_member", "care_visit", "honor",
+        )
+    },
+    **{
+        t: 6
+        for t in (
+            "assess_criterion", "assess_score", "assess_adjustment", "assess_review",
+            "plan_item", "year_summary",
         )
     },
 }  # fmt: skip
@@ -110,6 +124,12 @@ TABLE_LABELS = {
     "flow_member": "流动党员",
     "care_visit": "关怀帮扶",
     "honor": "表彰处分",
+    "assess_criterion": "自评标准",
+    "assess_score": "自评得分",
+    "assess_adjustment": "自评加减分",
+    "assess_review": "自评评定",
+    "plan_item": "年度计划",
+    "year_summary": "年度工作总结",
 }
 OP_LABELS = {"INSERT": "新增", "UPDATE": "修改", "DELETE": "删除"}
 
@@ -183,6 +203,14 @@ CREATE TABLE IF NOT EXISTS trash (
 )
 """,
 ]
+
+
+def remove_triggers(db: sqlite_utils.Database) -> None:
+    """Stop auditing this connection's database: only for a scratch in-memory ledger that is
+    thrown away (the committee view reads each branch's workbook into one; issue 20)."""
+    for table in AUDITED:
+        for op in ("insert", "update", "delete"):
+            db.execute(f"DROP TRIGGER IF EXISTS audit_{table}_{op}")
 
 
 def _columns(db: Readable, table: str) -> list[str]:

@@ -149,7 +149,7 @@ def _inspect(
         return "foreign", f"文件 {p.name} 不是支部台账的数据库"
     broken = conn.execute("PRAGMA foreign_key_check").fetchall()
     if broken:
-        return "damaged", f"数据库文件 {p.name} 中有 {len(broken)} 处数据相互引用不一致"
+        return "damaged", f"数据库文件 {p.name} 已损坏：有 {len(broken)} 处数据相互引用不一致"
     # (opening does without: SQLite refuses a schema it cannot read in any case, and building
     # the expected one costs the window ~0.1 s)
     odd = check.schema_problems(conn, version) if full else []

@@ -358,12 +358,68 @@ def _v5_registers(db: sqlite_utils.Database) -> None:
         db.execute(stmt)  # one by one: executescript() would COMMIT
 
 
+def _v6_assessment_plan(db: sqlite_utils.Database) -> None:
+    """自评定级 (the points table, hand scores, 加分/减分, 评定), 年度工作计划 and the edited
+    年度工作总结 (issue 20). The shipped points table is stored the first time the branch
+    saves anything of its self-assessment (until then it is read from the program)."""
+    script = """
+        CREATE TABLE assess_criterion (
+            id INTEGER PRIMARY KEY,
+            position INTEGER NOT NULL DEFAULT 0,
+            category TEXT NOT NULL,
+            name TEXT NOT NULL,
+            standard TEXT,
+            points INTEGER NOT NULL CHECK (points > 0),
+            source TEXT,
+            UNIQUE (category, name)
+        );
+        CREATE TABLE assess_score (
+            period TEXT NOT NULL,
+            criterion_id INTEGER NOT NULL REFERENCES assess_criterion(id) ON DELETE CASCADE,
+            score INTEGER CHECK (score >= 0),
+            note TEXT,
+            PRIMARY KEY (period, criterion_id)
+        );
+        CREATE TABLE assess_adjustment (
+            id INTEGER PRIMARY KEY,
+            period TEXT NOT NULL,
+            points INTEGER NOT NULL CHECK (points <> 0),
+            reason TEXT NOT NULL
+        );
+        CREATE INDEX assess_adjustment_period ON assess_adjustment(period);
+        CREATE TABLE assess_review (
+            period TEXT PRIMARY KEY,
+            assessed_on TEXT,
+            assessor TEXT,
+            remark TEXT
+        );
+        CREATE TABLE plan_item (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            month INTEGER NOT NULL CHECK (month BETWEEN 1 AND 12),
+            kind TEXT NOT NULL,
+            topic TEXT,
+            lecturer TEXT,
+            note TEXT
+        );
+        CREATE INDEX plan_item_year ON plan_item(year, month);
+        CREATE TABLE year_summary (
+            year INTEGER PRIMARY KEY,
+            body TEXT NOT NULL,
+            updated_at TEXT
+        );
+        """
+    for stmt in filter(str.strip, script.split(";")):
+        db.execute(stmt)  # one by one: executescript() would COMMIT
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_audit,
     _v3_audit_everything,
     _v4_organisational_life,
     _v5_registers,
+    _v6_assessment_plan,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

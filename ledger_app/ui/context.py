@@ -33,6 +33,8 @@ PAGES = (
     ("development", "发展党员"),
     ("transfers", "组织关系"),
     ("care", "党员关怀"),
+    ("plan", "年度计划"),  # issue 20
+    ("assessment", "自评定级"),  # issue 20
     ("export", "导出"),
     ("settings", "设置"),
 )

@@ -58,6 +58,8 @@ PAGE_CLASSES = {
     "development": "ledger_app.ui.pages.development:DevelopmentPage",
     "transfers": "ledger_app.ui.pages.transfers:TransfersPage",
     "care": "ledger_app.ui.pages.care:CarePage",
+    "plan": "ledger_app.ui.pages.plan:PlanPage",  # issue 20
+    "assessment": "ledger_app.ui.pages.assessment:AssessmentPage",  # issue 20
     "export": "ledger_app.ui.pages.export:ExportPage",
     "settings": "ledger_app.ui.pages.settings:SettingsPage",
 }
@@ -218,6 +220,9 @@ class MainWindow(QMainWindow):
         export_action.setShortcut(QKeySequence("Ctrl+E"))
         export_action.triggered.connect(lambda: self.ctx.navigate("export"))
         file_menu.addAction(export_action)
+        committee_action = QAction("上级党委汇总…", self)  # issue 20
+        committee_action.triggered.connect(self.open_committee)
+        file_menu.addAction(committee_action)
         folder_action = QAction("打开数据文件夹", self)
         folder_action.triggered.connect(self.open_data_folder)
         file_menu.addAction(folder_action)
@@ -241,6 +246,12 @@ class MainWindow(QMainWindow):
         from .import_dialog import ImportDialog
 
         ImportDialog.ask(self.ctx, self, path=paths.sample_workbook())
+
+    def open_committee(self) -> None:
+        """上级党委汇总: its own window over a folder of branches' workbooks (issue 20)."""
+        from .committee import open_window
+
+        open_window(self)
 
     def open_data_folder(self) -> None:
         path = self.ctx.ledger.path

@@ -130,6 +130,44 @@ class _DialogUpdater(QObject):
         self.dialog.setLabelText("正在取消……")
 
 
+def _progress_dialog(
+    parent: QWidget | None, label: str, title: str, cancellable: bool, progress: _Progress
+) -> tuple[QProgressDialog, _DialogUpdater]:
+    """The modal progress dialog of a task (shown after half a second), wired to ``progress``."""
+    dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)  # quick work never flashes a dialog
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(380)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    view = _DialogUpdater(dialog, progress)
+    progress.changed.connect(view.on_changed)  # a QObject slot: queued from the worker
+    dialog.canceled.connect(view.on_cancel)
+    return dialog, view
+
+
+def _close(dialog: QProgressDialog, view: _DialogUpdater, progress: _Progress) -> None:
+    progress.changed.disconnect(view.on_changed)
+    dialog.canceled.disconnect(view.on_cancel)
+    dialog.close()
+    dialog.deleteLater()
+
+
+def _in_thread(call: Callable[[], Any]) -> TaskResult:
+    """Run ``call`` in a worker thread; the GUI's events go on meanwhile (a nested loop)."""
+    worker = _Worker(call)
+    loop = QEventLoop()
+    worker.finished.connect(loop.quit)
+    worker.start()
+    if not worker.isFinished():
+        loop.exec()
+    worker.wait()
+    return worker.result
+
+
 def worker_ledger(ledger: Ledger) -> Ledger | None:
     """A second connection to the same database file for a worker thread (None: in memory)."""
     if ledger.path is None:
@@ -155,19 +193,7 @@ def run_task(
 
         return TaskResult(error=UserError("另一项操作正在进行，请稍候再试。"))
     progress = _Progress()
-    dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
-    dialog.setWindowTitle(title)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(SHOW_AFTER_MS)  # quick work never flashes a dialog
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setMinimumWidth(380)
-    if not cancellable:
-        dialog.setCancelButton(None)
-
-    view = _DialogUpdater(dialog, progress)
-    progress.changed.connect(view.on_changed)  # a QObject slot: queued from the worker
-    dialog.canceled.connect(view.on_cancel)
+    dialog, view = _progress_dialog(parent, label, title, cancellable, progress)
     _busy = True
     try:
         if ledger.path is None:
@@ -182,22 +208,38 @@ def run_task(
                 finally:
                     own.close()
 
-            worker = _Worker(call)
-            loop = QEventLoop()
-            worker.finished.connect(loop.quit)
-            worker.start()
-            if not worker.isFinished():
-                loop.exec()
-            worker.wait()
-            result = worker.result
+            result = _in_thread(call)
         QApplication.processEvents()  # deliver the last queued progress signals
         return result
     finally:
         _busy = False
-        progress.changed.disconnect(view.on_changed)
-        dialog.canceled.disconnect(view.on_cancel)
-        dialog.close()
-        dialog.deleteLater()
+        _close(dialog, view, progress)
+
+
+def run_job(
+    parent: QWidget | None,
+    label: str,
+    fn: Callable[[Callable[..., None]], Any],
+    *,
+    title: str = "请稍候",
+) -> TaskResult:
+    """Run ``fn(progress)`` — work that needs no ledger (the committee view reading a folder
+    of workbooks) — in a worker thread with a cancellable progress dialog, as run_task."""
+    global _busy
+    if _busy:
+        from ..errors import UserError
+
+        return TaskResult(error=UserError("另一项操作正在进行，请稍候再试。"))
+    progress = _Progress()
+    dialog, view = _progress_dialog(parent, label, title, True, progress)
+    _busy = True
+    try:
+        result = _in_thread(lambda: fn(progress))
+        QApplication.processEvents()
+        return result
+    finally:
+        _busy = False
+        _close(dialog, view, progress)
 
 
 def _run_here(fn: Callable, ledger: Ledger, progress: _Progress) -> TaskResult:

@@ -1838,25 +1838,38 @@ _BUILDERS = (
     _sheet_appendix,
     lambda book, r: _sheets_of(book, r, "followup"),  # issue 18: 民主评议, 整改清单, 频次要求
     lambda book, r: _sheets_of(book, r, "registers"),  # issue 19: the registers
+    lambda book, r: _sheets_of(book, r, "review"),  # issue 20: 自评定级, 年度计划, 内容校验码
 )
 
 
 def _sheets_of(book, r: Render, module: str) -> None:
     if module == "followup":
         from .followup import build_followup_sheets as build
-    else:
+    elif module == "registers":
         from .registers import build_register_sheets as build
+    else:
+        from .assessment_sheets import build_review_sheets as build
     build(book, r.model, r.mask)
 
 
-class TableSheet:
-    """A table sheet given row by row (the registers' sheets), laid out at the end as
-    :class:`SheetWriter` lays out every table: A4 at 9 pt or more, bands of columns."""
+@dataclass
+class PageFrame:
+    """What a table sheet's page header and footer print: the branch, the period, 脱敏版."""
 
-    def __init__(self, book, model: PeriodModel, name: str, columns: list[Col], title: str, *,
-                 mask: bool = False, repeat: int = 1):  # fmt: skip
+    branch_name: str
+    label: str
+    mask: bool = False
+
+
+class TableSheet:
+    """A table sheet given row by row (the registers' sheets, the committee's summary), laid
+    out at the end as :class:`SheetWriter` lays out every table: A4 at 9 pt or more, bands
+    of columns. ``model``: the period model of an export, or a :class:`PageFrame`."""
+
+    def __init__(self, book, model: PeriodModel | PageFrame, name: str, columns: list[Col],
+                 title: str, *, mask: bool = False, repeat: int = 1):  # fmt: skip
         self.book, self.name, self.columns, self.title = book, name, columns, title
-        self.r = Render(model, mask)
+        self.r = model if isinstance(model, PageFrame) else Render(model, mask)
         self.repeat = repeat
         self.lines: list[Line] = []
 
