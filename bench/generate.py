@@ -1,9 +1,10 @@
 """Synthetic branches in the contract's workbook format, for benchmarks.
 
-    python bench/generate.py S|L|XL OUT.xlsx
+    python bench/generate.py S|L|XL|NxY OUT.xlsx
 
 S: 30 members, 1 year. L: 300 members, 1 year, full attendance lists, minutes of realistic
-length, payments every month. XL: 300 members, 10 years. Deterministic (fixed seed).
+length, payments every month. XL: 300 members, 10 years. ``2000x3``: 2,000 members over
+3 years, like L (``600``: one year). Deterministic (fixed seed).
 """
 
 from __future__ import annotations
@@ -52,10 +53,18 @@ def _id_number(birth: dt.date, female: bool, rng: random.Random) -> str:
     return first17 + check_digit(first17)
 
 
+def _custom(size: str) -> tuple[int, int]:
+    """``2000x3``: 2,000 members over 3 years (``600``: one year)."""
+    n, _, years = size.lower().partition("x")
+    if not n.isdigit() or not (years or "1").isdigit():
+        raise SystemExit(f"size: S, L, XL or MEMBERSxYEARS (e.g. 2000x3), not {size!r}")
+    return int(n), int(years or 1)
+
+
 def generate(size: str, out: Path, seed: int = 7) -> Path:
     from openpyxl import Workbook
 
-    n, years = SIZES[size]
+    n, years = SIZES[size] if size in SIZES else _custom(size)
     rng = random.Random(seed)
     first_year = LAST_YEAR - years + 1
     names = _names(n + n // 10 * years, rng)
