@@ -198,16 +198,16 @@ def pdf_tables(db: str, year: str, out: str) -> int:
     free Paragraph's text: the content the floor lays out bare."""
     from reportlab.platypus import PageBreak, Paragraph, Table
 
-    from ledger_app.reports.data import gather
     from ledger_app.reports.fonts import register_font
     from ledger_app.reports.pdf import SECTIONS
     from ledger_app.reports.sections import build_story
+    from ledger_app.services import period
     from ledger_app.services.ledger import Ledger
 
     register_font()
     ledger = Ledger.open(db)
-    data = gather(ledger, int(year), None, with_attachments=True)
-    story = build_story(ledger, data, list(SECTIONS))
+    model = period.load(ledger, int(year), None, attachments=True)
+    story = build_story(model, list(SECTIONS), ledger.repo.attachment_data)
     items: list = []
 
     def walk(flowables) -> None:

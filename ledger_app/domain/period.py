@@ -38,7 +38,7 @@ from .models import (
     VolunteerEntry,
     split_posts,
 )
-from .volunteer import EXPECTED_CATEGORIES
+from .volunteer import EXPECTED_CATEGORIES, below_expectation
 
 NO_GROUP = "未分组"
 TOTAL = "合计"
@@ -188,6 +188,13 @@ class RecordView:
         r = self.record
         what = r.kind + (f"（{r.group_name}）" if r.group_name else "")
         return f"{r.date.isoformat()} {what}"
+
+    @property
+    def rate_permille(self) -> int | None:
+        """出席率 of this record (‰, half up; None when nobody was expected)."""
+        stats = AttendanceStats()
+        stats.add(self.summary)
+        return stats.rate_permille
 
 
 @dataclass
@@ -398,6 +405,9 @@ class VolunteerFigures:
     min_per_month: int
     by_member: dict[int, tuple[int, int]]  # member id → (services, half-hours)
     by_month: dict[int, tuple[int, int]]  # period month → (services, half-hours)
+    # 在职 期内党员 → the period's ended months in which they belonged and served fewer
+    # than min_per_month times (volunteer.below_expectation: the 志愿服务 page's rule)
+    below: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -415,6 +425,16 @@ class VolunteerFigures:
     def average_hours(self) -> Decimal | None:
         """人均时长 (hours, one decimal) over the members who served."""
         return _average_tenths(self.half_hours, self.people)
+
+    @cached_property
+    def by_member_month(self) -> dict[int, dict[int, tuple[int, int]]]:
+        """member id → period month → (services, half-hours): the members × months grid."""
+        out: dict[int, dict[int, list[int]]] = {}
+        for e in self.entries:
+            cell = out.setdefault(e.member_id, {}).setdefault(e.date.month, [0, 0])
+            cell[0] += 1
+            cell[1] += e.half_hours
+        return {k: {m: (c[0], c[1]) for m, c in v.items()} for k, v in out.items()}
 
     @property
     def idle(self) -> list[Member]:
@@ -782,12 +802,19 @@ class PeriodModel:
             by_month[e.date.month][0] += 1
             by_month[e.date.month][1] += e.half_hours
         expected = [m for m in self.roster.in_period if m.category in EXPECTED_CATEGORIES]
+        below: dict[int, list[int]] = {}
+        for month in self.ended_months:
+            for m, _ in below_expectation(
+                expected, entries, self.year, month, self.inputs.volunteer_min
+            ):
+                below.setdefault(m.id, []).append(month)  # type: ignore[arg-type]
         return VolunteerFigures(
             entries,
             expected,
             self.inputs.volunteer_min,
             {k: (v[0], v[1]) for k, v in by_member.items()},
             {k: (v[0], v[1]) for k, v in by_month.items()},
+            below,
         )
 
 

@@ -1,47 +1,46 @@
 """The inspection PDF's story: the chosen sections in order, numbered 一、二、… as chosen.
 
-Each section lives in its own module (cover, overview, problems, records, ledgers).
+Each section lives in its own module (cover, overview, problems, records, ledgers) and
+renders the period model; nothing here reads the ledger.
 """
 
 from __future__ import annotations
 
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
-from .common import NUMERALS
+from ..domain.period import PeriodModel
+from .common import NUMERALS, SECTION_TITLES, link_headings
 from .cover import cover
-from .data import SECTION_TITLES, ReportData
 from .ledgers import dues, volunteer
 from .overview import overview
 from .problems import problems
-from .records import records
+from .records import Photos, records
 
 
-def build_story(ledger, data: ReportData, sections: list[str]) -> list[Flowable]:
+def build_story(model: PeriodModel, sections: list[str], photos: Photos) -> list[Flowable]:
     """All chosen sections in order, numbered 一、二、… as chosen."""
     body_sections = [s for s in sections if s != "cover"]
     numbered = {s: NUMERALS[i] for i, s in enumerate(body_sections)}
     story: list[Flowable] = []
     if "cover" in sections:
-        contents: list[tuple[str, str, int]] = []
-        for s in body_sections:
-            contents.append((s, f"{numbered[s]}、{SECTION_TITLES[s]}", 0))
-        story += [NextPageTemplate("body"), *cover(data, contents)]
+        contents = [(s, f"{numbered[s]}、{SECTION_TITLES[s]}", 0) for s in body_sections]
+        story += [NextPageTemplate("body"), *cover(model, contents)]
         if body_sections:
             story.append(PageBreak())
     else:
         story.append(NextPageTemplate("body"))
     builders = {
-        "overview": lambda n, k: overview(data, n, k),
-        "problems": lambda n, k: problems(data, n, k),
-        "records": lambda n, k: records(ledger, data, n, k),
-        "dues": lambda n, k: dues(data, n, k),
-        "volunteer": lambda n, k: volunteer(data, n, k),
+        "overview": lambda n, k: overview(model, n, k),
+        "problems": lambda n, k: problems(model, n, k),
+        "records": lambda n, k: records(model, n, k, photos),
+        "dues": lambda n, k: dues(model, n, k),
+        "volunteer": lambda n, k: volunteer(model, n, k),
     }
     for i, s in enumerate(body_sections):
         if i and story and not isinstance(story[-1], PageBreak):
             story.append(PageBreak())
         story += builders[s](numbered[s], s)
-    return story
+    return link_headings(story)
 
 
 __all__ = ["build_story"]

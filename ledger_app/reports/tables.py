@@ -13,18 +13,22 @@ from functools import lru_cache
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus.paragraph import Paragraph
 
-from .fonts import FONT
+from .fonts import SANS, SERIF
 from .styles import (
-    FRAME_H,
     HEADER_BG,
     LIGHT,
     base_table_style,
     measured_paragraph,
+    plain_ok,
+    serif_brackets,
     styles,
     text,
 )
+
+MIN_ROWS = 2  # rows of a long table at the foot of a page, and carried onto the next
 
 _PAD_V = 2 + 2.5  # TOPPADDING + BOTTOMPADDING of base_table_style
 _PAD_H = 3 + 3
@@ -34,11 +38,12 @@ RowStyles = Callable[[int, list], list]
 
 class TextCell:
     """Plain user text for a PagedTable cell, shown like ``P(value, style)``: PagedTable
-    draws it as a plain string when it fits on one line, else as that Paragraph."""
+    draws it as a plain string when it fits on one line, else as that Paragraph.
+    ``style``: a style name of :func:`.styles.styles` or a ParagraphStyle."""
 
     __slots__ = ("style", "value")
 
-    def __init__(self, value: object, style: str = "cell"):
+    def __init__(self, value: object, style="cell"):
         self.value = "" if value is None else str(value)
         self.style = style
 
@@ -57,8 +62,20 @@ _ALIGN = {TA_LEFT: "LEFT", TA_JUSTIFY: "LEFT", TA_CENTER: "CENTER", TA_RIGHT: "R
 
 
 @lru_cache(maxsize=1 << 16)
-def _width(s: str, size: float) -> float:
-    return stringWidth(s, FONT, size)
+def _width(s: str, size: float, font: str = SERIF) -> float:
+    return stringWidth(s, font, size)
+
+
+@lru_cache(maxsize=64)
+def cell_style(size: float, header: bool = False):
+    """The style of a plain-string cell of a table set in ``size`` points: body cells in
+    the serif, header cells in the sans, centred (a header wraps rather than overflow)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = styles()["th" if header else "cell"]
+    return ParagraphStyle(
+        f"{base.name}{size:g}", parent=base, fontSize=size, leading=round(size * 1.3, 2)
+    )
 
 
 def _one_line(s: str) -> bool:
@@ -78,7 +95,7 @@ def _plain_style(style) -> bool:
 
 def _check_style(style) -> bool:
     return (
-        style.fontName == FONT
+        style.fontName in (SANS, SERIF)
         and style.alignment in _ALIGN
         and not style.leftIndent
         and not style.rightIndent
@@ -92,62 +109,100 @@ def _check_style(style) -> bool:
 
 def _line(s: str, style) -> _Line:
     out = _Line(s)
-    out.fmt = (style.fontSize, style.leading, _ALIGN[style.alignment], style.textColor)
+    out.fmt = (
+        style.fontName,
+        style.fontSize,
+        style.leading,
+        _ALIGN[style.alignment],
+        style.textColor,
+    )
     return out
 
 
-def plain_cells(rows: list[list], col_widths: list, pad_h: float = _PAD_H) -> tuple[list, list]:
+def plain_cells(
+    rows: list[list],
+    col_widths: list,
+    pad_h: float = _PAD_H,
+    header_rows: int = 0,
+    font_size: float = 8.5,
+) -> tuple[list, list]:
     """For a plain Table: ``rows`` with one-line Paragraph cells as plain strings, and the
     TableStyle commands (append them last) that keep their look. ``pad_h``: the table's
-    LEFTPADDING + RIGHTPADDING. A spanned cell is measured in its first column only."""
+    LEFTPADDING + RIGHTPADDING; the first ``header_rows`` rows' strings are header cells
+    (see :func:`cell_style`). A spanned cell is measured in its first column only."""
     n = len(col_widths)
     out = [
         [
-            _resolve(c, col_widths[i], pad_h)
+            _resolve(c, col_widths[i], pad_h, r < header_rows, font_size)
             if i < n and isinstance(col_widths[i], int | float)
             else c
             for i, c in enumerate(row)
         ]
-        for row in rows
+        for r, row in enumerate(rows)
     ]
     return out, _line_styles(out)
 
 
-def _resolve(cell: object, width: float, pad_h: float = _PAD_H) -> object:
+def _resolve(
+    cell: object,
+    width: float,
+    pad_h: float = _PAD_H,
+    header: bool = False,
+    font_size: float = 8.5,
+) -> object:
     """A Paragraph or TextCell that fits on one line → :class:`_Line`; other Paragraphs →
-    a Paragraph measured once; anything else unchanged."""
+    a Paragraph measured once. A header row's strings are set like TextCells in the
+    header style; other strings stay plain unless they hold a character the body font
+    lacks (then they are set as a Paragraph, which takes it from the heading font)."""
     room = width - pad_h - 1e-6
+    if isinstance(cell, str) and not isinstance(cell, _Line):
+        if header and cell:
+            cell = TextCell(cell, cell_style(font_size, header=True))
+        elif plain_ok(cell, SERIF):
+            return cell
+        else:
+            cell = TextCell(cell, cell_style(font_size))
     if isinstance(cell, TextCell):
-        style = styles()[cell.style]
+        style = styles()[cell.style] if isinstance(cell.style, str) else cell.style
         s = cell.value
         if (
             _one_line(s.replace("<", "").replace(">", "").replace("&", ""))
             and _plain_style(style)
-            and _width(s, style.fontSize) <= room
+            and plain_ok(s, style.fontName)
+            and _width(s, style.fontSize, style.fontName) <= room
         ):
             return _line(s, style)
-        return measured_paragraph()(text(s), style)
-    if type(cell) is Paragraph or type(cell) is measured_paragraph():
+        markup = text(s)
+        if style.fontName == SANS:
+            markup = serif_brackets(markup)
+        return measured_paragraph()(markup, style)
+    if isinstance(cell, Paragraph) and type(cell) in (Paragraph, *_PARAGRAPH_TYPES()):
         s = cell.text
         if (
             isinstance(s, str)
             and not cell.bulletText
             and _one_line(s)
             and _plain_style(cell.style)
-            and _width(s, cell.style.fontSize) <= room
+            and plain_ok(s, cell.style.fontName)
+            and _width(s, cell.style.fontSize, cell.style.fontName) <= room
         ):
             return _line(s, cell.style)
         cell.__class__ = measured_paragraph()
     return cell
 
 
-def _cell_height(cell: object, width: float, leading: float) -> float:
+@lru_cache(maxsize=1)
+def _PARAGRAPH_TYPES() -> tuple[type, ...]:  # noqa: N802 - a constant, built on first use
+    from .styles import paragraph
+
+    return (paragraph(), measured_paragraph())
+
+
+def _cell_height(cell: object, width: float, leading: float, pad_h: float = _PAD_H) -> float:
     if isinstance(cell, _Line):
-        return cell.fmt[1] + _PAD_V
-    if isinstance(cell, Paragraph):
-        return cell.wrap(width - _PAD_H, 1e6)[1] + _PAD_V
+        return cell.fmt[2] + _PAD_V
     if isinstance(cell, Flowable):
-        return cell.wrap(width - _PAD_H, 1e6)[1] + _PAD_V
+        return cell.wrap(width - pad_h, 1e6)[1] + _PAD_V
     lines = str(cell).count("\n") + 1 if cell not in (None, "") else 1
     return lines * leading + _PAD_V
 
@@ -158,6 +213,11 @@ class PagedTable(Flowable):
 
     ``row_styles(i, row)`` returns extra TableStyle commands for body row ``i`` written
     with row index 0 (they are moved to where the row lands). Cells must not span rows.
+    ``footer_size``: the footer's font size when it must be smaller than the body's (wide
+    totals), set with ``footer_pad`` points of padding left and right.
+
+    A page never ends with fewer than :data:`MIN_ROWS` body rows of the table, and never
+    carries fewer than that (or the totals alone) over to the next.
     """
 
     def __init__(
@@ -171,6 +231,8 @@ class PagedTable(Flowable):
         footer: list[list] | None = None,
         header_style: list | None = None,
         min_row_height: float = 0,
+        footer_size: float | None = None,
+        footer_pad: float = 3,
         _heights: list[float] | None = None,
         _offset: int = 0,
     ):
@@ -183,17 +245,31 @@ class PagedTable(Flowable):
         self.align = align or []
         self.row_styles = row_styles
         self.header_style = header_style or []
+        self.footer_size = footer_size or font_size
+        self.footer_pad = footer_pad
+        self.min_row_height = min_row_height
         self.offset = _offset  # index of body[0] in the whole table (zebra, row_styles)
-        leading = font_size * 1.3
         if _heights is None:
-            self.header, self.body, self.footer = (
-                [[_resolve(c, w) for c, w in zip(row, col_widths)] for row in rows]
-                for rows in (header, body, self.footer)
-            )
-            header, body = self.header, self.body
+            fs, fpad = self.footer_size, 2 * footer_pad
+            self.header = [
+                [_resolve(c, w, header=True, font_size=font_size) for c, w in zip(r, col_widths)]
+                for r in header
+            ]
+            self.body = [
+                [_resolve(c, w, font_size=font_size) for c, w in zip(r, col_widths)] for r in body
+            ]
+            self.footer = [
+                [_resolve(c, w, fpad, font_size=fs) for c, w in zip(r, col_widths)]
+                for r in self.footer
+            ]
+            leading = font_size * 1.3
             _heights = [
                 max(_cell_height(c, w, leading) for c, w in zip(row, col_widths))
-                for row in header + body + self.footer
+                for row in self.header + self.body
+            ]
+            _heights += [
+                max(_cell_height(c, w, fs * 1.3, fpad) for c, w in zip(row, col_widths))
+                for row in self.footer
             ]
             n = len(header)
             for i in range(n, n + len(body)):
@@ -217,25 +293,37 @@ class PagedTable(Flowable):
         self.height = sum(self.heights)
         return self.width, self.height
 
+    def lead_height(self) -> float:
+        """The header and the first rows: what a heading above the table keeps with it."""
+        n = self._n_head + min(MIN_ROWS, len(self.body))
+        if len(self.body) <= MIN_ROWS:
+            return sum(self.heights)
+        return sum(self.heights[:n])
+
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         head_h = sum(self.heights[: self._n_head])
         body_h = self.heights[self._n_head :]
         room = avail_height - head_h
-        n = 0
+        fits = 0
         used = 0.0
         n_body = len(self.body)
-        while n < n_body and used + body_h[n] <= room:
-            used += body_h[n]
-            n += 1
-        if n == 0:
-            if head_h + body_h[0] <= FRAME_H:
-                return []  # not even one row: let the frame move to the next page
-            n = 1  # a row taller than any page: print it alone rather than fail
-        # keep the totals with at least the last rows of the body
-        if n == n_body and self.footer:
-            n = max(1, n - 1) if n_body > 1 else n
-        if n >= n_body and not self.footer:
-            return [self]
+        while fits < n_body and used + body_h[fits] <= room:
+            used += body_h[fits]
+            fits += 1
+        frame = getattr(self, "_frame", None)
+        at_top = frame is None or frame._atTop
+        n = fits
+        if n >= n_body:
+            if not self.footer:
+                return [self]
+            n = n_body - MIN_ROWS  # the totals go over with the last rows
+        elif n_body - n < MIN_ROWS:
+            n = n_body - MIN_ROWS  # nor a single row carried over
+        if n < MIN_ROWS:
+            if not at_top:
+                return []  # too little room: the whole start of the table to the next page
+            # at the top of a page (rows taller than a page): what fits, at least one row
+            n = max(1, min(fits, n_body - 1)) if n_body > 1 else 1
         first = self._table(self.body[:n], [], self.heights[: self._n_head + n], self.offset)
         rest = PagedTable(
             self.header,
@@ -246,6 +334,9 @@ class PagedTable(Flowable):
             self.row_styles,
             self.footer,
             self.header_style,
+            self.min_row_height,
+            self.footer_size,
+            self.footer_pad,
             _heights=self.heights[: self._n_head] + self.heights[self._n_head + n :],
             _offset=self.offset + n,
         )
@@ -280,6 +371,14 @@ class PagedTable(Flowable):
                 ("BACKGROUND", (0, start), (-1, -1), HexColor(LIGHT)),
                 ("LINEABOVE", (0, start), (-1, start), 0.9, HexColor(HEADER_BG)),
             ]
+            if self.footer_size != self.font_size or self.footer_pad != 3:
+                size = self.footer_size
+                cmds += [
+                    ("FONTSIZE", (0, start), (-1, -1), size),
+                    ("LEADING", (0, start), (-1, -1), size * 1.3),
+                    ("LEFTPADDING", (0, start), (-1, -1), self.footer_pad),
+                    ("RIGHTPADDING", (0, start), (-1, -1), self.footer_pad),
+                ]
         rows = self.header + body + footer
         cmds += _line_styles(rows)
         t = Table(
@@ -300,10 +399,10 @@ def _line_styles(rows: list[list]) -> list:
     runs: dict[int, tuple[int, int, tuple]] = {}  # column -> (first row, last row, fmt)
 
     def flush(col: int) -> None:
-        r0, r1, (size, leading, align, color) = runs.pop(col)
+        r0, r1, (font, size, leading, align, color) = runs.pop(col)
         cmds.extend(
             [
-                ("FONTNAME", (col, r0), (col, r1), FONT),  # never reportlab's Helvetica
+                ("FONTNAME", (col, r0), (col, r1), font),  # never reportlab's Helvetica
                 ("FONTSIZE", (col, r0), (col, r1), size),
                 ("LEADING", (col, r0), (col, r1), leading),
                 ("ALIGN", (col, r0), (col, r1), align),
@@ -326,3 +425,68 @@ def _line_styles(rows: list[list]) -> list:
     for c in list(runs):
         flush(c)
     return cmds
+
+
+FOOTER_PAD = 1.5  # left and right padding of a totals row set smaller than the body
+MIN_FOOTER_SIZE = 4.5
+
+
+def fit_widths(
+    header: list[str],
+    body: list[list],
+    footer: list,
+    total: float,
+    font_size: float,
+    flex: dict[int, float],
+) -> tuple[list[float], float]:
+    """Column widths summing to ``total``, each column wide enough for its widest value —
+    the totals row included — and the totals row's font size.
+
+    ``flex``: columns of text that may wrap (names, lists of months) → their least width;
+    they get what is left, up to their widest value, then the other columns share the rest.
+    A short header (``12月``) is measured too; a longer one wraps. When the totals do not
+    fit at ``font_size`` they are set smaller (down to :data:`MIN_FOOTER_SIZE` points, with
+    :data:`FOOTER_PAD` padding) rather than run across the column borders.
+    """
+    n = len(header)
+
+    def widest(values, size: float, font: str = SERIF) -> float:
+        return max((_width(str(v), size, font) for v in values if str(v)), default=0.0)
+
+    body_need = []
+    for c in range(n):
+        need = widest((row[c] for row in body), font_size) + _PAD_H
+        if len(header[c]) <= 3:
+            need = max(need, widest([header[c]], font_size, SANS) + _PAD_H)
+        body_need.append(need)
+    wide = [max(flex.get(c, 0.0), body_need[c]) for c in range(n)]  # flex: all it could use
+
+    def footer_need(size: float, pad: float) -> list[float]:
+        return [widest([footer[c]], size) + 2 * pad if c < len(footer) else 0.0 for c in range(n)]
+
+    def least(fneed: list[float]) -> list[float]:
+        return [flex[c] if c in flex else max(body_need[c], fneed[c]) for c in range(n)]
+
+    size, pad = font_size, _PAD_H / 2
+    widths = least(footer_need(size, pad))
+    if sum(widths) > total:
+        pad = FOOTER_PAD
+        size = font_size
+        while size > MIN_FOOTER_SIZE:
+            widths = least(footer_need(size, pad))
+            if sum(widths) <= total:
+                break
+            size = round(size - 0.2, 2)
+        size = max(size, MIN_FOOTER_SIZE)
+        widths = least(footer_need(size, pad))
+    spare = total - sum(widths)
+    if spare < 0:  # still too wide: every column gives up the same share
+        return [w * total / sum(widths) for w in widths], size
+    for c in flex:  # wrapping columns up to their widest value first
+        give = min(spare, max(0.0, wide[c] - widths[c]))
+        widths[c] += give
+        spare -= give
+    rigid = [c for c in range(n) if c not in flex] or list(range(n))
+    for c in rigid:
+        widths[c] += spare / len(rigid)
+    return widths, size
