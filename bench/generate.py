@@ -71,6 +71,7 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
     groups = [f"第{i + 1}党小组" for i in range(max(2, n // 10))]
     posts = ["书记", "副书记", "组织委员", "宣传委员", "纪检委员"]
     members = []
+    used: set[str] = set()  # 公民身份号码 drawn so far
     for i, name in enumerate(names):
         female = rng.random() < 0.45
         birth = dt.date(rng.randrange(1950, 2000), rng.randrange(1, 13), rng.randrange(1, 29))
@@ -81,12 +82,16 @@ def generate(size: str, out: Path, seed: int = 7) -> Path:
             else dt.date(max(birth.year + 20, 1975), 7, 1)
         )
         retired = birth.year < 1962
+        number = _id_number(birth, female, rng)
+        while number in used:  # a big branch may draw the same number twice
+            number = _id_number(birth, female, rng)
+        used.add(number)
         m = {
             "姓名": name,
             "性别": "女" if female else "男",
             "民族": "汉族",
             "出生日期": birth,
-            "公民身份号码": _id_number(birth, female, rng),
+            "公民身份号码": number,
             "学历": rng.choice(["大学本科", "研究生", "大专"]),
             "党员类别": "正式党员",
             "入党日期": join,

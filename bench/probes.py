@@ -199,6 +199,7 @@ def pdf_tables(db: str, year: str, out: str) -> int:
     from reportlab.platypus import PageBreak, Paragraph, Table
 
     from ledger_app.reports.fonts import register_font
+    from ledger_app.reports.layout import expand
     from ledger_app.reports.pdf import SECTIONS
     from ledger_app.reports.sections import build_story
     from ledger_app.services import period
@@ -207,7 +208,7 @@ def pdf_tables(db: str, year: str, out: str) -> int:
     register_font()
     ledger = Ledger.open(db)
     model = period.load(ledger, int(year), None, attachments=True)
-    story = build_story(model, list(SECTIONS), ledger.repo.attachment_data)
+    story = expand(build_story(model, list(SECTIONS), ledger.repo.attachment_data))
     items: list = []
 
     def walk(flowables) -> None:

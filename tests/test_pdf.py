@@ -116,6 +116,22 @@ def outline(path: Path) -> list[tuple[int, str]]:
     return [(level(n), entries[n][1]) for n in sorted(entries)]
 
 
+def outline_pages(path: Path) -> list[tuple[int, str, int]]:
+    """The bookmarks as (level, title, page number they open), in file order."""
+    data = path.read_bytes()
+    kids = re.search(rb"/Kids \[([^\]]*)\]\s*/Type /Pages", data)
+    assert kids, "no page tree"
+    order = {int(n): i + 1 for i, n in enumerate(re.findall(rb"(\d+) 0 R", kids.group(1)))}
+    objs = _objects(data)
+    pages_of = {}
+    for num, body in objs.items():
+        dest = re.search(rb"/Dest \[\s*(\d+) 0 R", body)
+        if b"/Parent" in body and b"/Title" in body and dest:
+            pages_of[num] = order[int(dest.group(1))]
+    titled = [n for n in sorted(objs) if b"/Parent" in objs[n] and b"/Title" in objs[n]]
+    return [(lvl, title, pages_of[n]) for (lvl, title), n in zip(outline(path), titled)]
+
+
 def info(path: Path) -> dict[str, str]:
     """The document information dictionary (Title, Author, …)."""
     data = path.read_bytes()
@@ -283,6 +299,28 @@ def test_outline_has_every_section_and_one_entry_per_record(year_pdf, built_bran
     # the record entries sit under a per-kind entry of the records section
     kinds = [t for lvl, t in items if lvl == 1]
     assert "支委会（12 次）" in kinds and "党课（4 次）" in kinds
+
+
+@needs_poppler
+def test_every_bookmark_opens_the_page_it_names(year_pdf):
+    """A record kind's bookmark opened the page before (the foot of the previous record);
+    the reader opens the file with the bookmarks shown."""
+    assert re.search(rb"/PageMode /UseOutlines", year_pdf.read_bytes())
+    texts = pages(year_pdf)
+    marks = outline_pages(year_pdf)
+    kinds = [(t, p) for lvl, t, p in marks if lvl == 1 and re.fullmatch(r"[^（]+（\d+ 次）", t)]
+    assert kinds
+    for title, page in kinds:  # 支委会（12 次） opens on the first 支委会's page
+        kind = title.split("（")[0]
+        assert re.search(rf"^\s*\d+\. {kind}", texts[page - 1], re.M), (title, page)
+    for lvl, title, page in marks:
+        if lvl == 2:  # 2025-05-12 党小组会（第一党小组） … opens on that record's page
+            day = dt.date.fromisoformat(title[:10])
+            what = re.escape(title.split()[1].split("（补记")[0])
+            heading = rf"\d+\. {what}\s+{day.year}年{day.month}月{day.day}日"
+            assert re.search(heading, texts[page - 1]), (title, page)
+        if lvl == 0 and title != "封面":
+            assert title in texts[page - 1], (title, page)
 
 
 def test_page_count_grows_with_records(ledger, branch, tmp_path):

@@ -41,8 +41,8 @@ def line_breaks(
 ) -> list[tuple[int, int, float]]:
     """The lines of ``text`` (one width per character; ``max_widths[i]`` for line ``i``, the
     last for the rest) as ``(start, end, width)``: as many characters as fit, then back to
-    the nearest place the rules allow — but never back by more than half the line (a long
-    number or a run of punctuation is cut where it must)."""
+    the nearest place the rules allow (a number or a run of punctuation longer than the
+    line is cut where the line is full)."""
     n = len(text)
     out: list[tuple[int, int, float]] = []
     start = 0
@@ -57,8 +57,7 @@ def line_breaks(
             out.append((start, n, used))
             break
         k = i
-        floor = max(start + 1, start + (i - start + 1) // 2)
-        while k > floor and not can_break(text, k):
+        while k > start + 1 and not can_break(text, k):
             k -= 1
         if not can_break(text, k):
             k = i  # nowhere the rules allow: cut where the line is full

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.paragraph import Paragraph
 
 from .fonts import SANS
@@ -352,11 +353,9 @@ class KeepWithNext(Flowable):
         frame = getattr(self, "_frame", None)
         if frame is None or frame._atTop:
             return 0, 0
-        need = 0.0
-        for i, f in enumerate(self.head):
-            need += f.wrap(avail_width, FRAME_H)[1] + f.getSpaceAfter()
-            if i:
-                need += f.getSpaceBefore()
+        need = 0.0  # (the spaces counted in full: a little too much is harmless)
+        for f in self.head:
+            need += f.getSpaceBefore() + f.wrap(avail_width, FRAME_H)[1] + f.getSpaceAfter()
         if self.following is not None:
             need += self.following.getSpaceBefore() + lead_height(self.following, avail_width)
         if avail_height < need:
@@ -384,6 +383,12 @@ class KeepTail(Flowable):
 
     def _parts(self) -> list[Flowable]:
         return ([self.label] if self.label is not None else []) + [self.para, *self.tail]
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return self._parts()[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+        return self._parts()[-1].getSpaceAfter()
 
     def _layout(self, width: float) -> list[tuple[Flowable, float, float]]:
         """(part, its height, the gap above it) in order."""
@@ -428,3 +433,93 @@ class KeepTail(Flowable):
         for f, h, gap in self._layout(self.width):
             y -= gap + h
             f.drawOn(self.canv, 0, y)
+
+
+class TextRow(Flowable):
+    """One row of a two-column ruled table — a label and a paragraph (the names of 2,000
+    members present) — that splits between the paragraph's lines at a page end, the label
+    repeated beside the rest. (reportlab's Table splitInRow left empty pages behind.)"""
+
+    PAD_H, PAD_TOP, PAD_BOTTOM = 6, 3, 3.5
+
+    def __init__(self, label: Flowable, text: Flowable, label_w: float, rule: str, shade: str):
+        super().__init__()
+        self.label, self.text = label, text
+        self.label_w, self.rule, self.shade = label_w, rule, shade
+
+    def _sizes(self, width: float) -> tuple[float, float]:
+        pad = 2 * self.PAD_H
+        lh = self.label.wrap(self.label_w - pad, FRAME_H)[1]
+        th = self.text.wrap(width - self.label_w - pad, FRAME_H)[1]
+        return lh, th
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        lh, th = self._sizes(avail_width)
+        self.width = avail_width
+        self.height = max(lh, th) + self.PAD_TOP + self.PAD_BOTTOM
+        return self.width, self.height
+
+    def lead_height(self) -> float:
+        """The label and the first two lines of names: what a heading keeps with it."""
+        leading = getattr(getattr(self.text, "style", None), "leading", 12)
+        return min(self.wrap(FRAME_W, FRAME_H)[1], 2 * leading + self.PAD_TOP + self.PAD_BOTTOM)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        room = avail_height - self.PAD_TOP - self.PAD_BOTTOM
+        lh, _ = self._sizes(avail_width)
+        leading = getattr(getattr(self.text, "style", None), "leading", 12)
+        if room < max(lh, 2 * leading):
+            return []
+        parts = self.text.split(avail_width - self.label_w - 2 * self.PAD_H, room)
+        if len(parts) != 2:
+            return []
+        return [
+            TextRow(self.label, parts[0], self.label_w, self.rule, self.shade),
+            TextRow(self.label, parts[1], self.label_w, self.rule, self.shade),
+        ]
+
+    def draw(self) -> None:
+        c = self.canv
+        w, h, lw = self.width, self.height, self.label_w
+        lh, th = self._sizes(w)
+        c.saveState()
+        c.setFillColor(self.shade)
+        c.rect(0, 0, lw, h, stroke=0, fill=1)
+        c.setStrokeColor(self.rule)
+        c.setLineWidth(0.4)
+        c.rect(0, 0, w, h, stroke=1, fill=0)
+        c.line(lw, 0, lw, h)
+        c.restoreState()
+        inner = h - self.PAD_TOP - self.PAD_BOTTOM
+        self.label.drawOn(c, self.PAD_H, self.PAD_BOTTOM + (inner - lh) / 2)
+        self.text.drawOn(c, lw + self.PAD_H, self.PAD_BOTTOM + (inner - th) / 2)
+
+
+class Deferred(ActionFlowable):
+    """Flowables made only when the layout reaches them (``make()``): a year's thousands
+    of record pages are not all held in memory at once. :func:`bind_deferred` tells each
+    the story it inserts its flowables into."""
+
+    def __init__(self, make: Callable[[], list[Flowable]]):
+        super().__init__(("deferred",))
+        self.make = make
+        self.story: list[Flowable] | None = None
+
+    def apply(self, doc) -> None:
+        assert self.story is not None, "bind_deferred(story) before doc.build(story)"
+        self.story[0:0] = self.make()  # (doc.build has taken this flowable off the story)
+
+
+def bind_deferred(story: list[Flowable]) -> list[Flowable]:
+    for f in story:
+        if isinstance(f, Deferred):
+            f.story = story
+    return story
+
+
+def expand(story: list[Flowable]) -> list[Flowable]:
+    """The story with every :class:`Deferred` made (for tools that read the whole story)."""
+    out: list[Flowable] = []
+    for f in story:
+        out += expand(f.make()) if isinstance(f, Deferred) else [f]
+    return out

@@ -91,7 +91,7 @@ def _dues_grid(model: PeriodModel, key: str) -> list[Flowable]:
     )
     out.append(Spacer(1, 1.5 * MM))
     year = len(months) == 12
-    fs = 6.6 if year else 8
+    fs, pad = (6.6, 2) if year else (8, 3)
     word = due_word(model)
     head = ["序号", "姓名", "月应缴"] + [f"{m}月" for m in months] + [word, "实缴合计", "欠缴月份"]
     body = []
@@ -140,8 +140,9 @@ def _dues_grid(model: PeriodModel, key: str) -> list[Flowable]:
         + [format_fen(d.month(m).paid_fen) for m in months]
         + [format_fen(due_of(model, total)), format_fen(total.paid), ""]
     )
-    flex = {1: 9 * fs, len(head) - 1: 6 * fs}  # names and months in arrears wrap
-    widths, foot_size = fit_widths(head, body, foot, FRAME_W, fs, flex)
+    # names and months in arrears wrap; a year's twelve months take narrow padding
+    flex = {1: 4 * fs + 2 * pad, len(head) - 1: 4 * fs + 2 * pad}
+    widths, foot_size, foot_pad = fit_widths(head, body, foot, FRAME_W, fs, flex, pad)
 
     def row_styles(i: int, row: list) -> list:
         return [("TEXTCOLOR", (c, 0), (c, 0), HexColor(color)) for c, color in flags[i]]
@@ -157,7 +158,8 @@ def _dues_grid(model: PeriodModel, key: str) -> list[Flowable]:
             row_styles=row_styles,
             footer=[foot],
             footer_size=foot_size,
-            footer_pad=1.5 if foot_size < fs else 3,
+            footer_pad=foot_pad,
+            pad=pad,
         )
     )
     return out
@@ -221,7 +223,7 @@ def volunteer(model: PeriodModel, num: str, key: str) -> list[Flowable]:
         *h2(f"{SUB[0]}党员逐月服务时长（小时）", key=f"{key}.grid"),
     ]
     year = len(months) == 12
-    fs = 7 if year else 8.5
+    fs, pad = (7, 2) if year else (8.5, 3)
     head = ["序号", "姓名", "人员类别"] + [f"{m}月" for m in months] + ["次数", "合计"]
     expected = {m.id for m in v.expected}
     served = set(v.by_member)
@@ -258,7 +260,8 @@ def volunteer(model: PeriodModel, num: str, key: str) -> list[Flowable]:
         )
     )
     out.append(Spacer(1, 1.5 * MM))
-    widths, foot_size = fit_widths(head, body, foot, FRAME_W, fs, {1: 9 * fs})
+    flex = {1: 4 * fs + 2 * pad}
+    widths, foot_size, foot_pad = fit_widths(head, body, foot, FRAME_W, fs, flex, pad)
     out.append(
         PagedTable(
             [head],
@@ -269,7 +272,8 @@ def volunteer(model: PeriodModel, num: str, key: str) -> list[Flowable]:
             row_styles=row_styles,
             footer=[foot],
             footer_size=foot_size,
-            footer_pad=1.5 if foot_size < fs else 3,
+            footer_pad=foot_pad,
+            pad=pad,
         )
     )
 

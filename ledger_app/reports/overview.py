@@ -21,7 +21,7 @@ from .fonts import SERIF
 from .styles import FRAME_W, MM, P, make_table
 from .tables import PagedTable
 
-SIDE_BY_SIDE_ROWS = 28  # count tables this short stand side by side; longer ones run on
+SIDE_BY_SIDE_ROWS = 40  # count tables this short stand side by side; longer ones run on
 
 
 def _count_rows(pairs: list[tuple[str, int]], total: int) -> list[list[str]]:
@@ -75,7 +75,7 @@ def _members_part(model: PeriodModel) -> list[Flowable]:
         )
         out.append(side)
     else:  # many groups: tables that run on over pages
-        widths = [FRAME_W - 30 * MM, 30 * MM]
+        widths = [60 * MM, 25 * MM]
         for head, rows in ((head_cat, cats), (head_group, groups)):
             out += [
                 PagedTable([head], rows[:-1], widths, align=[(1, "RIGHT")], footer=rows[-1:]),
@@ -252,16 +252,13 @@ def dues_summary(model: PeriodModel) -> list[Flowable]:
     )
     n = len(header) - 1
     widths = [18 * MM] + [(FRAME_W - 18 * MM) / n] * n
-    out: list[Flowable] = [
-        P(dues_words(model), "body"),
-        Spacer(1, 2 * MM),
-        make_table(
-            [header, *rows],
-            widths,
-            align=[(i, "RIGHT") for i in range(1, n + 1)],
-            extra=[("BACKGROUND", (0, -1), (-1, -1), HexColor("#f3e9e7"))],
-        ),
-    ]
+    table = make_table(
+        [header, *rows],
+        widths,
+        align=[(i, "RIGHT") for i in range(1, n + 1)],
+        extra=[("BACKGROUND", (0, -1), (-1, -1), HexColor("#f3e9e7"))],
+    )
+    out: list[Flowable] = [KeepTogether([P(dues_words(model), "body"), Spacer(1, 2 * MM), table])]
     if t.due or t.paid:  # an empty chart says nothing
         out += [
             Spacer(1, 3 * MM),

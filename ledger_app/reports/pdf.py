@@ -70,7 +70,32 @@ def write_pdf(
     chosen = chosen_sections(sections)
     target = Path(out)
     check_target(target)  # before the minutes of layout, not after
+    with replacing(target, "正在被 PDF 阅读器打开") as tmp:
+        render(
+            model,
+            str(tmp),
+            sections=chosen,
+            progress=progress,
+            chain_head=chain_head,
+            photos=photos,
+        )
+    if progress is not None:
+        progress(100, 100, "已完成")
+    return target
 
+
+def render(
+    model: PeriodModel,
+    dest,
+    *,
+    sections: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    chain_head: str = "",
+    photos: Callable[[int], bytes | None] = _no_photo,
+) -> int:
+    """Lay out the PDF into ``dest`` (a file name or a binary file object) and return the
+    number of pages: :func:`write_pdf` without the safe file handling."""
+    chosen = chosen_sections(sections)
     from .fonts import register_font
     from .layout import ReportCanvas, ReportDoc
     from .sections import build_story
@@ -85,6 +110,7 @@ def write_pdf(
     # every record and every section heading ticks once while it is laid out
     total = max(1, len(chosen) + (len(model.records) if "records" in chosen else 0))
     ticks = [0]
+    pages = [0]
 
     def on_tick(message: str) -> None:
         ticks[0] += 1
@@ -95,25 +121,27 @@ def write_pdf(
             super().__init__(*a, **kw)
             self.on_tick = on_tick
 
+        def showPage(self):  # noqa: N802 - reportlab's name
+            pages[0] += 1
+            super().showPage()
+
     label = model.report_label
-    with replacing(target, "正在被 PDF 阅读器打开") as tmp:
-        doc = ReportDoc(
-            str(tmp),
-            header_left=model.branch_name,
-            header_right=f"{label}党建工作台账检查汇总",
-            cover="cover" in chosen,
-            chain_head=chain_head,
-            title=f"{model.branch_name}{label}党建工作台账检查汇总",
-            author=model.branch.name or model.inputs.user or model.branch_name,
-            subject=f"{label}三会一课、主题党日、组织生活、党费和志愿服务",
-            creator="支部台账",
-            keywords=["党支部", "台账", "三会一课", label],
-            lang="zh-CN",
-        )
-        tell(10, 100, "正在排版……")
-        doc.build(story, canvasmaker=_Canvas)
-    tell(100, 100, "已完成")
-    return target
+    doc = ReportDoc(
+        dest,
+        header_left=model.branch_name,
+        header_right=f"{label}党建工作台账检查汇总",
+        cover="cover" in chosen,
+        chain_head=chain_head,
+        title=f"{model.branch_name}{label}党建工作台账检查汇总",
+        author=model.branch.name or model.inputs.user or model.branch_name,
+        subject=f"{label}三会一课、主题党日、组织生活、党费和志愿服务",
+        creator="支部台账",
+        keywords=["党支部", "台账", "三会一课", label],
+        lang="zh-CN",
+    )
+    tell(10, 100, "正在排版……")
+    doc.build(story, canvasmaker=_Canvas)
+    return pages[0]
 
 
-__all__ = ["SECTIONS", "SECTION_LABELS", "Progress", "chosen_sections", "write_pdf"]
+__all__ = ["SECTIONS", "SECTION_LABELS", "Progress", "chosen_sections", "render", "write_pdf"]

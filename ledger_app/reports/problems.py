@@ -79,7 +79,7 @@ def problems(model: PeriodModel, num: str, key: str) -> list[Flowable]:
             ]
             for i, a in enumerate(alerts, 1)
         ]
-        widths = [10 * MM, 18 * MM, 24 * MM, 16 * MM, 0, 30 * MM, 32 * MM]
+        widths = [9 * MM, 18 * MM, 22 * MM, 14 * MM, 0, 34 * MM, 30 * MM]
         widths[4] = FRAME_W - sum(widths)
         out.append(
             PagedTable(

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import (
@@ -26,8 +27,17 @@ from ..domain.models import ATTEND_ABSENT, ATTEND_LEAVE, ATTEND_PRESENT, THEME_D
 from ..domain.period import PeriodModel, RecordView
 from .common import MISSING_MARK, SUB, clip, h2, para_block, para_parts, percent, section_heading
 from .fonts import SERIF
-from .layout import Heading, KeepTail, OutlineOnly, PageRef, Separator
-from .styles import FRAME_W, MM, RED, P, make_table, styles, text
+from .layout import (
+    Deferred,
+    Heading,
+    KeepTail,
+    KeepWithNext,
+    OutlineOnly,
+    PageRef,
+    Separator,
+    TextRow,
+)
+from .styles import FRAME_W, GRID, LIGHT, MM, RED, P, make_table, styles, text
 from .tables import PagedTable, TextCell, plain_cells
 
 # photo loader: attachment id → the file's bytes (None: not found)
@@ -161,33 +171,23 @@ def _names(entries, with_reason: bool = False) -> str:
     return "、".join(a.name or "" for a in entries)
 
 
-def _attendance_table(v: RecordView) -> Table:
+def _attendance_rows(v: RecordView) -> list[Flowable]:
+    """出席 / 请假 / 缺席 (and 列席) with the names: rows that split between lines of names
+    at a page end (the names of 2,000 members present fill pages)."""
     s = v.summary
     present = s.of(ATTEND_PRESENT)
     leave = s.of(ATTEND_LEAVE)
     absent = s.of(ATTEND_ABSENT)
     rows = [
-        [P(f"出席（{len(present)}人）", "label"), P(_names(present), "cell")],
-        [P(f"请假（{len(leave)}人）", "label"), P(_names(leave, True), "cell")],
-        [P(f"缺席（{len(absent)}人）", "label"), P(_names(absent), "cell")],
+        (f"出席（{len(present)}人）", _names(present)),
+        (f"请假（{len(leave)}人）", _names(leave, True)),
+        (f"缺席（{len(absent)}人）", _names(absent)),
     ]
     if s.extra:
-        rows.append([P(f"列席（{len(s.extra)}人）", "label"), P(_names(s.extra, True), "cell")])
-    # splitInRow: the names of 300 members on leave, each with a reason, may fill a page
-    t = Table(rows, colWidths=[24 * MM, FRAME_W - 24 * MM], hAlign="LEFT", splitInRow=1)
-    t.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), SERIF),
-                ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#9a8f8d")),
-                ("BACKGROUND", (0, 0), (0, -1), HexColor("#f3e9e7")),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3.5),
-            ]
-        )
-    )
-    return t
+        rows.append((f"列席（{len(s.extra)}人）", _names(s.extra, True)))
+    return [
+        TextRow(P(label, "label"), P(names, "cell"), 26 * MM, GRID, LIGHT) for label, names in rows
+    ]
 
 
 def _photos(photos: Photos, v: RecordView) -> list[Flowable]:
@@ -349,7 +349,8 @@ def record_page(
     out += [Spacer(1, 1 * MM), _fields_table(rows)]
     for label, value in below:
         out += para_block(label, value)
-    out += [Spacer(1, 3 * MM), P("<b>出席情况</b>", "h3", markup=True), _attendance_table(v)]
+    label, rows = P("<b>出席情况</b>", "h3", markup=True), _attendance_rows(v)
+    out += [Spacer(1, 3 * MM), KeepWithNext([label], rows[0]), label, *rows]
     blocks = [(kind.content, r.content, kind.content in v.missing)]
     if kind.decisions or (r.decisions and r.decisions.strip()):
         blocks.append(("决议事项", r.decisions, False))
@@ -496,13 +497,19 @@ def records(model: PeriodModel, num: str, key: str, photos: Photos) -> list[Flow
         for v in views:
             n += 1
             first = v is views[0]
-            out += record_page(
-                photos,
-                v,
-                f"{key}.r{v.record.id}",
-                n,
-                new_page=first,
-                kind_mark=mark if first else None,
+            # made when the layout reaches it: a year's record pages are not all in memory
+            out.append(
+                Deferred(
+                    partial(
+                        record_page,
+                        photos,
+                        v,
+                        f"{key}.r{v.record.id}",
+                        n,
+                        new_page=first,
+                        kind_mark=mark if first else None,
+                    )
+                )
             )
     return out
 

@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 from ..domain.period import PeriodModel
 from .common import NUMERALS, SECTION_TITLES, link_headings
 from .cover import cover
+from .layout import bind_deferred
 from .ledgers import dues, volunteer
 from .overview import overview
 from .problems import problems
@@ -40,7 +41,7 @@ def build_story(model: PeriodModel, sections: list[str], photos: Photos) -> list
         if i and story and not isinstance(story[-1], PageBreak):
             story.append(PageBreak())
         story += builders[s](numbered[s], s)
-    return link_headings(story)
+    return bind_deferred(link_headings(story))
 
 
 __all__ = ["build_story"]

@@ -39,11 +39,12 @@ RowStyles = Callable[[int, list], list]
 class TextCell:
     """Plain user text for a PagedTable cell, shown like ``P(value, style)``: PagedTable
     draws it as a plain string when it fits on one line, else as that Paragraph.
-    ``style``: a style name of :func:`.styles.styles` or a ParagraphStyle."""
+    ``style``: a style name of :func:`.styles.styles` or a ParagraphStyle; None: the
+    table's body cells at the table's font size."""
 
     __slots__ = ("style", "value")
 
-    def __init__(self, value: object, style="cell"):
+    def __init__(self, value: object, style=None):
         self.value = "" if value is None else str(value)
         self.style = style
 
@@ -163,7 +164,11 @@ def _resolve(
         else:
             cell = TextCell(cell, cell_style(font_size))
     if isinstance(cell, TextCell):
-        style = styles()[cell.style] if isinstance(cell.style, str) else cell.style
+        style = cell.style
+        if style is None:
+            style = cell_style(font_size)
+        elif isinstance(style, str):
+            style = styles()[style]
         s = cell.value
         if (
             _one_line(s.replace("<", "").replace(">", "").replace("&", ""))
@@ -213,6 +218,7 @@ class PagedTable(Flowable):
 
     ``row_styles(i, row)`` returns extra TableStyle commands for body row ``i`` written
     with row index 0 (they are moved to where the row lands). Cells must not span rows.
+    ``pad``: the cells' padding left and right (a narrow grid takes less);
     ``footer_size``: the footer's font size when it must be smaller than the body's (wide
     totals), set with ``footer_pad`` points of padding left and right.
 
@@ -232,7 +238,8 @@ class PagedTable(Flowable):
         header_style: list | None = None,
         min_row_height: float = 0,
         footer_size: float | None = None,
-        footer_pad: float = 3,
+        footer_pad: float | None = None,
+        pad: float = 3,
         _heights: list[float] | None = None,
         _offset: int = 0,
     ):
@@ -246,17 +253,19 @@ class PagedTable(Flowable):
         self.row_styles = row_styles
         self.header_style = header_style or []
         self.footer_size = footer_size or font_size
-        self.footer_pad = footer_pad
+        self.footer_pad = pad if footer_pad is None else footer_pad
+        self.pad = pad
         self.min_row_height = min_row_height
         self.offset = _offset  # index of body[0] in the whole table (zebra, row_styles)
         if _heights is None:
-            fs, fpad = self.footer_size, 2 * footer_pad
+            fs, fpad, bpad = self.footer_size, 2 * self.footer_pad, 2 * pad
             self.header = [
-                [_resolve(c, w, header=True, font_size=font_size) for c, w in zip(r, col_widths)]
+                [_resolve(c, w, bpad, True, font_size) for c, w in zip(r, col_widths)]
                 for r in header
             ]
             self.body = [
-                [_resolve(c, w, font_size=font_size) for c, w in zip(r, col_widths)] for r in body
+                [_resolve(c, w, bpad, font_size=font_size) for c, w in zip(r, col_widths)]
+                for r in body
             ]
             self.footer = [
                 [_resolve(c, w, fpad, font_size=fs) for c, w in zip(r, col_widths)]
@@ -264,7 +273,7 @@ class PagedTable(Flowable):
             ]
             leading = font_size * 1.3
             _heights = [
-                max(_cell_height(c, w, leading) for c, w in zip(row, col_widths))
+                max(_cell_height(c, w, leading, bpad) for c, w in zip(row, col_widths))
                 for row in self.header + self.body
             ]
             _heights += [
@@ -337,6 +346,7 @@ class PagedTable(Flowable):
             self.min_row_height,
             self.footer_size,
             self.footer_pad,
+            self.pad,
             _heights=self.heights[: self._n_head] + self.heights[self._n_head + n :],
             _offset=self.offset + n,
         )
@@ -354,6 +364,11 @@ class PagedTable(Flowable):
 
         n_head = self._n_head
         cmds = base_table_style(self.font_size, n_head, zebra=False)
+        if self.pad != 3:
+            cmds += [
+                ("LEFTPADDING", (0, 0), (-1, -1), self.pad),
+                ("RIGHTPADDING", (0, 0), (-1, -1), self.pad),
+            ]
         cmds += self.header_style
         for col, how in self.align:
             cmds.append(("ALIGN", (col, n_head), (col, -1), how))
@@ -371,7 +386,7 @@ class PagedTable(Flowable):
                 ("BACKGROUND", (0, start), (-1, -1), HexColor(LIGHT)),
                 ("LINEABOVE", (0, start), (-1, start), 0.9, HexColor(HEADER_BG)),
             ]
-            if self.footer_size != self.font_size or self.footer_pad != 3:
+            if self.footer_size != self.font_size or self.footer_pad != self.pad:
                 size = self.footer_size
                 cmds += [
                     ("FONTSIZE", (0, start), (-1, -1), size),
@@ -438,15 +453,17 @@ def fit_widths(
     total: float,
     font_size: float,
     flex: dict[int, float],
-) -> tuple[list[float], float]:
+    pad: float = 3,
+) -> tuple[list[float], float, float]:
     """Column widths summing to ``total``, each column wide enough for its widest value —
-    the totals row included — and the totals row's font size.
+    the totals row included —, and the totals row's font size and padding.
 
     ``flex``: columns of text that may wrap (names, lists of months) → their least width;
     they get what is left, up to their widest value, then the other columns share the rest.
-    A short header (``12月``) is measured too; a longer one wraps. When the totals do not
-    fit at ``font_size`` they are set smaller (down to :data:`MIN_FOOTER_SIZE` points, with
-    :data:`FOOTER_PAD` padding) rather than run across the column borders.
+    A short header (``12月``) is measured too; a longer one wraps. ``pad``: the cells'
+    padding left and right. When the totals do not fit at ``font_size`` they are set
+    smaller (down to :data:`MIN_FOOTER_SIZE` points, with :data:`FOOTER_PAD` padding)
+    rather than run across the column borders.
     """
     n = len(header)
 
@@ -455,33 +472,31 @@ def fit_widths(
 
     body_need = []
     for c in range(n):
-        need = widest((row[c] for row in body), font_size) + _PAD_H
+        need = widest((row[c] for row in body), font_size) + 2 * pad
         if len(header[c]) <= 3:
-            need = max(need, widest([header[c]], font_size, SANS) + _PAD_H)
+            need = max(need, widest([header[c]], font_size, SANS) + 2 * pad)
         body_need.append(need)
-    wide = [max(flex.get(c, 0.0), body_need[c]) for c in range(n)]  # flex: all it could use
+    # what a wrapping column could use: its widest value and a character to spare
+    wide = [max(flex.get(c, 0.0), body_need[c] + font_size) for c in range(n)]
 
-    def footer_need(size: float, pad: float) -> list[float]:
-        return [widest([footer[c]], size) + 2 * pad if c < len(footer) else 0.0 for c in range(n)]
+    def least(size: float, fpad: float) -> list[float]:
+        foot = [widest([footer[c]], size) + 2 * fpad if c < len(footer) else 0.0 for c in range(n)]
+        return [flex[c] if c in flex else max(body_need[c], foot[c]) for c in range(n)]
 
-    def least(fneed: list[float]) -> list[float]:
-        return [flex[c] if c in flex else max(body_need[c], fneed[c]) for c in range(n)]
-
-    size, pad = font_size, _PAD_H / 2
-    widths = least(footer_need(size, pad))
+    size, fpad = font_size, pad
+    widths = least(size, fpad)
     if sum(widths) > total:
-        pad = FOOTER_PAD
-        size = font_size
+        fpad = min(pad, FOOTER_PAD)
         while size > MIN_FOOTER_SIZE:
-            widths = least(footer_need(size, pad))
+            widths = least(size, fpad)
             if sum(widths) <= total:
                 break
-            size = round(size - 0.2, 2)
+            size = round(size - 0.1, 2)
         size = max(size, MIN_FOOTER_SIZE)
-        widths = least(footer_need(size, pad))
+        widths = least(size, fpad)
     spare = total - sum(widths)
     if spare < 0:  # still too wide: every column gives up the same share
-        return [w * total / sum(widths) for w in widths], size
+        return [w * total / sum(widths) for w in widths], size, fpad
     for c in flex:  # wrapping columns up to their widest value first
         give = min(spare, max(0.0, wide[c] - widths[c]))
         widths[c] += give
@@ -489,4 +504,4 @@ def fit_widths(
     rigid = [c for c in range(n) if c not in flex] or list(range(n))
     for c in rigid:
         widths[c] += spare / len(rigid)
-    return widths, size
+    return widths, size, fpad
