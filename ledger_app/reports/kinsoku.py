@@ -14,7 +14,9 @@ cell. Pure functions on characters and widths: no reportlab here.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 
 NO_START = frozenset(
     "，。、；：？！）》」』】〕〉］｝〗〙’”…—～·・％‰℃°′″"  # full-width and CJK
@@ -44,26 +46,24 @@ def line_breaks(
     the nearest place the rules allow (a number or a run of punctuation longer than the
     line is cut where the line is full)."""
     n = len(text)
+    if n and sum(widths) <= max_widths[0] + _FUZZ:
+        return [(0, n, float(sum(widths)))]  # most cells: one line
+    ends = list(accumulate(widths))  # ends[i]: the width of text[: i + 1]
     out: list[tuple[int, int, float]] = []
     start = 0
     while start < n:
         room = max_widths[min(len(out), len(max_widths) - 1)]
-        used = 0.0
-        i = start
-        while i < n and (i == start or used + widths[i] <= room + _FUZZ):
-            used += widths[i]
-            i += 1
+        before = ends[start - 1] if start else 0.0
+        i = max(bisect_right(ends, before + room + _FUZZ, start), start + 1)  # what fits
         if i >= n:
-            out.append((start, n, used))
+            out.append((start, n, ends[n - 1] - before))
             break
         k = i
         while k > start + 1 and not can_break(text, k):
             k -= 1
         if not can_break(text, k):
             k = i  # nowhere the rules allow: cut where the line is full
-        if k < i:
-            used -= sum(widths[k:i])
-        out.append((start, k, used))
+        out.append((start, k, ends[k - 1] - before))
         start = k
     return out
 

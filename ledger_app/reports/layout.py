@@ -31,7 +31,7 @@ from .styles import (
     MM,
     PAGE_H,
     PAGE_W,
-    paragraph,
+    measured_paragraph,
     serif_brackets,
 )
 
@@ -90,7 +90,7 @@ class Heading(Flowable):
         tick: str | None = None,
     ):
         super().__init__()
-        self.para = paragraph()(serif_brackets(markup), style)
+        self.para = measured_paragraph()(serif_brackets(markup), style)
         self.key = key
         self.level = level
         self.outline = outline

@@ -142,7 +142,9 @@ def _dues_grid(model: PeriodModel, key: str) -> list[Flowable]:
     )
     # names and months in arrears wrap; a year's twelve months take narrow padding
     flex = {1: 4 * fs + 2 * pad, len(head) - 1: 4 * fs + 2 * pad}
-    widths, foot_size, foot_pad = fit_widths(head, body, foot, FRAME_W, fs, flex, pad)
+    widths, foot_size, foot_pad = fit_widths(
+        head, body, foot, FRAME_W, fs, flex, pad, same=range(3, 3 + len(months))
+    )
 
     def row_styles(i: int, row: list) -> list:
         return [("TEXTCOLOR", (c, 0), (c, 0), HexColor(color)) for c, color in flags[i]]
@@ -261,7 +263,9 @@ def volunteer(model: PeriodModel, num: str, key: str) -> list[Flowable]:
     )
     out.append(Spacer(1, 1.5 * MM))
     flex = {1: 4 * fs + 2 * pad}
-    widths, foot_size, foot_pad = fit_widths(head, body, foot, FRAME_W, fs, flex, pad)
+    widths, foot_size, foot_pad = fit_widths(
+        head, body, foot, FRAME_W, fs, flex, pad, same=range(3, 3 + len(months))
+    )
     out.append(
         PagedTable(
             [head],

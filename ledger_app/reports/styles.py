@@ -122,15 +122,12 @@ def styles() -> dict:
     }
 
 
-_CELL_STYLES = frozenset(
-    {"cell", "cell_small", "cell_center", "cell_small_center", "cell_right", "label", "th"}
-)
-
-
 @lru_cache(maxsize=1)
 def paragraph() -> type:
     """Paragraph that breaks Chinese lines by the rules of :mod:`.kinsoku` (no line starts
     with "，" or ends with "（"), where reportlab cuts between any two characters."""
+    from itertools import repeat
+
     from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
     from reportlab.platypus.paragraph import (
         Paragraph,
@@ -142,16 +139,15 @@ def paragraph() -> type:
 
     from .kinsoku import line_breaks
 
-    def char_widths(s: str, font: str, size: float) -> list[float]:
-        """Each character's advance: the font's table, read directly (stringWidth per
-        character is most of the cost of breaking a year's ten thousand paragraphs)."""
+    def char_widths(s: str, font: str, size: float) -> tuple[list[float], float]:
+        """Each character's advance and the unit it is in (points = advance × unit): the
+        font's table read directly, in thousandths of an em (stringWidth per character was
+        most of the cost of breaking a year's ten thousand paragraphs)."""
         face = getattr(getFont(font), "face", None)
         table = getattr(face, "charWidths", None)
         if table is None:
-            return [stringWidth(c, font, size) for c in s]
-        scale = size / 1000
-        default = face.defaultWidth
-        return [table.get(ord(c), default) * scale for c in s]
+            return [stringWidth(c, font, size) for c in s], 1.0
+        return list(map(table.get, map(ord, s), repeat(face.defaultWidth))), size / 1000
 
     def widths_of(units: list, max_width: float) -> list[float]:
         out = []
@@ -181,12 +177,13 @@ def paragraph() -> type:
                 if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
                     return f.clone(kind=0, lines=self.blPara.lines)
                 s = f.text if hasattr(f, "text") else "".join(getattr(f, "words", []))
-                found = line_breaks(s, char_widths(s, f.fontName, f.fontSize), maxWidths)
+                widths, unit = char_widths(s, f.fontName, f.fontSize)
+                found = line_breaks(s, widths, [w / unit for w in maxWidths])
                 lines = []
                 for i, (a, b, used) in enumerate(found):
                     room = maxWidths[min(i, len(maxWidths) - 1)]
                     piece = s[a:b] if i == len(found) - 1 else s[a:b].strip()
-                    lines.append((room - used, [piece]))
+                    lines.append((room - used * unit, [piece]))
                 return f.clone(kind=0, lines=lines, ascent=f.fontSize, descent=-0.2 * f.fontSize)
             if not frags:
                 return ParaLines(
@@ -267,9 +264,9 @@ _PARSED: dict[tuple[str, str], list] = {}
 
 
 def P(value: object, style: str = "cell", markup: bool = False):  # noqa: N802 - reads as markup
-    """A Paragraph of escaped text (``markup=True``: the text is already markup); table
-    cell styles get a Paragraph that is line-broken once however often it is measured."""
-    cls = measured_paragraph() if style in _CELL_STYLES else paragraph()
+    """A Paragraph of escaped text (``markup=True``: the text is already markup), line-broken
+    once however often it is measured (a table, a kept block and the frame each ask)."""
+    cls = measured_paragraph()
     source = value if markup else text(value)
     st = styles()[style]
     if st.fontName == SANS:

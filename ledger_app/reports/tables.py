@@ -18,6 +18,7 @@ from reportlab.platypus.paragraph import Paragraph
 
 from .fonts import SANS, SERIF
 from .styles import (
+    FRAME_H,
     HEADER_BG,
     LIGHT,
     base_table_style,
@@ -108,16 +109,18 @@ def _check_style(style) -> bool:
     )
 
 
+_LINE_CLASSES: dict[tuple, type] = {}
+
+
 def _line(s: str, style) -> _Line:
-    out = _Line(s)
-    out.fmt = (
-        style.fontName,
-        style.fontSize,
-        style.leading,
-        _ALIGN[style.alignment],
-        style.textColor,
-    )
-    return out
+    """``s`` as a :class:`_Line` with the look of ``style``: one subclass per look holds it
+    as a class attribute, so that a cell costs no more than its string (a 5,000-member
+    year's tables hold a few hundred thousand cells)."""
+    fmt = (style.fontName, style.fontSize, style.leading, _ALIGN[style.alignment], style.textColor)
+    cls = _LINE_CLASSES.get(fmt)
+    if cls is None:
+        cls = _LINE_CLASSES[fmt] = type("_Line", (_Line,), {"fmt": fmt})
+    return cls(s)
 
 
 def plain_cells(
@@ -212,9 +215,56 @@ def _cell_height(cell: object, width: float, leading: float, pad_h: float = _PAD
     return lines * leading + _PAD_V
 
 
+class _Rows:
+    """A long table's body rows, each resolved (see :func:`_resolve`) and measured when the
+    layout first needs it, and let go once laid out: a 5,000-member year's tables are not
+    all held in memory as cells at once."""
+
+    def __init__(self, raw: list[list], widths: list[float], pad_h: float, size: float, least):
+        self.raw = raw
+        self.widths = widths
+        self.pad_h = pad_h
+        self.size = size
+        self.least = least  # min_row_height
+        self.cache: dict[int, list] = {}
+        self.heights: list[float | None] = [None] * len(raw)
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def row(self, i: int) -> list:
+        found = self.cache.get(i)
+        if found is None:
+            found = self.cache[i] = [
+                _resolve(c, w, self.pad_h, font_size=self.size)
+                for c, w in zip(self.raw[i], self.widths)
+            ]
+            if self.heights[i] is None:
+                leading = self.size * 1.3
+                self.heights[i] = max(
+                    self.least,
+                    max(
+                        _cell_height(c, w, leading, self.pad_h) for c, w in zip(found, self.widths)
+                    ),
+                )
+        return found
+
+    def height(self, i: int) -> float:
+        h = self.heights[i]
+        if h is None:
+            self.row(i)
+            h = self.heights[i]
+        return h  # type: ignore[return-value]
+
+    def release(self, start: int, end: int) -> None:
+        for i in range(start, end):
+            self.cache.pop(i, None)
+
+
 class PagedTable(Flowable):
     """A table of ``header`` rows + ``body`` rows (+ shaded ``footer`` rows, e.g. totals)
-    that splits at page ends into plain Tables, repeating the header on every page.
+    that splits at page ends into plain Tables, repeating the header on every page. Body
+    rows are resolved and measured as the layout reaches them (:class:`_Rows`).
 
     ``row_styles(i, row)`` returns extra TableStyle commands for body row ``i`` written
     with row index 0 (they are moved to where the row lands). Cells must not span rows.
@@ -240,13 +290,10 @@ class PagedTable(Flowable):
         footer_size: float | None = None,
         footer_pad: float | None = None,
         pad: float = 3,
-        _heights: list[float] | None = None,
+        _rows: _Rows | None = None,
         _offset: int = 0,
     ):
         super().__init__()
-        self.header = header
-        self.body = body
-        self.footer = footer or []
         self.col_widths = col_widths
         self.font_size = font_size
         self.align = align or []
@@ -256,36 +303,43 @@ class PagedTable(Flowable):
         self.footer_pad = pad if footer_pad is None else footer_pad
         self.pad = pad
         self.min_row_height = min_row_height
-        self.offset = _offset  # index of body[0] in the whole table (zebra, row_styles)
-        if _heights is None:
-            fs, fpad, bpad = self.footer_size, 2 * self.footer_pad, 2 * pad
-            self.header = [
+        self.offset = _offset  # index of the first body row in the whole table
+        fs, fpad, bpad = self.footer_size, 2 * self.footer_pad, 2 * pad
+        if _rows is None:
+            header = [
                 [_resolve(c, w, bpad, True, font_size) for c, w in zip(r, col_widths)]
                 for r in header
             ]
-            self.body = [
-                [_resolve(c, w, bpad, font_size=font_size) for c, w in zip(r, col_widths)]
-                for r in body
-            ]
-            self.footer = [
+            footer = [
                 [_resolve(c, w, fpad, font_size=fs) for c, w in zip(r, col_widths)]
-                for r in self.footer
+                for r in footer or []
             ]
-            leading = font_size * 1.3
-            _heights = [
-                max(_cell_height(c, w, leading, bpad) for c, w in zip(row, col_widths))
-                for row in self.header + self.body
-            ]
-            _heights += [
-                max(_cell_height(c, w, fs * 1.3, fpad) for c, w in zip(row, col_widths))
-                for row in self.footer
-            ]
-            n = len(header)
-            for i in range(n, n + len(body)):
-                _heights[i] = max(_heights[i], min_row_height)
-        self.heights = _heights
+            _rows = _Rows(body, col_widths, bpad, font_size, min_row_height)
+        self.header = header
+        self.footer = footer or []
+        self._rows = _rows
+        leading = font_size * 1.3
+        self.head_heights = [
+            max(_cell_height(c, w, leading, bpad) for c, w in zip(row, col_widths))
+            for row in self.header
+        ]
+        self.foot_heights = [
+            max(_cell_height(c, w, fs * 1.3, fpad) for c, w in zip(row, col_widths))
+            for row in self.footer
+        ]
         self.width = sum(col_widths)
         self.hAlign = "LEFT"
+
+    @property
+    def body(self) -> list[list]:
+        """The body rows still to lay out, resolved (for probes and tests)."""
+        return [self._rows.row(i) for i in range(self.offset, len(self._rows))]
+
+    @property
+    def heights(self) -> list[float]:
+        """Every row's height: header, the body still to lay out, footer (for tests)."""
+        body = [self._rows.height(i) for i in range(self.offset, len(self._rows))]
+        return self.head_heights + body + self.foot_heights
 
     @property
     def rows(self) -> list[list]:
@@ -295,29 +349,38 @@ class PagedTable(Flowable):
     # --- layout --------------------------------------------------------------------------
 
     @property
-    def _n_head(self) -> int:
-        return len(self.header)
+    def _n_body(self) -> int:
+        return len(self._rows) - self.offset
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.height = sum(self.heights)
+        """The table's height — or, for a long one, enough of it to tell that it does not
+        fit (the rest is measured as it is laid out)."""
+        h = sum(self.head_heights) + sum(self.foot_heights)
+        rows = self._rows
+        for i in range(self.offset, len(rows)):
+            h += rows.height(i)
+            if h > max(avail_height, FRAME_H) + 1:
+                break
+        self.height = h
         return self.width, self.height
 
     def lead_height(self) -> float:
         """The header and the first rows: what a heading above the table keeps with it."""
-        n = self._n_head + min(MIN_ROWS, len(self.body))
-        if len(self.body) <= MIN_ROWS:
-            return sum(self.heights)
-        return sum(self.heights[:n])
+        n = min(MIN_ROWS, self._n_body)
+        head = sum(self.head_heights) + sum(self._rows.height(self.offset + i) for i in range(n))
+        return head + (sum(self.foot_heights) if self._n_body <= MIN_ROWS else 0)
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
-        head_h = sum(self.heights[: self._n_head])
-        body_h = self.heights[self._n_head :]
-        room = avail_height - head_h
+        rows = self._rows
+        room = avail_height - sum(self.head_heights)
+        n_body = self._n_body
         fits = 0
         used = 0.0
-        n_body = len(self.body)
-        while fits < n_body and used + body_h[fits] <= room:
-            used += body_h[fits]
+        while fits < n_body:
+            h = rows.height(self.offset + fits)
+            if used + h > room:
+                break
+            used += h
             fits += 1
         frame = getattr(self, "_frame", None)
         at_top = frame is None or frame._atTop
@@ -333,10 +396,17 @@ class PagedTable(Flowable):
                 return []  # too little room: the whole start of the table to the next page
             # at the top of a page (rows taller than a page): what fits, at least one row
             n = max(1, min(fits, n_body - 1)) if n_body > 1 else 1
-        first = self._table(self.body[:n], [], self.heights[: self._n_head + n], self.offset)
+        a, b = self.offset, self.offset + n
+        first = self._table(
+            [rows.row(i) for i in range(a, b)],
+            [],
+            self.head_heights + [rows.height(i) for i in range(a, b)],
+            a,
+        )
+        rows.release(a, b)  # the Table holds them now
         rest = PagedTable(
             self.header,
-            self.body[n:],
+            [],
             self.col_widths,
             self.font_size,
             self.align,
@@ -347,8 +417,8 @@ class PagedTable(Flowable):
             self.footer_size,
             self.footer_pad,
             self.pad,
-            _heights=self.heights[: self._n_head] + self.heights[self._n_head + n :],
-            _offset=self.offset + n,
+            _rows=rows,
+            _offset=b,
         )
         return [first, rest]
 
@@ -356,13 +426,14 @@ class PagedTable(Flowable):
         t = self._table(self.body, self.footer, self.heights, self.offset)
         t.wrapOn(self.canv, self.width, self.height)
         t.drawOn(self.canv, 0, 0)
+        self._rows.release(self.offset, len(self._rows))
 
     def _table(
         self, body: list[list], footer: list[list], heights: list[float], offset: int
     ) -> Table:
         from reportlab.lib.colors import HexColor
 
-        n_head = self._n_head
+        n_head = len(self.header)
         cmds = base_table_style(self.font_size, n_head, zebra=False)
         if self.pad != 3:
             cmds += [
@@ -454,14 +525,16 @@ def fit_widths(
     font_size: float,
     flex: dict[int, float],
     pad: float = 3,
+    same: range | None = None,
 ) -> tuple[list[float], float, float]:
     """Column widths summing to ``total``, each column wide enough for its widest value —
     the totals row included —, and the totals row's font size and padding.
 
     ``flex``: columns of text that may wrap (names, lists of months) → their least width;
     they get what is left, up to their widest value, then the other columns share the rest.
-    A short header (``12月``) is measured too; a longer one wraps. ``pad``: the cells'
-    padding left and right. When the totals do not fit at ``font_size`` they are set
+    A short header (``12月``, ``人员类别``) is measured too; a longer one wraps. ``pad``: the cells'
+    padding left and right; ``same``: columns that share one width (the months). When the
+    totals do not fit at ``font_size`` they are set
     smaller (down to :data:`MIN_FOOTER_SIZE` points, with :data:`FOOTER_PAD` padding)
     rather than run across the column borders.
     """
@@ -473,7 +546,7 @@ def fit_widths(
     body_need = []
     for c in range(n):
         need = widest((row[c] for row in body), font_size) + 2 * pad
-        if len(header[c]) <= 3:
+        if len(header[c]) <= 4:
             need = max(need, widest([header[c]], font_size, SANS) + 2 * pad)
         body_need.append(need)
     # what a wrapping column could use: its widest value and a character to spare
@@ -481,7 +554,12 @@ def fit_widths(
 
     def least(size: float, fpad: float) -> list[float]:
         foot = [widest([footer[c]], size) + 2 * fpad if c < len(footer) else 0.0 for c in range(n)]
-        return [flex[c] if c in flex else max(body_need[c], foot[c]) for c in range(n)]
+        out = [flex[c] if c in flex else max(body_need[c], foot[c]) for c in range(n)]
+        if same:
+            widest_of = max(out[c] for c in same)
+            for c in same:
+                out[c] = widest_of
+        return out
 
     size, fpad = font_size, pad
     widths = least(size, fpad)
