@@ -1,7 +1,7 @@
 """Bar charts drawn with reportlab's own graphics, in the embedded font.
 
-Every String a chart can draw (axis labels, bar labels, legend, title) names the font
-explicitly: the graphics defaults are Helvetica.
+Every String a chart can draw (axis labels, bar labels, legend, title) names an embedded
+font explicitly: the graphics defaults are Helvetica.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.colors import HexColor
 
-from .fonts import SANS
+from .fonts import SANS, SERIF
 from .styles import FRAME_W
 
 BAR_RED = HexColor("#c0392b")
@@ -36,7 +36,8 @@ def _frame(title: str, height: float) -> Drawing:
     # the renderer starts every drawing with these; the default is Helvetica
     d.initialFontName = SANS
     d.initialFontSize = 10
-    d.add(String(0, height - 12, title, fontName=SANS, fontSize=10, fillColor=AXIS))
+    # the title in the serif: Micro Hei centres its brackets ("出席率（ % ）")
+    d.add(String(0, height - 12, title, fontName=SERIF, fontSize=10, fillColor=AXIS))
     return d
 
 

@@ -30,7 +30,7 @@ _FUZZ = 1e-6
 def can_break(text: str, k: int) -> bool:
     """May a line end before ``text[k]`` (0 < k < len(text))?"""
     a, b = text[k - 1], text[k]
-    if b in NO_START or a in NO_END:
+    if b in NO_START or a in NO_END or b.isspace():  # (after a space, not before it)
         return False
     if a == b and a in _PAIRS:
         return False

@@ -182,7 +182,7 @@ def paragraph() -> type:
                 lines = []
                 for i, (a, b, used) in enumerate(found):
                     room = maxWidths[min(i, len(maxWidths) - 1)]
-                    piece = s[a:b] if i == len(found) - 1 else s[a:b].strip()
+                    piece = s[a:b].lstrip() if i == len(found) - 1 else s[a:b].strip()
                     lines.append((room - used * unit, [piece]))
                 return f.clone(kind=0, lines=lines, ascent=f.fontSize, descent=-0.2 * f.fontSize)
             if not frags:
