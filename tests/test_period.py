@@ -52,3 +52,23 @@ def test_volunteer_months_below_the_expectation_and_the_members_by_months_grid()
     q1 = period.load(ledger, YEAR, 1).volunteer
     assert q1.below[working.id] == [3] and joined.id not in q1.below
     ledger.close()
+
+
+def test_records_counted_by_kind_and_how_late_a_late_one_was(ledger):
+    a = add_member(ledger, "甲")
+    with ledger.repo.atomic():
+        for day, late in ((dt.date(YEAR, 3, 5), 2), (dt.date(YEAR, 4, 5), 45)):
+            r = Record(None, "支委会", day, topic="研究工作")
+            r.attendance = [Attendance(a.id, "出席")]
+            entered = dt.datetime.combine(day, dt.time(20)) + dt.timedelta(days=late)
+            ledger.repo.add_record(r, created_at=entered)
+        ledger.repo.add_record(
+            Record(None, "党课", dt.date(YEAR, 5, 9), topic="党课"),
+            created_at=dt.datetime(YEAR, 5, 9, 20),
+        )
+    model = period.load(ledger, YEAR)
+    counts = model.record_counts
+    assert list(counts) == ["支委会", "党课"]  # the contract's order
+    assert (counts["支委会"].records, counts["支委会"].late) == (2, 1)
+    assert counts["党课"].incomplete == 1  # no 授课人, 主持人 …
+    assert [v.late_days for v in model.records] == [None, 45, None]

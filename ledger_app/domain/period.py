@@ -190,6 +190,14 @@ class RecordView:
         return f"{r.date.isoformat()} {what}"
 
     @property
+    def late_days(self) -> int | None:
+        """For a 补记: how many days after the event it was entered."""
+        r = self.record
+        if not self.late or r.created_at is None:
+            return None
+        return (r.created_at.date() - r.date).days
+
+    @property
     def rate_permille(self) -> int | None:
         """出席率 of this record (‰, half up; None when nobody was expected)."""
         stats = AttendanceStats()
@@ -227,6 +235,17 @@ class AttendanceStats:
         if not self.expected:
             return None
         return (self.present * 2000 + self.expected) // (2 * self.expected)
+
+
+@dataclass
+class KindCounts:
+    """The period's records of one kind: how many, and how many are 补记, incomplete, or
+    short of a quorum."""
+
+    records: int = 0
+    late: int = 0
+    incomplete: int = 0
+    short_quorum: int = 0
 
 
 @dataclass
@@ -755,6 +774,18 @@ class PeriodModel:
         return len(self.check.gaps) + (1 if self.talk_gap is not None else 0)
 
     @cached_property
+    def record_counts(self) -> dict[str, KindCounts]:
+        """Records by kind (kinds held only, in the contract's order)."""
+        out: dict[str, KindCounts] = {}
+        for v in self.records:
+            c = out.setdefault(v.record.kind, KindCounts())
+            c.records += 1
+            c.late += v.late
+            c.incomplete += bool(v.missing)
+            c.short_quorum += v.quorum_short
+        return out
+
+    @cached_property
     def late_records(self) -> list[RecordView]:
         return [v for v in self.records if v.late]
 
@@ -820,6 +851,7 @@ class PeriodModel:
 
 __all__ = [
     "AttendanceFigures",
+    "KindCounts",
     "AttendanceStats",
     "ComplianceFigures",
     "DuesFigures",

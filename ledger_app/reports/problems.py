@@ -130,9 +130,8 @@ def problems(model: PeriodModel, num: str, key: str) -> list[Flowable]:
         found = []
         for v in late:
             r = v.record
-            days = (r.created_at.date() - r.date).days if r.created_at else 0
             entered = format_date(r.created_at.date() if r.created_at else None)
-            found.append((r.date, r.kind, f"补记：{entered} 录入，活动后 {days} 天"))
+            found.append((r.date, r.kind, f"补记：{entered} 录入，活动后 {v.late_days} 天"))
         for v in short:
             s = v.summary
             who = "正式党员" if v.record.kind == "支部党员大会" else "支委"

@@ -335,11 +335,11 @@ def record_page(
             toc=True,
         )
     )
-    if v.late and r.created_at:
-        days = (r.created_at.date() - r.date).days
+    if v.late_days is not None and r.created_at:
         out.append(
             P(
-                f"本记录于 {format_date_cn(r.created_at.date())} 录入，为活动后 {days} 天补记。",
+                f"本记录于 {format_date_cn(r.created_at.date())} 录入，"
+                f"为活动后 {v.late_days} 天补记。",
                 "note",
             )
         )
@@ -432,14 +432,8 @@ def records(model: PeriodModel, num: str, key: str, photos: Photos) -> list[Flow
     if by_kind:
         header = ["类型", "次数", "其中补记", "记录不完整", "到会未过半"]
         rows = [
-            [
-                kind,
-                str(len(views)),
-                str(sum(v.late for v in views)),
-                str(sum(bool(v.missing) for v in views)),
-                str(sum(v.quorum_short for v in views)),
-            ]
-            for kind, views in by_kind.items()
+            [kind, str(c.records), str(c.late), str(c.incomplete), str(c.short_quorum)]
+            for kind, c in model.record_counts.items()
         ]
         widths = [40 * MM] + [(FRAME_W - 40 * MM) / 4] * 4
         out += [
