@@ -54,5 +54,6 @@ def register_font() -> str:
 
 def missing() -> frozenset[str]:
     """Characters the body font lacks and the heading font has."""
-    register_font()
+    if not _registered:
+        register_font()
     return _missing

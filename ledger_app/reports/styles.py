@@ -128,13 +128,15 @@ def paragraph() -> type:
     with "，" or ends with "（"), where reportlab cuts between any two characters."""
     from itertools import repeat
 
-    from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont, stringWidth
     from reportlab.platypus.paragraph import (
+        FragLine,
         Paragraph,
         ParaLines,
         _handleBulletWidth,
         cjkU,
         makeCJKParaLine,
+        sameFrag,
     )
 
     from .kinsoku import line_breaks
@@ -148,6 +150,42 @@ def paragraph() -> type:
         if table is None:
             return [stringWidth(c, font, size) for c in s], 1.0
         return list(map(table.get, map(ord, s), repeat(face.defaultWidth))), size / 1000
+
+    def one_line(frags: list, max_width: float):
+        """The line of a paragraph of several fragments that fits on one line — what
+        makeCJKParaLine makes of it — or None (it does not fit, or has breaks or images)."""
+        width = 0.0
+        for f in frags:
+            if hasattr(f, "lineBreak") or hasattr(f, "cbDefn") or not isinstance(f.text, str):
+                return None
+            width += stringWidth(f.text, f.fontName, f.fontSize)
+        if width > max_width + 1e-6:
+            return None
+        words: list = []
+        size = ascent = descent = 0.0
+        for f in frags:
+            if not f.text:
+                continue
+            a, d = getAscentDescent(f.fontName, f.fontSize)
+            size, ascent, descent = max(size, f.fontSize), max(ascent, a), min(descent, d)
+            if words and sameFrag(words[-1], f):
+                words[-1].text += f.text
+            else:
+                w = f.clone()
+                w.text = f.text
+                words.append(w)
+        return FragLine(
+            kind=1,
+            extraSpace=max_width - width,
+            wordCount=1,
+            words=words,
+            fontSize=size,
+            ascent=ascent,
+            descent=descent,
+            maxWidth=max_width,
+            currentWidth=width,
+            lineBreak=False,
+        )
 
     def widths_of(units: list, max_width: float) -> list[float]:
         out = []
@@ -199,6 +237,9 @@ def paragraph() -> type:
                 return self.blPara
             auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
             bounds = auto not in ("", "off")
+            one = None if bounds else one_line(frags, maxWidths[0])
+            if one is not None:  # a short label or heading in two fonts: no per-character work
+                return ParaLines(kind=1, lines=[one])
             units = []
             for f in frags:
                 t = f.text
