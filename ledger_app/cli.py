@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import sqlite3
 import sys
 import unicodedata
 from pathlib import Path
@@ -94,7 +95,14 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--quarter", type=int, choices=(1, 2, 3, 4), metavar="Q", help="季度（1–4）")
         s.add_argument("-o", "--output", required=True, metavar="OUT", help="输出文件")
         if name == "export-xlsx":
-            s.add_argument("--mask", action="store_true", help="隐去公民身份号码和电话号码的中间位")
+            s.add_argument(
+                "--mask", action="store_true", help="隐去公民身份号码、出生日期和电话号码的中间位"
+            )
+            s.add_argument(
+                "--show-base",
+                action="store_true",
+                help="党费收缴公示中列出每人的月缴费基数（默认不列出：基数即收入）",
+            )
 
     s = sub.add_parser("check", help="检查三会一课等组织生活是否齐全")
     s.add_argument("--year", type=_year, required=True, metavar="Y", help="年度")
@@ -108,7 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("backup", help="立即备份数据库（备份保存在数据库旁的 backups 文件夹）")
     s = sub.add_parser("restore", help="用备份恢复数据库（恢复前自动备份当前数据）")
     s.add_argument("file", metavar="FILE", help="备份文件（路径，或 backups 文件夹中的文件名）")
-    sub.add_parser("verify", help="检查数据库是否完好、修改记录是否被篡改")
+    s = sub.add_parser("verify", help="检查数据库是否完好、修改记录是否被篡改")
+    s.add_argument(
+        "--code",
+        metavar="XXXXXXXXXXXXXXXX",
+        help="核对此前印出的台账校验码（PDF 页脚、Excel 汇总表）：此后台账是否有改动",
+    )
     return p
 
 
@@ -135,8 +148,10 @@ def run_command(args: argparse.Namespace) -> int:
 
     handler = COMMANDS[args.command]
     lock = None
+    path = db_path(args)
+    created = not path.exists()  # --db FILE makes the file: not when the command fails
+    status = 1
     try:
-        path = db_path(args)
         if args.command not in PATH_COMMANDS:
             from .storage.backup import start_inspection
 
@@ -151,21 +166,48 @@ def run_command(args: argparse.Namespace) -> int:
 
             lock = acquire_lock(path)
         if args.command in PATH_COMMANDS:
-            return int(handler(path, args) or 0)
+            status = int(handler(path, args) or 0)
+            return status
         ledger = Ledger.open(path)
         try:
-            return int(handler(ledger, args) or 0)
+            status = int(handler(ledger, args) or 0)
+            return status
         finally:
             ledger.close()
     except UserError as e:
         print(str(e), file=sys.stderr)
         return 1
     except OSError as e:
-        print(f"文件操作失败：{e.filename or ''} {e.strerror or e}", file=sys.stderr)
+        from .errors import os_error_text
+
+        where = f"{e.filename}：" if e.filename else ""
+        print(f"文件操作失败：{where}{os_error_text(e)}", file=sys.stderr)
+        return 1
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+        # a damaged file found while reading (text that is not UTF-8, a broken page the
+        # opening check did not reach): damage, said as such, with the backup to restore
+        from .storage.backup import read_damage
+
+        damage = read_damage(e, path)
+        if damage is None:
+            raise
+        print(damage, file=sys.stderr)
         return 1
     finally:
         if lock is not None:
             lock.release()
+        if created and status != 0:
+            _remove_new_database(path)
+
+
+def _remove_new_database(path: Path) -> None:
+    """A database this command created and then failed with (say, an import with errors
+    into a new file) is removed again: nothing is left that looks like a ledger."""
+    for suffix in ("", "-wal", "-shm", ".lock"):
+        try:
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 # --- the commands ---------------------------------------------------------------------------
@@ -192,12 +234,20 @@ def cmd_import(ledger: Ledger, args: argparse.Namespace) -> int:
 
 
 def cmd_export_xlsx(ledger: Ledger, args: argparse.Namespace) -> int:
-    """``export-xlsx --year Y [--quarter Q] -o OUT [--mask]``."""
+    """``export-xlsx --year Y [--quarter Q] -o OUT [--mask] [--show-base]``."""
     from .services.exports import export_xlsx
     from .workbook.writer import MASK_MESSAGE
 
     mask = bool(getattr(args, "mask", False))
-    path = export_xlsx(ledger, args.year, getattr(args, "quarter", None), args.output, mask=mask)
+    show_base = bool(getattr(args, "show_base", False))
+    path = export_xlsx(
+        ledger,
+        args.year,
+        getattr(args, "quarter", None),
+        args.output,
+        mask=mask,
+        show_base=show_base,
+    )
     print(f"已导出：{path}")
     if mask:
         print(MASK_MESSAGE)
@@ -219,9 +269,13 @@ def cmd_check(ledger: Ledger, args: argparse.Namespace) -> int:
 
     model = load(ledger, args.year, getattr(args, "quarter", None))
     if getattr(args, "json", False):
-        _print_json(model.check.to_json())
+        # the contract's object, then the additive keys of issue 18 when they list anything
+        _print_json({**model.check.to_json(), **model.check_additions()})
     else:
+        from .domain.followup import format_followup_text
+
         print(format_check_text(model.check, model.branch.name), end="")
+        print(format_followup_text(model), end="")
     return 0
 
 
@@ -347,7 +401,17 @@ def format_dues_text(dues_year: DuesYear, branch_name: str = "") -> str:
     if not dues_year.members:
         out.append(f"{y}年没有在册党员。")
         return "\n".join(out) + "\n"
-    header = ["姓名", "人员类别", "党小组", "月缴费基数", "比例", "月应缴", "应缴合计", "实缴合计", "欠缴月份"]
+    header = [
+        "姓名",
+        "人员类别",
+        "党小组",
+        "月缴费基数",
+        "比例",
+        "月应缴",
+        "应缴合计",
+        "实缴合计",
+        "欠缴月份",
+    ]
     rows = [
         [
             m.name,

@@ -77,12 +77,15 @@ def test_a_year_of_records_up_to_today(demo):
         "组织生活会",
         "民主评议党员",
         "谈心谈话",
+        "集中学习",  # issue 18: 学习教育, with their own rules
+        "交流研讨",
     }
     in_2025 = [r for r in records if r.date.year == 2025]
     count = {k: sum(1 for r in in_2025 if r.kind == k) for k in kinds}
     assert count["支委会"] == 11  # one planted gap
     assert count["党小组会"] == 36
-    assert count["支部党员大会"] == 4 and count["党课"] == 4
+    # one a quarter, and the one that admitted the 预备党员 (发展党员, issue 19)
+    assert count["支部党员大会"] == 5 and count["党课"] == 4
     assert sum(1 for r in in_2025 if r.also_theme_day) == 4
     # realistic leave with reasons
     leave = [a for r in records for a in r.attendance if a.status == "请假"]

@@ -203,7 +203,9 @@ def test_filter_by_group_status_and_category(page):
     assert page.count_label.text() == "在册 3 人　·　当前显示 2 人"
 
 
-def test_status_change_is_recorded_with_date_in_history(page, qtbot):
+def test_status_change_is_recorded_with_date_in_history(page, qtbot, monkeypatch):
+    # 转出 asks whether to record the 组织关系转接 too (test_gui_registers): not here
+    monkeypatch.setattr("ledger_app.ui.transfer_dialogs.ask_choice", lambda *a: "只改状态")
     m = next(x for x in page.ctx.ledger.repo.members() if x.name == "李明")
     d = StatusDialog(page.ctx, m, page)
     qtbot.addWidget(d)

@@ -3,7 +3,7 @@ fit their columns, Chinese lines break by the rules, headings and signatures are
 left alone on a page, each kind of record prints its own fields, and each member's
 organisational life is tabled.
 
-Branches are built in memory as the period model's inputs (tests/branches.py): laying out
+Branches are built in memory as the period model's inputs (tests/synthetic.py): laying out
 needs no database, and the big ones stay quick.
 """
 
@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from branches import synthetic
+from synthetic import synthetic
 
 from ledger_app.reports.kinsoku import NO_END, NO_START, can_break, line_breaks
 from ledger_app.reports.pdf import render

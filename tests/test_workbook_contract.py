@@ -13,7 +13,7 @@ import pytest
 
 from ledger_app.domain.models import ATTENDANCE_STATUSES
 from ledger_app.services import importer
-from ledger_app.workbook import contract, writer
+from ledger_app.workbook import contract, registers, writer
 
 FORMAT = Path(__file__).resolve().parents[1] / "docs" / "台账格式.md"
 
@@ -47,13 +47,32 @@ def _documented(body: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def test_contract_is_the_documents_sheets_and_columns():
+    from ledger_app.workbook import followup
+
     sections = _sections()
-    assert tuple(sections) == contract.SHEETS
+    # the contract's sheets, then those added later, marked （新增）: issue 18's, the
+    # registers' (issue 19)
+    assert tuple(sections) == contract.SHEETS + followup.SHEETS + registers.SHEETS
+    columns_of = {**contract.COLUMNS, **followup.COLUMNS, **registers.COLUMNS}
+    required_of = {**contract.REQUIRED, **followup.REQUIRED, **registers.REQUIRED}
+    computed_of = {
+        **contract.COMPUTED,
+        followup.RECTIFICATION: (followup.OVERDUE_COLUMN,),
+        **registers.COMPUTED,
+    }
     for sheet, body in sections.items():
         columns, required, computed = _documented(body)
-        assert contract.COLUMNS[sheet] == tuple(columns), sheet
-        assert contract.REQUIRED[sheet] == tuple(required), sheet
-        assert contract.COMPUTED.get(sheet, ()) == tuple(computed), sheet
+        assert columns_of[sheet] == tuple(columns), sheet
+        assert required_of[sheet] == tuple(required), sheet
+        assert computed_of.get(sheet, ()) == tuple(computed), sheet
+
+
+def test_registers_sheets_are_marked_new_in_the_document():
+    text = FORMAT.read_text(encoding="utf-8")
+    from ledger_app.workbook import followup
+
+    for sheet in followup.SHEETS + registers.SHEETS:
+        assert f"### {sheet}（新增）" in text, sheet
 
 
 def test_attendance_columns_and_months():

@@ -9,14 +9,27 @@ from reportlab.platypus.paragraph import Paragraph
 from .layout import Heading, KeepWithNext
 from .styles import MM, P, styles, text
 
-SECTIONS = ("cover", "overview", "problems", "records", "dues", "volunteer")
+SECTIONS = (
+    "cover",
+    "overview",
+    "problems",
+    "followup",  # issue 18: 民主评议等次, 整改清单
+    "records",
+    "dues",
+    "volunteer",
+    *("development", "transfers", "care"),  # issue 19: the registers
+)
 SECTION_TITLES = {
     "cover": "封面",
     "overview": "基本情况",
     "problems": "问题清单",
+    "followup": "评议与整改",  # issue 18
     "records": "组织生活记录",
     "dues": "党费收缴",
     "volunteer": "志愿服务",
+    "development": "发展党员工作",
+    "transfers": "组织关系转接",
+    "care": "党员关怀",
 }
 NUMERALS = "一二三四五六七八九十"
 SUB = ["（一）", "（二）", "（三）", "（四）", "（五）", "（六）", "（七）"]

@@ -25,9 +25,13 @@ SECTION_LABELS = {
     "cover": "封面和目录",
     "overview": "基本情况",
     "problems": "问题清单",
+    "followup": "评议与整改",  # issue 18: 民主评议等次, 整改清单, 领导干部讲党课
     "records": "组织生活记录",
     "dues": "党费收缴",
     "volunteer": "志愿服务",
+    "development": "发展党员",
+    "transfers": "组织关系转接",
+    "care": "党员关怀",
 }
 
 # progress(done, total, message): called while the PDF is made; raise from it to cancel

@@ -7,12 +7,19 @@ from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable, Spacer
 
 from ..domain.dates import format_date, format_date_cn
-from ..domain.period import PROBLEM_GAP, PeriodModel
+from ..domain.followup import brief_key
+from ..domain.period import PROBLEM_GAP, PeriodModel, alert_key, incomplete_key
 from .common import SUB, WRITE_H, h2, no_items, section_heading
 from .styles import FRAME_W, MM, RED, P
 from .tables import PagedTable, TextCell
 
 BASIS = "对照《中国共产党支部工作条例（试行）》和本支部的频次要求检查，"
+
+
+def _fix(model: PeriodModel, problem_key: str):
+    """整改情况 of one problem: the stored 整改 item's (issue 18), else blank to fill in."""
+    item = model.rectification_of(problem_key)
+    return TextCell(item.fix_text) if item is not None else ""
 
 
 def problems(model: PeriodModel, num: str, key: str) -> list[Flowable]:
@@ -21,13 +28,15 @@ def problems(model: PeriodModel, num: str, key: str) -> list[Flowable]:
     alerts = chk.member_alerts
     incomplete = chk.incomplete_records
     late, short = model.late_records, model.short_quorum
-    n = len(model.problems)
+    brief = model.brief_records  # too-brief minutes (issue 18), listed with the incomplete
+    n = len(gaps) + len(alerts) + len(incomplete) + len(brief)
     out: list[Flowable] = [section_heading(key, num)]
     if n:
         intro = (
-            f"{BASIS}本期共发现问题 {n} 项：应开展未开展 {model.gap_count} 项，"
-            f"党员预警 {len(alerts)} 项，记录不完整 {len(incomplete)} 条。"
-            "右栏供填写整改措施和完成时间。"
+            f"{BASIS}本期共发现问题 {n} 项：应开展未开展 {len(gaps)} 项，"
+            f"党员预警 {len(alerts)} 项，记录不完整 {len(incomplete)} 条"
+            + (f"、记录过简 {len(brief)} 条" if brief else "")
+            + "。右栏供填写整改措施和完成时间。"
         )
     else:
         intro = f"{BASIS}本期未发现缺项、党员预警和不完整的记录。"
@@ -40,11 +49,11 @@ def problems(model: PeriodModel, num: str, key: str) -> list[Flowable]:
     fix_w = 40 * MM
 
     # gaps, 谈心谈话 coverage included
-    out += h2(f"{SUB[0]}应开展未开展（{model.gap_count} 项）", key=f"{key}.gaps")
+    out += h2(f"{SUB[0]}应开展未开展（{len(gaps)} 项）", key=f"{key}.gaps")
     if gaps:
         header = ["序号", "期间", "项目", "情况", "整改情况"]
         body = [
-            [str(i), p.when, TextCell(p.what), TextCell(p.detail), ""]
+            [str(i), p.when, TextCell(p.what), TextCell(p.detail), _fix(model, p.key)]
             for i, p in enumerate(gaps, 1)
         ]
         widths = [10 * MM, 30 * MM, 40 * MM, 0, fix_w]
@@ -75,7 +84,7 @@ def problems(model: PeriodModel, num: str, key: str) -> list[Flowable]:
                 f"{a.months} 个月",
                 TextCell(a.span_label),
                 TextCell(a.state_label or "仍在继续"),
-                "",
+                _fix(model, alert_key(a)),
             ]
             for i, a in enumerate(alerts, 1)
         ]
@@ -107,13 +116,20 @@ def problems(model: PeriodModel, num: str, key: str) -> list[Flowable]:
     else:
         out.append(no_items("没有连续三个月以上未参加组织生活或未交党费的党员。"))
 
-    # incomplete records
-    out += h2(f"{SUB[2]}记录不完整（{len(incomplete)} 条）", key=f"{key}.incomplete")
-    if incomplete:
+    # incomplete records; too-brief minutes (issue 18) are listed with them, with why
+    rows = [
+        (r.date, r.item, "、".join(r.missing), _fix(model, incomplete_key(r))) for r in incomplete
+    ] + [(b.date, b.item, b.text, _fix(model, brief_key(b.record_id))) for b in brief]
+    rows.sort(key=lambda row: row[0])
+    title = f"{SUB[2]}记录不完整（{len(incomplete)} 条）"
+    if brief:
+        title += f"和记录过简（{len(brief)} 条）"
+    out += h2(title, key=f"{key}.incomplete")
+    if rows:
         header = ["序号", "日期", "类型", "缺少的内容", "整改情况"]
         body = [
-            [str(i), format_date(r.date), r.item, TextCell("、".join(r.missing)), ""]
-            for i, r in enumerate(incomplete, 1)
+            [str(i), format_date(d), item, TextCell(what), fix]
+            for i, (d, item, what, fix) in enumerate(rows, 1)
         ]
         widths = [10 * MM, 22 * MM, 28 * MM, 0, fix_w]
         widths[3] = FRAME_W - sum(widths)

@@ -23,6 +23,7 @@ from reportlab.platypus import (
 )
 
 from ..domain.dates import format_date, format_date_cn
+from ..domain.minutes import guest_count, vote_line, voters
 from ..domain.models import ATTEND_ABSENT, ATTEND_LEAVE, ATTEND_PRESENT, THEME_DAY
 from ..domain.period import PeriodModel, RecordView
 from .common import MISSING_MARK, SUB, clip, h2, para_block, para_parts, percent, section_heading
@@ -183,8 +184,10 @@ def _attendance_rows(v: RecordView) -> list[Flowable]:
         (f"请假（{len(leave)}人）", _names(leave, True)),
         (f"缺席（{len(absent)}人）", _names(absent)),
     ]
-    if s.extra:
-        rows.append((f"列席（{len(s.extra)}人）", _names(s.extra, True)))
+    guests = v.record.guests  # 列席人员 who are not members (issue 18)
+    if s.extra or guests:
+        names = "、".join(x for x in (_names(s.extra, True) if s.extra else "", guests) if x)
+        rows.append((f"列席（{len(s.extra) + guest_count(guests)}人）", names))
     return [
         TextRow(P(label, "label"), P(names, "cell"), 26 * MM, GRID, LIGHT) for label, names in rows
     ]
@@ -354,6 +357,9 @@ def record_page(
     blocks = [(kind.content, r.content, kind.content in v.missing)]
     if kind.decisions or (r.decisions and r.decisions.strip()):
         blocks.append(("决议事项", r.decisions, False))
+    if r.votes:  # issue 18: 表决 of the decisions
+        entitled = voters(r, v.summary.expected)
+        blocks.append(("表决情况", "\n".join(vote_line(x, entitled) for x in r.votes), False))
     for label, value, missing in blocks[:-1]:
         out += para_block(label, value, missing)
     sign = [Spacer(1, 6 * MM), signatures(r.kind)]

@@ -1,7 +1,7 @@
 """The inspection PDF's story: the chosen sections in order, numbered 一、二、… as chosen.
 
-Each section lives in its own module (cover, overview, problems, records, ledgers) and
-renders the period model; nothing here reads the ledger.
+Each section lives in its own module (cover, overview, problems, followup, records,
+ledgers, registers) and renders the period model; nothing here reads the ledger.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
 from ..domain.period import PeriodModel
+from . import followup
 from .common import NUMERALS, SECTION_TITLES, link_headings
 from .cover import cover
 from .layout import bind_deferred
@@ -16,6 +17,7 @@ from .ledgers import dues, volunteer
 from .overview import overview
 from .problems import problems
 from .records import Photos, records
+from .registers import care, development, transfers
 
 
 def build_story(model: PeriodModel, sections: list[str], photos: Photos) -> list[Flowable]:
@@ -33,9 +35,14 @@ def build_story(model: PeriodModel, sections: list[str], photos: Photos) -> list
     builders = {
         "overview": lambda n, k: overview(model, n, k),
         "problems": lambda n, k: problems(model, n, k),
+        "followup": lambda n, k: followup.section(model, n, k),  # issue 18
         "records": lambda n, k: records(model, n, k, photos),
         "dues": lambda n, k: dues(model, n, k),
         "volunteer": lambda n, k: volunteer(model, n, k),
+        # issue 19: the registers
+        "development": lambda n, k: development(model, n, k),
+        "transfers": lambda n, k: transfers(model, n, k),
+        "care": lambda n, k: care(model, n, k),
     }
     for i, s in enumerate(body_sections):
         if i and story and not isinstance(story[-1], PageBreak):

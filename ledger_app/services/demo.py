@@ -210,6 +210,8 @@ class _Demo:
             self.records()
             self.dues()
             self.volunteer()
+            self.followup()
+            self.registers()
 
     def branch(self) -> None:
         self.repo.set_branch_info(
@@ -459,7 +461,7 @@ class _Demo:
                         secretary.name,
                         organizer.name,
                         topic=f"{y}年度组织生活会",
-                        content="支部班子对照检查，党员开展批评和自我批评，逐一提出整改措施。",
+                        content="支部班子对照检查、查摆问题，党员开展批评与自我批评，逐一提出整改措施。",
                     )
                 )
                 self.add(
@@ -475,6 +477,12 @@ class _Demo:
                         content="党员个人自评、党员互评、民主测评，支委会综合评定等次。",
                     )
                 )
+
+    def followup(self) -> None:
+        """学习教育, 民主评议等次, 整改清单, leading cadres … (issue 18), written last."""
+        from .demo_followup import write_followup
+
+        write_followup(self)
 
     # --- dues and volunteer --------------------------------------------------------------------
 
@@ -509,6 +517,12 @@ class _Demo:
                     if paid_on >= self.today:
                         continue
                     self.repo.add_payment(Payment(None, m.id, year, month, due, paid_on, "李明"))  # type: ignore[arg-type]
+
+    def registers(self) -> None:
+        """发展党员, 组织关系转接, 党员关怀 (issue 19): last, so the rest stays as it was."""
+        from .demo_registers import fill
+
+        fill(self)
 
     def volunteer(self) -> None:
         rng = self.rng

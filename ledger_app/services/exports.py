@@ -26,12 +26,16 @@ def export_xlsx(
     out: str | Path,
     *,
     mask: bool = False,
+    show_base: bool = False,
     progress: XlsxProgress | None = None,
 ) -> Path:
-    """The Excel ledger of ``year`` (or one ``quarter``) at ``out``; never a half file."""
+    """The Excel ledger of ``year`` (or one ``quarter``) at ``out``; never a half file.
+    ``show_base``: the 党费收缴公示 shows each member's 月缴费基数 (their income)."""
     from ..workbook.writer import export_workbook
 
-    return export_workbook(ledger, year, quarter, out, mask=mask, progress=progress)
+    return export_workbook(
+        ledger, year, quarter, out, mask=mask, progress=progress, show_base=show_base
+    )
 
 
 def export_pdf(

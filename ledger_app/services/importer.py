@@ -33,23 +33,23 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from ..domain import idcard
 from ..domain.dates import format_date
 from ..domain.dues import belonged_in_year
+from ..domain.minutes import is_vote_kind, normalize_guests, parse_votes
 from ..domain.models import (
     ACTIVE,
     ATTEND_LEAVE,
     BRANCH_INFO_KEYS,
     IMPORTED,
     MEETING_KINDS,
-    OTHER_KINDS,
-    RECORD_KINDS,
     THEME_DAY,
     Attendance,
     DuesSetting,
@@ -76,9 +76,12 @@ from ..workbook.contract import (
     THEME,
     VOLUNTEER,
 )
+from ..workbook.followup import SHEETS as FOLLOWUP_SHEETS
 from ..workbook.reader import (
+    QUOTE_MAX,
     Row,
     Table,
+    WorkbookData,
     find_table,
     parse_amount,
     parse_cell_date,
@@ -86,9 +89,14 @@ from ..workbook.reader import (
     parse_names,
     parse_text,
     parse_year,
+    quote,
     read_workbook,
 )
+from ..workbook.registers import SHEETS as REGISTER_SHEETS
+from . import import_followup
+from .import_followup import FollowupPlan, parse_flag
 from .ledger import Changes, Ledger
+from .minutes import other_kinds
 from .roster import fill_from_id_number, validate_member
 
 # Member attribute ← roster column (text and date columns; the rest are handled apart)
@@ -160,6 +168,8 @@ class ImportPlan:
     payments: list[tuple[Member, int, int, int]] = field(default_factory=list)
     volunteer: list[tuple[Member, VolunteerEntry]] = field(default_factory=list)
     applied: bool = False
+    followup: FollowupPlan | None = None  # issue 18: 频次要求, 民主评议, 整改清单
+    registers: Any = None  # 发展党员, 组织关系转接, 党员关怀 (services.import_registers)
 
     @property
     def ok(self) -> bool:
@@ -176,6 +186,8 @@ class ImportPlan:
             or self.dues_settings
             or self.payments
             or self.volunteer
+            or (self.followup is not None and self.followup.has_changes)
+            or (self.registers is not None and self.registers.has_changes)
         )
 
     def summary_lines(self) -> list[str]:
@@ -202,7 +214,7 @@ class ImportPlan:
         return lines
 
 
-_UNITS = {BRANCH: "项", ROSTER: "人", DUES: "人", VOLUNTEER: "条"}
+_UNITS = {BRANCH: "项", ROSTER: "人", DUES: "人", VOLUNTEER: "条", "发展党员": "人"}
 
 
 # --- analysis ---------------------------------------------------------------------------------
@@ -238,19 +250,22 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
 
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
-    data = read_workbook(path, SHEETS)
+    data = read_workbook(path, SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS)
+    refuse_masked(data)
     plan = ImportPlan(Path(path))
     titles = {name.strip(): name for name in data.sheet_names}
     for name in data.sheet_names:
-        if name.strip() not in SHEETS:
+        if name.strip() not in SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
-    if not any(s in titles for s in SHEETS):
+    if not any(s in titles for s in SHEETS + FOLLOWUP_SHEETS + REGISTER_SHEETS):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
             details=[f"现有工作表：{'、'.join(data.sheet_names) or '（无）'}"],
         )
     a = _Analyzer(ledger, plan)
+    followup = import_followup.FollowupAnalyzer(a, plan, data, titles)  # issue 18's sheets
+    followup.rules()  # before the records: a kind of the branch's own must be known
     handlers: dict[str, Callable[[Table], None]] = {
         BRANCH: a.branch,
         ROSTER: a.roster,
@@ -278,11 +293,16 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
             title, data.rows.get(title, []), COLUMNS[sheet], REQUIRED[sheet], plan.errors
         )
         if table is not None:
+            a.reported |= table.reported
             handlers[sheet](table)
         elif sheet == ROSTER and len(plan.errors) > n_errors:
             a.roster_broken = True
         if sheet == ROSTER:
             a.index_members()
+    followup.rest()
+    from .import_registers import analyze as analyze_registers
+
+    plan.registers = analyze_registers(a, titles, data.rows)  # the registers' sheets (issue 19)
     return plan
 
 
@@ -307,9 +327,14 @@ class _Analyzer:
         self._record_keys: Counter | None = None
         self._dues_settings: dict[int, dict[int, DuesSetting]] = {}
         self._paid: dict[int, dict[int, dict[int, int]]] = {}
+        self.reported: set[str] = set()  # cells find_table already gave an error for
+        # the kinds of the 其他组织生活 sheet: the contract's, 学习教育, the branch's own
+        self.other_kinds: tuple[str, ...] = other_kinds(ledger)
 
     def err(self, ref: str, message: str) -> None:
-        self.errors.append(f"{ref}: {message}")
+        if ref in self.reported:
+            return  # one message a cell: the first (a formula without its value, say)
+        self.errors.append(f"{ref}: {_cut_quoted(message)}")
 
     # -- cells with their errors --------------------------------------------------------
 
@@ -344,7 +369,7 @@ class _Analyzer:
             key = "".join(key.split())
             if key not in BRANCH_INFO_KEYS:
                 self.plan.warnings.append(
-                    f"{row.ref('项目')}: 未知的项目“{key}”，已忽略"
+                    f"{row.ref('项目')}: 未知的项目“{quote(key)}”，已忽略"
                     f"（可用项目：{'、'.join(BRANCH_INFO_KEYS)}）"
                 )
                 continue
@@ -389,6 +414,7 @@ class _Analyzer:
                 values[attr] = row.text(col)
             for attr, col in _ROSTER_DATES.items():
                 values[attr] = self._date(row, col)
+            values["leading_cadre"] = self._cell(row, "党员领导干部", parse_flag)  # issue 18
             for col in REQUIRED[ROSTER]:
                 if col != "姓名" and row.raw(col) is None:  # 姓名: checked above
                     self.err(row.ref(col), f"{col}不能为空")
@@ -582,12 +608,12 @@ class _Analyzer:
         self._records(table, THEME, None, (THEME_DAY,))
 
     def other_life(self, table: Table) -> None:
-        self._records(table, OTHER, "类型", OTHER_KINDS)
+        self._records(table, OTHER, "类型", self.other_kinds)
 
     def _existing_record_keys(self) -> Counter:
         if self._record_keys is None:
             self._record_keys = Counter()
-            for r in self.repo.records(kinds=RECORD_KINDS):
+            for r in self.repo.records():
                 names = [a.name or "" for a in r.attendance]
                 self._record_keys[_record_key(r, r.group_name, names)] += 1
         return self._record_keys
@@ -629,11 +655,13 @@ class _Analyzer:
                 rec.host = row.text("主持人")
                 rec.recorder = row.text("记录人")
                 rec.content = row.text("主要内容")
+                rec.guests = self._cell(row, "列席人员", normalize_guests)  # issue 18
             rec.place = row.text("地点")
             if sheet == MEETINGS:
                 rec.lecturer = row.text("授课人")
                 rec.decisions = row.text("决议事项")
                 rec.also_theme_day = self._cell(row, "结合主题党日", _parse_yes) or False
+                rec.votes = self._votes(row, kind)
                 group = row.text("党小组")
                 if kind == "党小组会":
                     if group is None:
@@ -662,6 +690,13 @@ class _Analyzer:
                 continue
             counts[ADDED] += 1
             self.plan.records.append(PlannedRecord(rec, attendance))
+
+    def _votes(self, row: Row, kind: str | None) -> list:
+        """表决情况 (issue 18): read, and only for the meetings that vote."""
+        votes = self._cell(row, "表决情况", lambda v: parse_votes(parse_text(v))) or []
+        if votes and kind is not None and not is_vote_kind(kind):
+            self.err(row.ref("表决情况"), "只有支部党员大会、支委会记录表决")
+        return votes
 
     def _attendance(self, row: Row, day: dt.date) -> list[tuple[Member, str, str | None]]:
         out: list[tuple[Member, str, str | None]] = []
@@ -809,6 +844,40 @@ class _Analyzer:
             self.plan.volunteer.append((m, entry))
 
 
+_LONG = f"{{{QUOTE_MAX + 1},}}"  # more characters than a message quotes
+_QUOTED = re.compile(rf'"([^"]{_LONG})"|“([^”]{_LONG})”')
+
+
+def _cut_quoted(message: str) -> str:
+    """Every value quoted in a message cut to a readable length (a cell may hold 32,767
+    characters; the message names the cell, which is enough to find it)."""
+    return _QUOTED.sub(
+        lambda m: f'"{quote(m[1])}"' if m[1] is not None else f"“{quote(m[2])}”", message
+    )
+
+
+# an ID number as a masked export writes it (domain.idcard.mask): 110105********1234
+_MASKED_ID = re.compile(r"\d{6}\*{4,}\d{3}[\dXx]")
+MASKED_MESSAGE = (
+    "“{name}”是脱敏版台账（身份证号、电话已隐去），不能导入：导入时按公民身份号码匹配党员。"
+    "请导入未脱敏的原始台账。"
+)
+
+
+def refuse_masked(data: WorkbookData) -> None:
+    """A workbook exported with ``--mask`` is for sending out: one clear message instead of
+    an error for every masked ID number."""
+    for sheet in (ROSTER, DUES):
+        title = next((t for t in data.rows if t.strip() == sheet), None)
+        for row in data.rows.get(title, [])[:MASK_SCAN_ROWS] if title else []:
+            for v in row:
+                if isinstance(v, str) and ("脱敏版" in v or _MASKED_ID.fullmatch(v.strip())):
+                    raise WorkbookError(MASKED_MESSAGE.format(name=data.path.name))
+
+
+MASK_SCAN_ROWS = 40  # the title, the header and the first rows tell
+
+
 def recorded_any(paid: dict[int, dict[int, int]], m: Member) -> bool:
     """Has anything been paid already by this member in that year?"""
     return m.id is not None and bool(paid.get(m.id))
@@ -897,12 +966,20 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
         for m, entry in plan.volunteer:
             entry.member_id = m.id  # type: ignore[assignment]
         repo.add_volunteer_entries(entry for _, entry in plan.volunteer)
+        rules_changed, registers_changed = import_followup.apply(ledger, plan)
+        if plan.registers is not None:
+            from .import_registers import apply as apply_registers
+
+            apply_registers(ledger, plan.registers)
     return Changes(
+        settings=rules_changed,
+        followup=registers_changed,
         branch=bool(plan.branch_info),
         members=bool(plan.new_groups or plan.new_members or plan.updated_members),
         records=bool(plan.records),
         dues=bool(plan.dues_settings or plan.payments),
         volunteer=bool(plan.volunteer),
+        registers=plan.registers is not None and plan.registers.has_changes,
     )
 
 

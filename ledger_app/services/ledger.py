@@ -26,13 +26,15 @@ class Changes:
     dues: bool = False
     volunteer: bool = False
     settings: bool = False
+    followup: bool = False  # 民主评议等次, 整改清单 (issue 18)
+    registers: bool = False  # 发展党员, 组织关系转接, 党员关怀
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
 
     @classmethod
     def everything(cls) -> Changes:
-        return cls(True, True, True, True, True, True)
+        return cls(*(True for _ in cls.__dataclass_fields__))
 
 
 class Ledger:
@@ -47,9 +49,13 @@ class Ledger:
         self._today = today
 
     @classmethod
-    def open(cls, path: str | Path | None, today: dt.date | None = None) -> Ledger:
+    def open(
+        cls, path: str | Path | None, today: dt.date | None = None, sibling: Ledger | None = None
+    ) -> Ledger:
+        """``sibling``: the ledger of this program already open on the same file, whose
+        checks a second connection (a worker thread's) shares instead of redoing them."""
         p = None if path is None or str(path) == ":memory:" else Path(path)
-        return cls(open_database(p), p, today)
+        return cls(open_database(p, sibling.db if sibling is not None else None), p, today)
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()

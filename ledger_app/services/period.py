@@ -57,7 +57,9 @@ def load(
 
 
 def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
-    from . import dues, safety, volunteer
+    from ..storage import followup_repo
+    from ..storage.registers_repo import load_all as load_registers
+    from . import dues, minutes, safety, transfers, volunteer
 
     repo = ledger.repo
     year = period.year
@@ -92,4 +94,10 @@ def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
         floor=Period.month(*first) if first else None,
         earlier=earlier,
         user=ledger.user,
+        appraisals=followup_repo.appraisals(ledger.db, year),
+        rectifications=followup_repo.rectifications(ledger.db),
+        minutes_rules=minutes.minutes_rules(ledger),
+        cadre_source=minutes.cadre_source(ledger),
+        excellent_cap_permille=minutes.excellent_cap(ledger),
+        registers=load_registers(ledger.db, transfers.receipt_days(ledger)),
     )

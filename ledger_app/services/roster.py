@@ -11,7 +11,10 @@ from ..domain.models import (
     GENDERS,
     MEMBER_TYPES,
     STATUSES,
+    Branch,
+    Group,
     Member,
+    StatusChange,
 )
 from ..errors import UserError, ValidationError
 from .ledger import Changes, Ledger
@@ -84,6 +87,7 @@ def save_member(ledger: Ledger, m: Member, group_name: str | None = None) -> Cha
             repo.add_member(m)
         else:
             repo.update_member(m)
+            _follow_transfers(ledger, m)
     return Changes(members=True)
 
 
@@ -105,7 +109,15 @@ def change_status(
                 "(SELECT MAX(id) FROM member_status_history WHERE member_id = ?)",
                 [note, member_id],
             )
+        _follow_transfers(ledger, m)
     return Changes(members=True)
+
+
+def _follow_transfers(ledger: Ledger, m: Member) -> None:
+    """A 组织关系转接 recorded for a date changed here takes the new date (issue 19)."""
+    from .transfers import follow_member
+
+    follow_member(ledger, m)
 
 
 def save_branch_info(ledger: Ledger, info: dict[str, str | None]) -> Changes:
@@ -152,3 +164,30 @@ def delete_group(ledger: Ledger, group_id: int) -> Changes:
 def members_on(ledger: Ledger, day: dt.date) -> list[Member]:
     """Members belonging to the branch on ``day``."""
     return [m for m in ledger.repo.members() if m.belongs_on(day)]
+
+
+# --- reading (the pages ask here, never the repository) ------------------------------------
+
+
+def branch(ledger: Ledger) -> Branch:
+    """支部信息."""
+    return ledger.repo.branch()
+
+
+def groups(ledger: Ledger) -> list[Group]:
+    """The 党小组, in their order."""
+    return ledger.repo.groups()
+
+
+def members(ledger: Ledger) -> list[Member]:
+    """Every member ever recorded (left members included), in roster order."""
+    return ledger.repo.members()
+
+
+def member(ledger: Ledger, member_id: int) -> Member | None:
+    return ledger.repo.member(member_id)
+
+
+def status_history(ledger: Ledger, member_id: int) -> list[StatusChange]:
+    """A member's status changes, oldest first (never rewritten)."""
+    return ledger.repo.status_history(member_id)

@@ -31,9 +31,11 @@ from ..domain.models import (
     StatusChange,
     TopicTemplate,
     VolunteerEntry,
+    Vote,
 )
 from . import audit
 from .backup import write_error
+from .db import before_first_write
 
 _MEMBER_DATES = ("birth_date", "join_date", "full_date", "status_date", "transfer_in_date")
 _MEMBER_COLUMNS = [f.name for f in fields(Member) if f.name not in ("id", "group_name")]
@@ -42,6 +44,18 @@ _RECORD_COLUMNS = [
     for f in fields(Record)
     if f.name not in ("id", "group_name", "attendance", "created_at", "updated_at")
 ]
+# 表决 (a list of Vote) is kept as JSON text; 党员领导干部 as 1 or NULL (issue 18)
+_VOTE_KEYS = ("subject", "agree", "against", "abstain")
+
+
+def votes_to_text(votes: list[Vote]) -> str | None:
+    if not votes:
+        return None
+    return json.dumps([[getattr(v, k) for k in _VOTE_KEYS] for v in votes], ensure_ascii=False)
+
+
+def votes_from_text(text: str | None) -> list[Vote]:
+    return [Vote(*row) for row in json.loads(text)] if text else []
 
 
 _INSERT_ATTENDANCE = (
@@ -81,6 +95,7 @@ def member_from_row(row: dict) -> Member:
     kw = {k: row.get(k) for k in _MEMBER_COLUMNS}
     for k in _MEMBER_DATES:
         kw[k] = from_iso(kw[k])
+    kw["leading_cadre"] = bool(kw["leading_cadre"])
     return Member(id=row["id"], group_name=row.get("group_name"), **kw)
 
 
@@ -88,6 +103,7 @@ def record_from_row(row: dict) -> Record:
     kw = {k: row.get(k) for k in _RECORD_COLUMNS}
     kw["date"] = from_iso(kw["date"])
     kw["also_theme_day"] = bool(kw["also_theme_day"])
+    kw["votes"] = votes_from_text(kw["votes"])
     return Record(
         id=row["id"],
         group_name=row.get("group_name"),
@@ -105,12 +121,18 @@ class Repository:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
+        """One user action, one transaction. The first one of a session first makes sure
+        the file is sound (storage.db.before_first_write: a damaged file is never written
+        to); each seals the audit rows it wrote — and only those — in its transaction."""
         outermost = not self.db.conn.in_transaction
+        if outermost:
+            before_first_write(self.db)
         try:
             with self.db.atomic():
+                since = audit.last_id(self.db) if outermost else 0
                 yield
                 if outermost:
-                    audit.seal(self.db)  # hash-chain this action's audit rows in its transaction
+                    audit.seal(self.db, after=since)  # this action's rows, in its transaction
         except sqlite3.OperationalError as e:
             problem = write_error(e) if outermost else None
             if problem is None:
@@ -193,6 +215,7 @@ class Repository:
         values = {k: getattr(m, k) for k in _MEMBER_COLUMNS}
         for k in _MEMBER_DATES:
             values[k] = to_iso(values[k])
+        values["leading_cadre"] = 1 if m.leading_cadre else None
         return values
 
     def add_member(self, m: Member) -> int:
@@ -333,6 +356,7 @@ class Repository:
         values = {k: getattr(r, k) for k in _RECORD_COLUMNS}
         values["date"] = to_iso(r.date)
         values["also_theme_day"] = 1 if r.also_theme_day else 0
+        values["votes"] = votes_to_text(r.votes)
         return values
 
     def add_record(self, r: Record, created_at: dt.datetime | None = None) -> int:
@@ -541,9 +565,9 @@ class Repository:
         self, record_id: int, filename: str, mime: str | None, data: bytes, caption: str | None
     ) -> int:
         cur = self.db.execute(
-            "INSERT INTO attachment (record_id, filename, mime, data, caption) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [record_id, filename, mime, data, caption],
+            "INSERT INTO attachment (record_id, filename, mime, data, sha256, caption) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [record_id, filename, mime, data, audit.sha256_hex(data), caption],
         )
         return int(cur.lastrowid)
 

@@ -170,16 +170,200 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
 def _v2_audit(db: sqlite_utils.Database) -> None:
     """Audit trail (hash-chained, see storage/audit.py) and the recycle bin. The triggers
     themselves are (re)built by ``db.migrate`` after every migration."""
-    from .audit import install_triggers, record_baseline, seal
+    from .audit import audited, install_triggers, record_baseline, seal
 
-    install_triggers(db)
-    record_baseline(db)  # rows from before the trail (none in a new database)
+    # the tables audited at version 2, named so (AUDITED has grown since): this
+    # migration does what it did when it shipped
+    install_triggers(db, 2)
+    record_baseline(db, audited(2))  # rows from before the trail (none in a new database)
     seal(db)
+
+
+def _v3_audit_everything(db: sqlite_utils.Database) -> None:
+    """The trail covers settings, frequency rules, attachments, status history, topic
+    templates and the recycle bin too (AUDITED_FROM); their large columns (attachment
+    bytes, recycle-bin payloads) through a ``sha256`` column the program fills."""
+    from .audit import (
+        AUDITED_FROM,
+        audited,
+        install_triggers,
+        last_id,
+        record_baseline,
+        seal,
+        sha256_hex,
+    )
+
+    since = last_id(db)  # rows written before (from outside the program) stay unsealed
+    db.execute("ALTER TABLE attachment ADD COLUMN sha256 TEXT")
+    db.execute("ALTER TABLE trash ADD COLUMN sha256 TEXT")
+    db.conn.create_function("_ledger_sha256", 1, sha256_hex, deterministic=True)
+    try:
+        db.execute("UPDATE attachment SET sha256 = _ledger_sha256(data)")
+        db.execute("UPDATE trash SET sha256 = _ledger_sha256(CAST(payload AS BLOB))")
+    finally:
+        db.conn.create_function("_ledger_sha256", 1, None)
+    install_triggers(db, 3)
+    record_baseline(db, {t: k for t, k in audited(3).items() if t in AUDITED_FROM})
+    seal(db, after=since)
+
+
+def _v4_organisational_life(db: sqlite_utils.Database) -> None:
+    """Issue 18: 列席人员 and 表决 on records, 党员领导干部 on members, 民主评议 等次,
+    the 整改清单 with its evidence files (their bytes audited through ``sha256``, as
+    attachments). New columns are NULL by default, so the rows the
+    audit trail recorded before them replay to the same values (audit.replay_mismatches)."""
+    for stmt in (
+        "ALTER TABLE record ADD COLUMN guests TEXT",
+        "ALTER TABLE record ADD COLUMN votes TEXT",
+        "ALTER TABLE member ADD COLUMN leading_cadre INTEGER",
+        """
+        CREATE TABLE appraisal (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            grade TEXT NOT NULL,
+            reason TEXT,
+            talk_date TEXT,
+            talk_by TEXT,
+            measure TEXT,
+            deadline TEXT,
+            result TEXT,
+            UNIQUE (year, member_id)
+        )
+        """,
+        """
+        CREATE TABLE rectification (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            measure TEXT,
+            owner TEXT,
+            deadline TEXT,
+            status TEXT NOT NULL DEFAULT '未开始',
+            done_on TEXT,
+            result TEXT,
+            source_key TEXT,
+            record_id INTEGER,
+            found_on TEXT,
+            source_note TEXT
+        )
+        """,
+        """
+        CREATE TABLE rectification_file (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES rectification(id) ON DELETE CASCADE,
+            filename TEXT NOT NULL,
+            mime TEXT,
+            data BLOB NOT NULL,
+            sha256 TEXT,
+            added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))
+        )
+        """,
+    ):
+        db.execute(stmt)  # one by one: executescript() would COMMIT
+
+
+def _v5_registers(db: sqlite_utils.Database) -> None:
+    """发展党员 (people and their recorded steps), 组织关系转接, 流动党员, 关怀帮扶 and
+    表彰处分 (issue 19). A step or an honour links the meeting that decided it; a deleted
+    meeting leaves the link empty."""
+    now = "(strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))"
+    for stmt in (
+        f"""CREATE TABLE applicant (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            gender TEXT,
+            ethnicity TEXT,
+            birth_date TEXT,
+            id_number TEXT,
+            education TEXT,
+            category TEXT NOT NULL DEFAULT '在职',
+            unit TEXT,
+            phone TEXT,
+            group_id INTEGER REFERENCES party_group(id) ON DELETE SET NULL,
+            member_id INTEGER REFERENCES member(id) ON DELETE SET NULL,
+            ended_on TEXT,
+            end_reason TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        f"""CREATE TABLE development_step (
+            id INTEGER PRIMARY KEY,
+            applicant_id INTEGER NOT NULL REFERENCES applicant(id) ON DELETE CASCADE,
+            "no" INTEGER NOT NULL CHECK ("no" BETWEEN 1 AND 25),
+            date TEXT NOT NULL,
+            people TEXT,
+            document TEXT,
+            record_id INTEGER REFERENCES record(id) ON DELETE SET NULL,
+            meeting TEXT,
+            expected INTEGER,
+            present INTEGER,
+            yes INTEGER,
+            no_votes INTEGER,
+            abstain INTEGER,
+            result TEXT,
+            months INTEGER,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        'CREATE INDEX development_step_applicant ON development_step(applicant_id, date, "no")',
+        f"""CREATE TABLE transfer (
+            id INTEGER PRIMARY KEY,
+            direction TEXT NOT NULL CHECK (direction IN ('转入', '转出')),
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            date TEXT NOT NULL,
+            letter_no TEXT,
+            org TEXT,
+            receipt_date TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        "CREATE INDEX transfer_member ON transfer(member_id, direction, date)",
+        f"""CREATE TABLE flow_member (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            start_date TEXT NOT NULL,
+            end_date TEXT,
+            place TEXT,
+            contact TEXT,
+            card_no TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        f"""CREATE TABLE care_visit (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            date TEXT NOT NULL,
+            hardship TEXT,
+            content TEXT,
+            amount_fen INTEGER,
+            visitor TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+        f"""CREATE TABLE honor (
+            id INTEGER PRIMARY KEY,
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            kind TEXT NOT NULL CHECK (kind IN ('表彰', '处分')),
+            date TEXT NOT NULL,
+            title TEXT NOT NULL,
+            issuer TEXT,
+            reason TEXT,
+            record_id INTEGER REFERENCES record(id) ON DELETE SET NULL,
+            meeting TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL DEFAULT {now}
+        )""",
+    ):
+        db.execute(stmt)  # one by one: executescript() would COMMIT
 
 
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_audit,
+    _v3_audit_everything,
+    _v4_organisational_life,
+    _v5_registers,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,8 +4,10 @@ committees ask for, styled and print-ready, written atomically.
 The contract sheets (支部信息 … 志愿服务) import back through ``services.importer``:
 a merged title row sits above the header and a 合计 row below the data, both of which
 the importer skips; computed (†) columns are ignored on import. With ``mask=True`` the
-公民身份号码 and phone numbers are masked — such a workbook is for sending out, and
-cannot be imported back (members are matched by 公民身份号码).
+公民身份号码 and phone numbers are masked and the 出生日期 left out (it is the middle of
+the ID number) — such a workbook is for sending out, and cannot be imported back (members
+are matched by 公民身份号码). The 党费收缴公示 shows each member's 月缴费基数 (their
+income) only with ``show_base=True``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from ..domain.attendance import AttendanceSummary, Roster, summarize
 from ..domain.compliance import HELD, MISSING, NOT_DUE, NOT_REQUIRED, belongs_during
 from ..domain.dates import Period, checked_period
 from ..domain.dues import MemberDues
+from ..domain.kinds import is_other_kind
+from ..domain.minutes import format_votes
 from ..domain.models import (
     BRANCH_INFO_KEYS,
     CATEGORIES,
@@ -30,9 +34,12 @@ from ..domain.models import (
     Record,
 )
 from ..domain.names import join_names
+from ..domain.period import PeriodModel
 from ..errors import WorkbookError
 from ..services.ledger import Ledger
-from . import contract
+from . import contract, followup
+from .followup import build_followup_sheets
+from .registers import build_register_sheets
 
 Progress = Callable[[int, int], None]
 
@@ -54,13 +61,18 @@ SHEETS = CONTRACT_SHEETS + (
     SHEET_DUES_QUARTERLY,
     SHEET_DUES_SIGN,
     SHEET_VOLUNTEER_STATS,
+    *followup.SHEETS,  # issue 18: 民主评议, 整改清单, 频次要求
 )
 
+CHAIN_CODE_LENGTH = 16  # as on the PDF's footer
+CHAIN_CODE_NOTE = (
+    "（导出时修改记录的校验码：用“设置 › 数据备份 › 检查数据库”或 verify --code 核对此后是否改动）"
+)
 SEQ = "序号"  # not a contract column: unknown to the importer, hence ignored
 TOTAL = "合计"
-MASK_NOTE = "（脱敏版：身份证号、电话已隐去，不能导回）"
+MASK_NOTE = "（脱敏版：身份证号、出生日期、电话已隐去，不能导回）"
 MASK_MESSAGE = (
-    "注意：本文件已隐去公民身份号码和联系电话，仅供报送或外发，"
+    "注意：本文件已隐去公民身份号码、出生日期和联系电话，仅供报送或外发，"
     "不能再导入本程序（导入时按公民身份号码匹配党员）。"
 )
 
@@ -150,6 +162,7 @@ ROSTER_COLUMNS = _contract_columns(
         "状态": CENTER,
         "状态变更日期": Look("date", width=12.5),
         "转入日期": DATE,
+        "党员领导干部": Look("center", width=7),
     },
 )
 
@@ -161,6 +174,7 @@ ENTRY_COLUMN = "登记情况"
 _RECORD_COMPUTED = {
     **dict.fromkeys(contract.MEETING_COMPUTED, Look("int", width=6.5)),
     ENTRY_COLUMN: Look("center", width=9),
+    "记录过简": Look("wrap", max_width=20),  # issue 18: why the minutes are too brief
 }
 
 MEETING_COLUMNS = _contract_columns(
@@ -180,6 +194,8 @@ MEETING_COLUMNS = _contract_columns(
         "结合主题党日": Look("center", width=7),
         "主要内容": Look("wrap", width=32),
         "决议事项": Look("wrap", max_width=18),
+        "列席人员": Look("wrap", max_width=18),
+        "表决情况": Look("wrap", max_width=24),
     },
     _RECORD_COMPUTED,
 )
@@ -213,6 +229,7 @@ OTHER_COLUMNS = _contract_columns(
         "请假人员": Look("wrap", max_width=18),
         "缺席人员": Look("wrap", max_width=14),
         "主要内容": Look("wrap", width=40),
+        "列席人员": Look("wrap", max_width=18),
     },
     _RECORD_COMPUTED,
 )
@@ -330,8 +347,12 @@ class ExportData:
     mask: bool
     months: list[int] = field(default_factory=list)
     changed: dict[int, str] = field(default_factory=dict)  # record id → when changed (ISO)
+    chain_code: str = ""  # 台账校验码: the audit chain's head when exported (verify --code)
+    show_base: bool = False  # 党费收缴公示 shows 月缴费基数 (each member's income)
+    model: PeriodModel | None = None  # the period model (issue 18's sheets and columns)
     _roster: Roster | None = field(default=None, repr=False)
     _summaries: dict[int, AttendanceSummary] = field(default_factory=dict, repr=False)
+    model: object | None = None  # the period model (services.period): the registers' sheets
 
     def summary(self, record: Record) -> AttendanceSummary:
         """应到/实到 of one of ``records``, worked out once (a record sheet and 汇总 ask)."""
@@ -360,6 +381,10 @@ class ExportData:
     def phone_text(self, phone: str | None) -> str | None:
         return idcard.mask_phone(phone) if self.mask else phone
 
+    def birth_date(self, m: Member) -> dt.date | None:
+        """Left out of a masked export: it is the middle of the ID number, digit for digit."""
+        return None if self.mask else m.birth_date
+
 
 def _dues_lines(ledger: Ledger, year: int, members: list[Member]) -> list[DuesLine]:
     """Per member dues of ``year`` from the dues service (the one implementation of rates,
@@ -376,7 +401,9 @@ def _dues_lines(ledger: Ledger, year: int, members: list[Member]) -> list[DuesLi
     ]
 
 
-def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) -> ExportData:
+def collect(
+    ledger: Ledger, year: int, quarter: int | None, mask: bool = False, show_base: bool = False
+) -> ExportData:
     """Read what an export of ``year`` (or one quarter of it) shows."""
     repo = ledger.repo
     period = checked_period(year, quarter)
@@ -392,9 +419,11 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
     ]
     volunteer = repo.volunteer(period.start, period.end)
     from ..services.compliance import board_data
-    from ..services.safety import changed_records
+    from ..services.safety import changed_records, head_hash
 
     board = board_data(ledger, year)
+    from ..services.period import load
+
     return ExportData(
         branch_info=dict(branch.info),
         branch_name=branch.name or "本支部",
@@ -409,6 +438,9 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
         mask=mask,
         months=months,
         changed=changed_records(ledger),
+        chain_code=head_hash(ledger)[:CHAIN_CODE_LENGTH],
+        show_base=show_base,
+        model=load(ledger, year, quarter),
     )
 
 
@@ -541,6 +573,8 @@ def _sheet_branch(book, data: ExportData) -> None:
     w.write_header()
     for key in BRANCH_INFO_KEYS:
         value = data.branch_info.get(key) or None
+        if key == "联系电话":
+            value = data.phone_text(value)
         if key == "成立日期" and value:
             from ..domain.dates import parse_date
 
@@ -567,7 +601,7 @@ def _sheet_roster(book, data: ExportData) -> None:
                 m.name,
                 m.gender,
                 m.ethnicity,
-                m.birth_date,
+                data.birth_date(m),
                 data.id_text(m.id_number),
                 m.education,
                 m.member_type,
@@ -580,6 +614,7 @@ def _sheet_roster(book, data: ExportData) -> None:
                 m.status,
                 m.status_date if m.status != "在册" else None,
                 m.transfer_in_date,
+                "是" if m.leading_cadre else None,
             ]
         )
     w.finish(data, landscape=True, freeze="C3")
@@ -603,6 +638,7 @@ def _record_sheet(book, data: ExportData, name: str, cols, what: str, kinds, row
                 s.expected_count,
                 s.present_count,
                 entry_note(r, data.changed),
+                "；".join(data.model.brief_by_record.get(r.id, ())) or None if data.model else None,
             ]
         )
     w.finish(data, landscape=True, freeze="C3")
@@ -625,6 +661,8 @@ def _sheet_meetings(book, data: ExportData) -> None:
             "是" if r.also_theme_day else None,
             r.content,
             r.decisions,
+            r.guests,
+            format_votes(r.votes) or None,
         ]
 
     _record_sheet(
@@ -654,9 +692,16 @@ def _sheet_other(book, data: ExportData) -> None:
             leave,
             absent,
             r.content,
+            r.guests,
         ]
 
-    _record_sheet(book, data, contract.OTHER, OTHER_COLUMNS, "组织生活登记台账", OTHER_KINDS, row)
+    # the contract's three kinds, then 学习教育 and the branch's own kinds (issue 18)
+    kinds = OTHER_KINDS + tuple(
+        dict.fromkeys(
+            r.kind for r in data.records if is_other_kind(r.kind) and r.kind not in OTHER_KINDS
+        )
+    )
+    _record_sheet(book, data, contract.OTHER, OTHER_COLUMNS, "组织生活登记台账", kinds, row)
 
 
 def _sheet_dues(book, data: ExportData) -> None:
@@ -786,6 +831,11 @@ def _sheet_summary(book, data: ExportData) -> None:
         "tz_note",
     )
     row += 1
+    if data.chain_code:
+        merge_title(
+            grid, row, 1, ncols, f"台账校验码 {data.chain_code}{CHAIN_CODE_NOTE}", "tz_note"
+        )
+        row += 1
     if data.mask:
         merge_title(grid, row, 1, ncols, MASK_MESSAGE, "tz_note")
         row += 1
@@ -940,7 +990,7 @@ def _sheet_dues_notice(book, data: ExportData) -> None:
         Col(SEQ, "int", width=5),
         Col("姓名", "center"),
         Col("人员类别", "center"),
-        Col("月缴费基数(元)", "money", width=11),
+        *([Col("月缴费基数(元)", "money", width=11)] if data.show_base else []),
         Col("缴纳比例", "center", width=7),
         Col("月应缴(元)", "money", width=9),
         Col("应缴月数", "int", width=6),
@@ -966,7 +1016,7 @@ def _sheet_dues_notice(book, data: ExportData) -> None:
                 i,
                 d.member.name,
                 d.category,
-                _yuan(d.md.base_fen),
+                *([_yuan(d.md.base_fen)] if data.show_base else []),
                 d.md.rate_text,
                 _yuan(d.md.monthly_due_fen),
                 len(d.owes_in(months)),
@@ -980,7 +1030,7 @@ def _sheet_dues_notice(book, data: ExportData) -> None:
             TOTAL,
             f"{len(data.dues)}人",
             None,
-            None,
+            *([None] if data.show_base else []),
             None,
             None,
             None,
@@ -1240,6 +1290,8 @@ _BUILDERS = (
     _sheet_dues_quarterly,
     _sheet_dues_sign,
     _sheet_volunteer_stats,
+    lambda book, data: build_followup_sheets(book, data.model, data.mask),  # issue 18
+    lambda book, data: build_register_sheets(book, data.model, data.mask),  # issue 19
 )
 
 
@@ -1288,14 +1340,16 @@ def export_workbook(
     out_path: str | Path,
     mask: bool = False,
     progress: Progress | None = None,
+    show_base: bool = False,
 ) -> Path:
     """Export the ledger of ``year`` (or its ``quarter``) to ``out_path`` (.xlsx).
 
     ``progress(done, total)`` reports sheets written; raising from it cancels the export
-    and leaves ``out_path`` as it was. Returns the path written.
+    and leaves ``out_path`` as it was. ``show_base``: the 党费收缴公示 shows each member's
+    月缴费基数. Returns the path written.
     """
     out = Path(out_path)
-    data = collect(ledger, year, quarter, mask)
+    data = collect(ledger, year, quarter, mask, show_base)
     book = build_workbook(data, progress)
     path = save_atomic(book, out)
     if progress is not None:

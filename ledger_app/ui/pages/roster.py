@@ -554,6 +554,13 @@ class StatusDialog(QDialog):
                 self.date.setFocus()
                 return
         assert self.member.id is not None
+        from ..transfer_dialogs import status_change_instead  # 组织关系转接 (issue 19)
+
+        done = status_change_instead(self, self.ctx, self.member, status, day, self.note.text())
+        if done is not False:
+            if done:
+                self.accept()
+            return
         ok = self.ctx.run(
             self,
             roster.change_status,
