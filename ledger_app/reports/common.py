@@ -92,7 +92,8 @@ def link_headings(story: list[Flowable]) -> list[Flowable]:
         while j < len(story):
             g = story[j]
             small = (isinstance(g, Spacer) and not getattr(g, "locChanger", 0)) or (
-                isinstance(g, Paragraph) and g.style.name in _HEAD_STYLES
+                isinstance(g, Paragraph)
+                and (g.style.name in _HEAD_STYLES or _intro(g, story[j + 1 : j + 3]))
             )
             if not small:
                 break
@@ -103,6 +104,25 @@ def link_headings(story: list[Flowable]) -> list[Flowable]:
         ):
             f.following = story[j]
     return story
+
+
+def _intro(p: Paragraph, after: list[Flowable]) -> bool:
+    """A short paragraph that introduces a table (``本期整改事项 3 项：…``; ``after``: what
+    follows it, a spacer between allowed): kept with the heading above and the table's
+    first rows."""
+    from reportlab.platypus import Table
+
+    from .tables import PagedTable
+
+    after = [f for f in after if not (isinstance(f, Spacer) and not getattr(f, "locChanger", 0))]
+    return (
+        bool(after)
+        and isinstance(after[0], PagedTable | Table)
+        and len(p.getPlainText()) <= INTRO_CHARS
+    )
+
+
+INTRO_CHARS = 160  # about three lines of body text
 
 
 def clip(value: str | None, limit: int = 80) -> str:
