@@ -30,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FONT = ROOT / "resources" / "fonts" / "wqy-microhei.ttc"
+SERIF = ROOT / "resources" / "fonts" / "uming.ttc"  # the PDF's body font
 PDF_CHUNK_ROWS = 40  # rows per Table: about one A4 page of 9-pt rows
 
 
@@ -96,7 +97,7 @@ def pdf(tables_pickle: str, out: str) -> int:
 
     with open(tables_pickle, "rb") as f:
         items: list = pickle.load(f)
-    pdfmetrics.registerFont(TTFont("WQY", str(FONT), subfontIndex=0))
+    pdfmetrics.registerFont(TTFont("WQY", str(SERIF if SERIF.exists() else FONT), subfontIndex=0))
     style = ParagraphStyle("bare", fontName="WQY", fontSize=9, leading=12)
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm

@@ -198,26 +198,35 @@ def pdf_tables(db: str, year: str, out: str) -> int:
     free Paragraph's text: the content the floor lays out bare."""
     from reportlab.platypus import PageBreak, Paragraph, Table
 
-    from ledger_app.reports.data import gather
     from ledger_app.reports.fonts import register_font
+    from ledger_app.reports.layout import TextRow, expand
     from ledger_app.reports.pdf import SECTIONS
     from ledger_app.reports.sections import build_story
+    from ledger_app.services import period
     from ledger_app.services.ledger import Ledger
 
     register_font()
     ledger = Ledger.open(db)
-    data = gather(ledger, int(year), None, with_attachments=True)
-    story = build_story(ledger, data, list(SECTIONS))
+    model = period.load(ledger, int(year), None, attachments=True)
+    story = expand(build_story(model, list(SECTIONS), ledger.repo.attachment_data))
     items: list = []
 
     def walk(flowables) -> None:
         for f in flowables:
-            if isinstance(f, Table):
+            if isinstance(f, TextRow):  # ruled label | names rows, one after another: a table
+                row = [_plain(f.label), _plain(f.text)]
+                if items and items[-1][0] == "rows":
+                    items[-1][1].append(row)
+                else:
+                    items.append(("rows", [row]))
+            elif isinstance(f, Table):
                 items.append(("t", [[_plain(c) for c in row] for row in f._cellvalues]))
             elif isinstance(f, Paragraph):
                 items.append(("p", _escape(f.getPlainText())))
             elif isinstance(f, PageBreak):  # a record on its own page is the format, kept
                 items.append(("b", None))
+            elif hasattr(f, "_parts"):  # KeepTail: the minutes' last lines and the signatures
+                walk(f._parts())
             else:
                 for attr in ("_content", "_flowables", "content"):
                     inner = getattr(f, attr, None)
@@ -226,6 +235,7 @@ def pdf_tables(db: str, year: str, out: str) -> int:
                         break
 
     walk(story)
+    items = [("t", p) if k == "rows" else (k, p) for k, p in items]
     with open(out, "wb") as f:
         pickle.dump(items, f)
     tables = [len(p) for k, p in items if k == "t"]

@@ -55,12 +55,13 @@ class Row:
     key: str
     title: str
     app: Side
-    floor: Side
+    floor: Side | None  # None: time and peak memory only (the rows at scale)
     floor_title: str
     max_ratio: float | None = None
     max_seconds: float | None = None
     runs: int = 5
     note: str = ""
+    sizes: tuple[str, ...] = ()  # branches beyond L and XL it needs (bench/generate.py sizes)
     app_runs: list[Run] = field(default_factory=list)
     floor_runs: list[Run] = field(default_factory=list)
     error: str | None = None
@@ -333,6 +334,33 @@ def rows(workdir: Path) -> list[Row]:
             Side([PY, str(ROOT / "main.py"), "--db", XL, "dues", "--year", YEAR]),
             Side([PY, floors, "sql-dues", XL, YEAR]),
             "sqlite3 取出 dues 所需的全部行",
+        ),
+        *(
+            Row(
+                f"export-pdf-{size}",
+                title,
+                Side(
+                    [
+                        PY,
+                        str(ROOT / "main.py"),
+                        "--db",
+                        str(w / f"{size}.db"),
+                        "export-pdf",
+                        "--year",
+                        YEAR,
+                        "-o",
+                        str(w / "out.pdf"),
+                    ]
+                ),
+                None,
+                "（不比地板：只记录规模大时的时间和峰值内存）",
+                runs=1,
+                sizes=(size,),
+            )
+            for size, title in (
+                ("2000x3", "导出 2000 人 × 3 年库的 2025 年度 PDF"),
+                ("5000x1", "导出 5000 人库的年度 PDF"),
+            )
         ),
         page(
             "roster",
@@ -609,7 +637,7 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="KEY",
-        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf check dues roster meetings board board-year import-2000x3 export-xlsx-2000x3 import-5000x1 export-xlsx-5000x1)",
+        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf check dues roster meetings board board-year import-2000x3 export-xlsx-2000x3 import-5000x1 export-xlsx-5000x1 export-pdf-2000x3 export-pdf-5000x1 check-open check-full)",
     )
     p.add_argument(
         "--workdir", default="/tmp/ledger-bench", help="scratch folder (default /tmp/ledger-bench)"
@@ -635,11 +663,13 @@ def main(argv: list[str] | None = None) -> int:
             if all(
                 r.key in ("start", "start-bundle", "import", "export-xlsx", "export-pdf")
                 or r.key.endswith(BIG)
+                or r.sizes
                 for r in chosen
             )
             else {"L", "XL"}
         )
         needs |= {size for size in BIG if any(r.key.endswith(size) for r in chosen)}
+        needs |= {size for r in chosen for size in r.sizes}
         print("set-up (not measured):", flush=True)
         setup(workdir, env, needs)
     for row in chosen:
@@ -652,6 +682,8 @@ def main(argv: list[str] | None = None) -> int:
             info: dict = {}
             for i in range(warm + n):
                 for side, runs in ((row.app, row.app_runs), (row.floor, row.floor_runs)):
+                    if side is None:
+                        continue
                     if side.prepare:
                         side.prepare()
                     argv = side.argv(info) if callable(side.argv) else side.argv
@@ -661,7 +693,8 @@ def main(argv: list[str] | None = None) -> int:
                     if i >= warm:
                         runs.append(run)
                 print("." if i >= warm else "·", end="", flush=True)
-            print(f" {summary(row.app_runs)} vs {summary(row.floor_runs)}", flush=True)
+            floor = summary(row.floor_runs) if row.floor_runs else "—"
+            print(f" {summary(row.app_runs)} vs {floor}", flush=True)
         except Failed as e:
             row.error = str(e)
             print(f" FAILED\n{e}", flush=True)

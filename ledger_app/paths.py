@@ -43,6 +43,11 @@ def font_path() -> Path:
     return resources_dir() / "fonts" / "wqy-microhei.ttc"
 
 
+def serif_font_path() -> Path:
+    """AR PL UMing (宋体-like, Arphic Public License): the body text of the PDF."""
+    return resources_dir() / "fonts" / "uming.ttc"
+
+
 def sample_workbook() -> Path:
     """The sample workbook shipped with the program (a small branch's first half of 2024,
     in the format of docs/台账格式.md): to learn the format, or to try the program."""

@@ -27,7 +27,8 @@ from ledger_app.domain.models import (
     VolunteerEntry,
 )
 from ledger_app.errors import UserError
-from ledger_app.reports.pdf import SECTIONS, export_pdf
+from ledger_app.reports.pdf import SECTIONS
+from ledger_app.services.exports import export_pdf
 from ledger_app.services.ledger import Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +114,22 @@ def outline(path: Path) -> list[tuple[int, str]]:
         return 0 if parent not in entries else 1 + level(parent)
 
     return [(level(n), entries[n][1]) for n in sorted(entries)]
+
+
+def outline_pages(path: Path) -> list[tuple[int, str, int]]:
+    """The bookmarks as (level, title, page number they open), in file order."""
+    data = path.read_bytes()
+    kids = re.search(rb"/Kids \[([^\]]*)\]\s*/Type /Pages", data)
+    assert kids, "no page tree"
+    order = {int(n): i + 1 for i, n in enumerate(re.findall(rb"(\d+) 0 R", kids.group(1)))}
+    objs = _objects(data)
+    pages_of = {}
+    for num, body in objs.items():
+        dest = re.search(rb"/Dest \[\s*(\d+) 0 R", body)
+        if b"/Parent" in body and b"/Title" in body and dest:
+            pages_of[num] = order[int(dest.group(1))]
+    titled = [n for n in sorted(objs) if b"/Parent" in objs[n] and b"/Title" in objs[n]]
+    return [(lvl, title, pages_of[n]) for (lvl, title), n in zip(outline(path), titled)]
 
 
 def info(path: Path) -> dict[str, str]:
@@ -290,6 +307,28 @@ def test_outline_has_every_section_and_one_entry_per_record(year_pdf, built_bran
     assert "支委会（12 次）" in kinds and "党课（4 次）" in kinds
 
 
+@needs_poppler
+def test_every_bookmark_opens_the_page_it_names(year_pdf):
+    """A record kind's bookmark opened the page before (the foot of the previous record);
+    the reader opens the file with the bookmarks shown."""
+    assert re.search(rb"/PageMode /UseOutlines", year_pdf.read_bytes())
+    texts = pages(year_pdf)
+    marks = outline_pages(year_pdf)
+    kinds = [(t, p) for lvl, t, p in marks if lvl == 1 and re.fullmatch(r"[^（]+（\d+ 次）", t)]
+    assert kinds
+    for title, page in kinds:  # 支委会（12 次） opens on the first 支委会's page
+        kind = title.split("（")[0]
+        assert re.search(rf"^\s*\d+\. {kind}", texts[page - 1], re.M), (title, page)
+    for lvl, title, page in marks:
+        if lvl == 2:  # 2025-05-12 党小组会（第一党小组） … opens on that record's page
+            day = dt.date.fromisoformat(title[:10])
+            what = re.escape(title.split()[1].split("（补记")[0])
+            heading = rf"\d+\. {what}\s+{day.year}年{day.month}月{day.day}日"
+            assert re.search(heading, texts[page - 1]), (title, page)
+        if lvl == 0 and title != "封面":
+            assert title in texts[page - 1], (title, page)
+
+
 def test_page_count_grows_with_records(ledger, branch, tmp_path):
     before = page_count(export_pdf(ledger, YEAR, None, tmp_path / "a.pdf"))
     with ledger.repo.atomic():
@@ -306,10 +345,14 @@ def test_title_and_author_are_set(year_pdf):
     assert meta["Creator"] == "支部台账"
 
 
-def test_only_the_embedded_font_is_used(year_pdf):
+BUNDLED = (b"UMingCN", b"WenQuanYiMicroHei")  # the serif body and the sans headings
+
+
+def test_only_the_embedded_fonts_are_used(year_pdf):
     data = year_pdf.read_bytes()
     base_fonts = set(re.findall(rb"/BaseFont /([^\s/]+)", data))
-    assert base_fonts and all(b"WenQuanYiMicroHei" in f for f in base_fonts), base_fonts
+    assert base_fonts and all(any(b in f for b in BUNDLED) for f in base_fonts), base_fonts
+    assert {b for b in BUNDLED if any(b in f for f in base_fonts)} == set(BUNDLED)
     assert b"Helvetica" not in data and b"/Type1" not in data
     assert data.count(b"/FontFile2") >= len(base_fonts)  # each subset carries its glyphs
 
@@ -320,7 +363,7 @@ def test_pdffonts_lists_only_embedded_fonts(year_pdf):
     rows = out.stdout.splitlines()[2:]
     assert rows
     for row in rows:
-        assert "WenQuanYiMicroHei" in row and " yes yes yes " in row, row
+        assert any(b.decode() in row for b in BUNDLED) and " yes yes yes " in row, row
 
 
 @needs_poppler
@@ -328,12 +371,13 @@ def test_every_character_has_a_glyph(year_pdf):
     """No tofu: every character the PDF shows is in the embedded font's character map."""
     from reportlab.pdfbase import pdfmetrics
 
-    from ledger_app.reports.fonts import FONT
+    from ledger_app.reports.fonts import SANS, SERIF
 
-    cmap = pdfmetrics.getFont(FONT).face.charToGlyph
+    serif = pdfmetrics.getFont(SERIF).face.charToGlyph
+    sans = pdfmetrics.getFont(SANS).face.charToGlyph
     chars = {c for page in pages(year_pdf) for c in page if not c.isspace()}
     assert "党" in chars
-    assert [c for c in chars if ord(c) not in cmap] == []
+    assert [c for c in chars if ord(c) not in serif and ord(c) not in sans] == []
 
 
 # --- content ------------------------------------------------------------------------------
@@ -353,10 +397,12 @@ def test_planted_gaps_alerts_and_incomplete_records_are_listed(year_pdf):
     problems = _section(pages(year_pdf), "二、问题清单", "三、组织生活记录")
     flat = re.sub(r"\s+", " ", problems)
     assert re.search(r"2025年4月 支委会", flat)
-    assert re.search(r"2025年5月 党小组会 第二党小组", flat)
+    assert re.search(r"2025年5月 党小组会（第二党小组）", flat)
     assert re.search(r"2025年第三季度 党课", flat)
     assert "2025年6月 支委会" not in flat  # held: not a gap
-    assert "应开展未开展（3 项）" in flat
+    # 谈心谈话 coverage is a gap like any other (the overview grid marks it red too)
+    assert "应开展未开展（4 项）" in flat
+    assert re.search(r"2025年 谈心谈话 应谈 12 人，已谈 0 人", flat)
     assert re.search(r"赵六 未参加组织生活 12 个月", flat)
     assert re.search(r"赵六 未交党费 12 个月", flat)
     assert re.search(r"2025-06-18 支委会 记录人、主要内容", flat)
@@ -382,7 +428,7 @@ def test_names_items_and_money_are_extractable(year_pdf, built_branch):
     assert "测试机关党支部" in texts[1] and "2025年度" in texts[1]  # page header
     assert re.search(rf"第 2 页\s+共 {len(texts)} 页", texts[1])
     # dues: 12 members × 45.00 owed; 赵六 paid nothing
-    assert "应缴党费 ¥6,480.00，实缴 ¥5,940.00，欠缴 ¥540.00" in whole.replace("\n", "")
+    assert "应缴合计 ¥6,480.00；实缴 ¥5,940.00，欠缴 ¥540.00" in re.sub(r"\s*\n\s*", "", whole)
 
 
 @needs_poppler
@@ -590,8 +636,9 @@ def test_a_running_year_shows_no_arrears_for_months_to_come(tmp_path):
     lg.close()
     flat = re.sub(r"\s+", "", "".join(pages(path)))
     # January to May have ended and are paid; June is still being collected, July to
-    # December owe nothing yet: no arrears
-    assert "本期（统计至5月）应缴党费¥225.00，实缴¥225.00，欠缴¥0.00" in flat
+    # December owe nothing yet: no arrears. The year's due is 应缴合计, as everywhere.
+    assert "应缴合计¥540.00，其中截至5月应缴¥225.00；实缴¥225.00，欠缴¥0.00" in flat
+    assert "待缴（当月正在收缴）¥45.00，未到期¥270.00" in flat
     row = next(
         line for line in "".join(pages(path)).splitlines() if "钱七" in line and "45.00" in line
     )

@@ -87,7 +87,7 @@ def test_a_quarters_model_has_its_quarter_and_the_years_due_and_paid(ledger):
 def test_volunteer_hours_by_member_and_month(ledger):
     ids = _branch(ledger)
     vol = period.load(ledger, 2025).volunteer
-    assert vol.by_member_month == {ids["a"].id: {4: 5}, ids["b"].id: {5: 4}}
+    assert vol.by_member_month == {ids["a"].id: {4: (2, 5)}, ids["b"].id: {5: (1, 4)}}
     assert vol.average_hours is not None and str(vol.average_hours) == "2.3"  # 4.5 h ÷ 2
 
 

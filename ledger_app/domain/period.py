@@ -55,7 +55,7 @@ from .registers import (
     transfer_figures,
 )
 from .registers import reminders as register_reminders
-from .volunteer import EXPECTED_CATEGORIES
+from .volunteer import EXPECTED_CATEGORIES, below_expectation
 
 if TYPE_CHECKING:
     from .assessment import Assessment, AssessmentData
@@ -222,6 +222,21 @@ class RecordView:
         what = r.kind + (f"（{r.group_name}）" if r.group_name else "")
         return f"{r.date.isoformat()} {what}"
 
+    @property
+    def late_days(self) -> int | None:
+        """For a 补记: how many days after the event it was entered."""
+        r = self.record
+        if not self.late or r.created_at is None:
+            return None
+        return (r.created_at.date() - r.date).days
+
+    @property
+    def rate_permille(self) -> int | None:
+        """出席率 of this record (‰, half up; None when nobody was expected)."""
+        stats = AttendanceStats()
+        stats.add(self.summary)
+        return stats.rate_permille
+
 
 @dataclass
 class AttendanceStats:
@@ -253,6 +268,17 @@ class AttendanceStats:
         if not self.expected:
             return None
         return (self.present * 2000 + self.expected) // (2 * self.expected)
+
+
+@dataclass
+class KindCounts:
+    """The period's records of one kind: how many, and how many are 补记, incomplete, or
+    short of a quorum."""
+
+    records: int = 0
+    late: int = 0
+    incomplete: int = 0
+    short_quorum: int = 0
 
 
 @dataclass
@@ -468,6 +494,9 @@ class VolunteerFigures:
     min_per_month: int
     by_member: dict[int, tuple[int, int]]  # member id → (services, half-hours)
     by_month: dict[int, tuple[int, int]]  # period month → (services, half-hours)
+    # 在职 期内党员 → the period's ended months in which they belonged and served fewer
+    # than min_per_month times (volunteer.below_expectation: the 志愿服务 page's rule)
+    below: dict[int, list[int]] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
@@ -486,19 +515,20 @@ class VolunteerFigures:
         """人均时长 (hours, one decimal) over the members who served."""
         return _average_tenths(self.half_hours, self.people)
 
+    @cached_property
+    def by_member_month(self) -> dict[int, dict[int, tuple[int, int]]]:
+        """member id → period month → (services, half-hours): the members × months grid."""
+        out: dict[int, dict[int, list[int]]] = {}
+        for e in self.entries:
+            cell = out.setdefault(e.member_id, {}).setdefault(e.date.month, [0, 0])
+            cell[0] += 1
+            cell[1] += e.half_hours
+        return {k: {m: (c[0], c[1]) for m, c in v.items()} for k, v in out.items()}
+
     @property
     def idle(self) -> list[Member]:
         """在职 期内党员 with no service in the period."""
         return [m for m in self.expected if m.id not in self.by_member]
-
-    @cached_property
-    def by_member_month(self) -> dict[int, dict[int, int]]:
-        """member id → month → half-hours served (志愿服务统计)."""
-        out: dict[int, dict[int, int]] = {}
-        for e in self.entries:
-            months = out.setdefault(e.member_id, {})
-            months[e.date.month] = months.get(e.date.month, 0) + e.half_hours
-        return out
 
 
 @dataclass
@@ -969,6 +999,18 @@ class PeriodModel:
         return len(self.check.gaps) + (1 if self.talk_gap is not None else 0)
 
     @cached_property
+    def record_counts(self) -> dict[str, KindCounts]:
+        """Records by kind (kinds held only, in the contract's order)."""
+        out: dict[str, KindCounts] = {}
+        for v in self.records:
+            c = out.setdefault(v.record.kind, KindCounts())
+            c.records += 1
+            c.late += v.late
+            c.incomplete += bool(v.missing)
+            c.short_quorum += v.quorum_short
+        return out
+
+    @cached_property
     def late_records(self) -> list[RecordView]:
         return [v for v in self.records if v.late]
 
@@ -1033,12 +1075,19 @@ class PeriodModel:
             by_month[e.date.month][0] += 1
             by_month[e.date.month][1] += e.half_hours
         expected = [m for m in self.roster.in_period if m.category in EXPECTED_CATEGORIES]
+        below: dict[int, list[int]] = {}
+        for month in self.ended_months:
+            for m, _ in below_expectation(
+                expected, entries, self.year, month, self.inputs.volunteer_min
+            ):
+                below.setdefault(m.id, []).append(month)  # type: ignore[arg-type]
         return VolunteerFigures(
             entries,
             expected,
             self.inputs.volunteer_min,
             {k: (v[0], v[1]) for k, v in by_member.items()},
             {k: (v[0], v[1]) for k, v in by_month.items()},
+            below,
         )
 
     # --- 自评定级, 年度工作计划 (issue 20) -------------------------------------------------------
@@ -1095,6 +1144,7 @@ class PeriodModel:
 
 __all__ = [
     "AttendanceFigures",
+    "KindCounts",
     "AttendanceStats",
     "ComplianceFigures",
     "DuesFigures",

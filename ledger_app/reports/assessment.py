@@ -160,15 +160,3 @@ def _worth(a: Assessment) -> bool:
     return bool(
         a.review or a.adjustments or any(line.hand is not None or line.note for line in a.lines)
     )
-
-
-def bridge_section(ledger, data, num: str, key: str) -> list[Flowable]:
-    """BRIDGE (issue 20) until reports/ renders the period model: load the model the
-    section needs. At merge, sections.py calls ``section(model, num, key)`` instead."""
-    from ..services.period import load
-
-    return section(load(ledger, data.period.year, _quarter(data)), num, key)
-
-
-def _quarter(data) -> int | None:
-    return data.period.index if data.period.kind == "quarter" else None

@@ -1,7 +1,7 @@
 """Bar charts drawn with reportlab's own graphics, in the embedded font.
 
-Every String a chart can draw (axis labels, bar labels, legend, title) names the font
-explicitly: the graphics defaults are Helvetica.
+Every String a chart can draw (axis labels, bar labels, legend, title) names an embedded
+font explicitly: the graphics defaults are Helvetica.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.colors import HexColor
 
-from .fonts import FONT
+from .fonts import SANS, SERIF
 from .styles import FRAME_W
 
 BAR_RED = HexColor("#c0392b")
@@ -34,9 +34,10 @@ def _nice_step(top: int, ticks: int = 5, unit: int = 1) -> int:
 def _frame(title: str, height: float) -> Drawing:
     d = Drawing(FRAME_W, height)
     # the renderer starts every drawing with these; the default is Helvetica
-    d.initialFontName = FONT
+    d.initialFontName = SANS
     d.initialFontSize = 10
-    d.add(String(0, height - 12, title, fontName=FONT, fontSize=10, fillColor=AXIS))
+    # the title in the serif: Micro Hei centres its brackets ("出席率（ % ）")
+    d.add(String(0, height - 12, title, fontName=SERIF, fontSize=10, fillColor=AXIS))
     return d
 
 
@@ -47,11 +48,11 @@ def _chart(d: Drawing, data: list[list[int]], labels: list[str], height: float) 
     c.data = data
     c.categoryAxis.categoryNames = labels
     for axis in (c.categoryAxis, c.valueAxis):
-        axis.labels.fontName = FONT
+        axis.labels.fontName = SANS
         axis.labels.fontSize = 7.5
         axis.labels.fillColor = AXIS
         axis.strokeColor = AXIS
-    c.barLabels.fontName = FONT
+    c.barLabels.fontName = SANS
     c.barLabels.fontSize = 6.5
     c.valueAxis.gridStrokeColor = HexColor("#dddddd")
     c.valueAxis.visibleGrid = True
@@ -92,7 +93,7 @@ def dues_chart(months: list[int], due_fen: list[int], paid_fen: list[int]) -> Dr
     c.bars[1].fillColor = BAR_RED
     c.bars[0].strokeColor = c.bars[1].strokeColor = None
     legend = Legend()
-    legend.fontName = FONT
+    legend.fontName = SANS
     legend.fontSize = 8
     legend.x, legend.y = FRAME_W - 110, height - 6
     legend.alignment = "right"

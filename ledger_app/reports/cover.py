@@ -11,21 +11,22 @@ from reportlab.platypus import (
 )
 
 from ..domain.dates import format_date_cn
-from .data import ReportData
-from .fonts import FONT
+from ..domain.period import PeriodModel
+from .fonts import SERIF
 from .layout import Contents, Heading
 from .styles import FRAME_W, MM, P, styles, text
 
 
-def cover(data: ReportData, contents: list[tuple[str, str, int]]) -> list[Flowable]:
+def cover(model: PeriodModel, contents: list[tuple[str, str, int]]) -> list[Flowable]:
     st = styles()
+    p = model.period
     rows = [
-        ["支部名称", data.branch_name],
-        ["上级党组织", data.branch.info.get("上级党组织", "") or "—"],
-        ["支部书记", data.secretary or "—"],
-        ["检查期间", f"{format_date_cn(data.period.start)}至{format_date_cn(data.period.end)}"],
-        ["在册党员", f"{len(data.on_roll)} 名（截至{format_date_cn(data.as_of)}）"],
-        ["生成日期", format_date_cn(data.today)],
+        ["支部名称", model.branch_name],
+        ["上级党组织", model.branch.info.get("上级党组织", "") or "—"],
+        ["支部书记", model.roster.secretary or "—"],
+        ["检查期间", f"{format_date_cn(p.start)}至{format_date_cn(p.end)}"],
+        ["在册党员", f"{len(model.roster.on_roll)} 名（截至{format_date_cn(model.as_of)}）"],
+        ["生成日期", format_date_cn(model.today)],
     ]
     info = Table(
         [[P(k, "label"), P(v, "body")] for k, v in rows],
@@ -35,7 +36,7 @@ def cover(data: ReportData, contents: list[tuple[str, str, int]]) -> list[Flowab
     info.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTNAME", (0, 0), (-1, -1), SERIF),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.5, HexColor("#c9b5b1")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 6),
@@ -44,12 +45,12 @@ def cover(data: ReportData, contents: list[tuple[str, str, int]]) -> list[Flowab
         )
     )
     out: list[Flowable] = [
-        Heading(text(data.branch_name), st["cover_sub"], key="cover", level=0, outline="封面"),
+        Heading(text(model.branch_name), st["cover_sub"], key="cover", level=0, outline="封面"),
         Spacer(1, 30 * MM),
         P("党建工作台账", "cover_title"),
         P("检查汇总", "cover_title"),
         Spacer(1, 6 * MM),
-        P(data.period_label, "cover_sub"),
+        P(model.report_label, "cover_sub"),
         Spacer(1, 22 * MM),
         info,
     ]
@@ -63,7 +64,7 @@ def cover(data: ReportData, contents: list[tuple[str, str, int]]) -> list[Flowab
     out += [
         Spacer(1, 12 * MM),
         P(
-            f"本汇总由“支部台账”根据台账记录自动生成，数据截至{format_date_cn(data.today)}。"
+            f"本汇总由“支部台账”根据台账记录自动生成，数据截至{format_date_cn(model.today)}。"
             "补记（活动结束 30 天后录入）的记录均已标明。",
             "cover_note",
         ),

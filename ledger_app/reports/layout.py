@@ -2,7 +2,11 @@
 
 The total page count is only known at the end, so the footer draws ``共 Y 页`` as a PDF
 form that is defined when the canvas is saved — one layout pass, and bookmarks keep
-pointing at the right pages (deferring whole pages would break them).
+pointing at the right pages (deferring whole pages would break them). The file opens with
+its bookmarks shown.
+
+Page flow: :class:`KeepWithNext` keeps a heading on the page with the first lines or rows
+of what it introduces; :class:`KeepTail` never leaves signature lines alone on a page.
 """
 
 from __future__ import annotations
@@ -10,10 +14,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.paragraph import Paragraph
 
-from .fonts import FONT
-from .styles import DARK_RED, GREY, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MM, PAGE_H, PAGE_W
+from .fonts import SANS
+from .styles import (
+    DARK_RED,
+    FRAME_H,
+    FRAME_W,
+    GREY,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MM,
+    PAGE_H,
+    PAGE_W,
+    measured_paragraph,
+    serif_brackets,
+)
 
 PAGE_COUNT_FORM = "pagecount"
 
@@ -24,7 +44,7 @@ class ReportCanvas(Canvas):
 
     def __init__(self, *args, **kw):
         # the doc template passes these as None: None must not mean Helvetica
-        kw["initialFontName"] = kw.get("initialFontName") or FONT
+        kw["initialFontName"] = kw.get("initialFontName") or SANS
         kw["initialFontSize"] = kw.get("initialFontSize") or 10
         kw["initialLeading"] = kw.get("initialLeading") or 14
         super().__init__(*args, **kw)
@@ -32,6 +52,7 @@ class ReportCanvas(Canvas):
         self.toc_wanted: set[str] = set()
         self.toc_sizes: dict[str, float] = {}
         self.on_tick: Callable[[str], None] | None = None
+        self.showOutline()  # PageMode /UseOutlines: the reader opens with the bookmarks shown
 
     def save(self) -> None:
         total = self.getPageNumber() - 1 if not self._code else self.getPageNumber()
@@ -46,7 +67,7 @@ class ReportCanvas(Canvas):
     def _number_form(self, name: str, value: str, size: float, right: bool = False) -> None:
         # a form clips to its box: the box reaches left of the origin for right-aligned text
         self.beginForm(name, lowerx=-60, lowery=-6, upperx=120, uppery=size + 4)
-        self.setFont(FONT, size)
+        self.setFont(SANS, size)
         self.setFillColor(GREY if not right else "#000000")
         if right:
             self.drawRightString(0, 0, value)
@@ -69,7 +90,7 @@ class Heading(Flowable):
         tick: str | None = None,
     ):
         super().__init__()
-        self.para = Paragraph(markup, style)
+        self.para = measured_paragraph()(serif_brackets(markup), style)
         self.key = key
         self.level = level
         self.outline = outline
@@ -139,17 +160,16 @@ class Contents(Flowable):
         for key, title, level in self.entries:
             size = 11 if level == 0 else 9.5
             x = 0 if level == 0 else 18
-            c.setFont(FONT, size)
+            c.setFont(SANS, size)
             c.setFillColor("#000000" if level == 0 else "#333333")
             c.drawString(x, y, title)
-            tw = c.stringWidth(title, FONT, size)
-            c.setFont(FONT, size)
+            tw = c.stringWidth(title, SANS, size)
             c.setFillColor("#999999")
             dots_x = x + tw + 6
             c.drawString(
                 dots_x,
                 y,
-                "·" * max(0, int((self.width - 30 - dots_x) / c.stringWidth("·", FONT, size))),
+                "·" * max(0, int((self.width - 30 - dots_x) / c.stringWidth("·", SANS, size))),
             )
             c.saveState()
             c.translate(self.width, y)
@@ -174,21 +194,21 @@ class ReportDoc(BaseDocTemplate):
         super().__init__(
             filename,
             pagesize=(PAGE_W, PAGE_H),
-            leftMargin=MARGIN_X,
-            rightMargin=MARGIN_X,
+            leftMargin=MARGIN_LEFT,
+            rightMargin=MARGIN_RIGHT,
             topMargin=MARGIN_TOP,
             bottomMargin=MARGIN_BOTTOM,
-            initialFontName=FONT,
+            initialFontName=SANS,
             **kw,
         )
         self.header_left = header_left
         self.header_right = header_right
         self.chain_head = chain_head
         frame = Frame(
-            MARGIN_X,
+            MARGIN_LEFT,
             MARGIN_BOTTOM,
-            PAGE_W - 2 * MARGIN_X,
-            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+            FRAME_W,
+            FRAME_H,
             id="body",
             leftPadding=0,
             rightPadding=0,
@@ -196,10 +216,10 @@ class ReportDoc(BaseDocTemplate):
             bottomPadding=0,
         )
         cover_frame = Frame(
-            MARGIN_X,
+            MARGIN_LEFT,
             MARGIN_BOTTOM,
-            PAGE_W - 2 * MARGIN_X,
-            PAGE_H - MARGIN_TOP - MARGIN_BOTTOM,
+            FRAME_W,
+            FRAME_H,
             id="cover",
             leftPadding=0,
             rightPadding=0,
@@ -216,26 +236,27 @@ class ReportDoc(BaseDocTemplate):
     def _body_page(self, canv: Canvas, doc) -> None:
         canv.saveState()
         top = PAGE_H - MARGIN_TOP + 6 * MM
-        canv.setFont(FONT, 8.5)
+        right = PAGE_W - MARGIN_RIGHT
+        canv.setFont(SANS, 8.5)
         canv.setFillColor(DARK_RED)
-        canv.drawString(MARGIN_X, top, self.header_left)
+        canv.drawString(MARGIN_LEFT, top, self.header_left)
         canv.setFillColor(GREY)
-        canv.drawRightString(PAGE_W - MARGIN_X, top, self.header_right)
+        canv.drawRightString(right, top, self.header_right)
         canv.setStrokeColor(DARK_RED)
         canv.setLineWidth(0.6)
-        canv.line(MARGIN_X, top - 2.2 * MM, PAGE_W - MARGIN_X, top - 2.2 * MM)
+        canv.line(MARGIN_LEFT, top - 2.2 * MM, right, top - 2.2 * MM)
         # footer: "第 X 页" right of the gap, "共 Y 页" (a form filled in at save) left of it
         y = MARGIN_BOTTOM - 9 * MM
-        mid = PAGE_W / 2
-        canv.setFont(FONT, 8)
+        mid = MARGIN_LEFT + FRAME_W / 2
+        canv.setFont(SANS, 8)
         canv.setFillColor(GREY)
         canv.drawRightString(mid - 3, y, f"第 {canv.getPageNumber()} 页")
         if self.chain_head:
             # the audit chain's head when printed: the ledger cannot be quietly rewritten
             # after it was handed over (设置 › 检查数据库 / `verify` compare against it)
-            canv.setFont(FONT, 6.5)
-            canv.drawString(MARGIN_X, y, f"台账校验码 {self.chain_head[:16]}")
-            canv.setFont(FONT, 8)
+            canv.setFont(SANS, 6.5)
+            canv.drawString(MARGIN_LEFT, y, f"台账校验码 {self.chain_head[:16]}")
+            canv.setFont(SANS, 8)
         canv.translate(mid + 3, y)
         canv.doForm(PAGE_COUNT_FORM)
         canv.restoreState()
@@ -288,3 +309,217 @@ class Separator(Flowable):
         c.setLineWidth(0.6)
         c.line(0, self.gap / 2, self.width, self.gap / 2)
         c.restoreState()
+
+
+# --- page flow -----------------------------------------------------------------------------
+
+
+def lead_height(f: Flowable, width: float) -> float:
+    """The height of the start of ``f`` a heading must not be parted from: a short
+    paragraph whole, else its first two lines; a table's header and first two rows; any
+    other flowable whole (at most a third of a page)."""
+    lead = getattr(f, "lead_height", None)
+    if lead is not None:
+        return lead()
+    if isinstance(f, KeepTogether):
+        h = sum(g.wrap(width, FRAME_H)[1] for g in f._content)
+        return h if h <= FRAME_H / 2 else lead_height(f._content[0], width)
+    _, h = f.wrap(width, FRAME_H)
+    if isinstance(f, Paragraph):
+        lines = getattr(getattr(f, "blPara", None), "lines", ())
+        if len(lines) > 3:
+            return 2 * f.style.leading
+        return h
+    heights = getattr(f, "_rowHeights", None)
+    if heights and h > FRAME_H / 3:
+        return sum(heights[:3])
+    return min(h, FRAME_H / 3)
+
+
+class KeepWithNext(Flowable):
+    """Nothing to print: a new page unless ``head`` (a heading, a short intro) and the start
+    of ``following`` (see :func:`lead_height`) fit on this one. Unlike keepWithNext, a long
+    table is not pushed whole onto the next page."""
+
+    _ZEROSIZE = True
+
+    def __init__(self, head: list[Flowable], following: Flowable | None = None):
+        super().__init__()
+        self.head = head
+        self.following = following
+        self.width = self.height = 0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        frame = getattr(self, "_frame", None)
+        if frame is None or frame._atTop:
+            return 0, 0
+        need = 0.0  # (the spaces counted in full: a little too much is harmless)
+        for f in self.head:
+            need += f.getSpaceBefore() + f.wrap(avail_width, FRAME_H)[1] + f.getSpaceAfter()
+        if self.following is not None:
+            need += self.following.getSpaceBefore() + lead_height(self.following, avail_width)
+        if avail_height < need:
+            from reportlab.platypus.doctemplate import FrameBreak
+
+            frame.add_generated_content(FrameBreak)
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class KeepTail(Flowable):
+    """A labelled paragraph (``label`` may be None) followed by ``tail`` (signature lines)
+    that must never stand alone on a page: when they do not all fit, the last ``lines``
+    lines of the paragraph go over with the tail (and the label stays with the paragraph's
+    first lines)."""
+
+    def __init__(self, label: Flowable | None, para: Flowable, tail: list[Flowable], lines=2):
+        super().__init__()
+        self.label = label
+        self.para = para
+        self.tail = tail
+        self.lines = lines
+
+    def _parts(self) -> list[Flowable]:
+        return ([self.label] if self.label is not None else []) + [self.para, *self.tail]
+
+    def getSpaceBefore(self) -> float:  # noqa: N802 - reportlab's name
+        return self._parts()[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:  # noqa: N802 - reportlab's name
+        return self._parts()[-1].getSpaceAfter()
+
+    def _layout(self, width: float) -> list[tuple[Flowable, float, float]]:
+        """(part, its height, the gap above it) in order."""
+        out = []
+        prev_after = 0.0
+        for i, f in enumerate(self._parts()):
+            _, h = f.wrap(width, FRAME_H)
+            gap = max(prev_after, f.getSpaceBefore()) if i else 0.0
+            out.append((f, h, gap))
+            prev_after = f.getSpaceAfter()
+        return out
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        self.height = sum(h + gap for _, h, gap in self._layout(avail_width))
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        frame = getattr(self, "_frame", None)
+        at_top = frame is None or frame._atTop
+        para = self.para
+        label_h = 0.0
+        if self.label is not None:
+            label_h = self.label.wrap(avail_width, FRAME_H)[1] + self.label.getSpaceAfter()
+        if isinstance(para, Paragraph):
+            para.wrap(avail_width, FRAME_H)
+            n = len(getattr(para.blPara, "lines", ()))
+            leading = para.style.leading
+            if n > self.lines + 1:
+                room = min(avail_height - label_h, (n - self.lines) * leading)
+                parts = para.split(avail_width, room) if room >= 2 * leading else []
+                if len(parts) == 2:
+                    head = [self.label] if self.label is not None else []
+                    # the rest may still be longer than a page: keep checking its tail
+                    return [*head, parts[0], KeepTail(None, parts[1], self.tail, self.lines)]
+        if at_top:
+            return self._parts()  # taller than a page: let it flow
+        return []  # all of it onto the next page
+
+    def draw(self) -> None:
+        y = self.height
+        for f, h, gap in self._layout(self.width):
+            y -= gap + h
+            f.drawOn(self.canv, 0, y)
+
+
+class TextRow(Flowable):
+    """One row of a two-column ruled table — a label and a paragraph (the names of 2,000
+    members present) — that splits between the paragraph's lines at a page end, the label
+    repeated beside the rest. (reportlab's Table splitInRow left empty pages behind.)"""
+
+    PAD_H, PAD_TOP, PAD_BOTTOM = 6, 3, 3.5
+
+    def __init__(self, label: Flowable, text: Flowable, label_w: float, rule: str, shade: str):
+        super().__init__()
+        self.label, self.text = label, text
+        self.label_w, self.rule, self.shade = label_w, rule, shade
+
+    def _sizes(self, width: float) -> tuple[float, float]:
+        pad = 2 * self.PAD_H
+        lh = self.label.wrap(self.label_w - pad, FRAME_H)[1]
+        th = self.text.wrap(width - self.label_w - pad, FRAME_H)[1]
+        return lh, th
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        lh, th = self._sizes(avail_width)
+        self.width = avail_width
+        self.height = max(lh, th) + self.PAD_TOP + self.PAD_BOTTOM
+        return self.width, self.height
+
+    def lead_height(self) -> float:
+        """The label and the first two lines of names: what a heading keeps with it."""
+        leading = getattr(getattr(self.text, "style", None), "leading", 12)
+        return min(self.wrap(FRAME_W, FRAME_H)[1], 2 * leading + self.PAD_TOP + self.PAD_BOTTOM)
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        room = avail_height - self.PAD_TOP - self.PAD_BOTTOM
+        lh, _ = self._sizes(avail_width)
+        leading = getattr(getattr(self.text, "style", None), "leading", 12)
+        if room < max(lh, 2 * leading):
+            return []
+        parts = self.text.split(avail_width - self.label_w - 2 * self.PAD_H, room)
+        if len(parts) != 2:
+            return []
+        return [
+            TextRow(self.label, parts[0], self.label_w, self.rule, self.shade),
+            TextRow(self.label, parts[1], self.label_w, self.rule, self.shade),
+        ]
+
+    def draw(self) -> None:
+        c = self.canv
+        w, h, lw = self.width, self.height, self.label_w
+        lh, th = self._sizes(w)
+        c.saveState()
+        c.setFillColor(self.shade)
+        c.rect(0, 0, lw, h, stroke=0, fill=1)
+        c.setStrokeColor(self.rule)
+        c.setLineWidth(0.4)
+        c.rect(0, 0, w, h, stroke=1, fill=0)
+        c.line(lw, 0, lw, h)
+        c.restoreState()
+        inner = h - self.PAD_TOP - self.PAD_BOTTOM
+        self.label.drawOn(c, self.PAD_H, self.PAD_BOTTOM + (inner - lh) / 2)
+        self.text.drawOn(c, lw + self.PAD_H, self.PAD_BOTTOM + (inner - th) / 2)
+
+
+class Deferred(ActionFlowable):
+    """Flowables made only when the layout reaches them (``make()``): a year's thousands
+    of record pages are not all held in memory at once. :func:`bind_deferred` tells each
+    the story it inserts its flowables into."""
+
+    def __init__(self, make: Callable[[], list[Flowable]]):
+        super().__init__(("deferred",))
+        self.make = make
+        self.story: list[Flowable] | None = None
+
+    def apply(self, doc) -> None:
+        assert self.story is not None, "bind_deferred(story) before doc.build(story)"
+        self.story[0:0] = self.make()  # (doc.build has taken this flowable off the story)
+
+
+def bind_deferred(story: list[Flowable]) -> list[Flowable]:
+    for f in story:
+        if isinstance(f, Deferred):
+            f.story = story
+    return story
+
+
+def expand(story: list[Flowable]) -> list[Flowable]:
+    """The story with every :class:`Deferred` made (for tools that read the whole story)."""
+    out: list[Flowable] = []
+    for f in story:
+        out += expand(f.make()) if isinstance(f, Deferred) else [f]
+    return out

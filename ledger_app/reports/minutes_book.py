@@ -24,7 +24,18 @@ from reportlab.platypus import (
 from ..domain.dates import format_date_cn
 from ..domain.models import ATTEND_ABSENT, ATTEND_LEAVE, ATTEND_PRESENT, THEME_DAY, Record
 from .fonts import FONT, register_font
-from .styles import FRAME_W, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MM, PAGE_H, PAGE_W, P, text
+from .styles import (
+    FRAME_W,
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    MM,
+    PAGE_H,
+    PAGE_W,
+    P,
+    text,
+)
 
 GRID = HexColor("#555555")
 LABEL_BG = HexColor("#f3e9e7")
@@ -59,8 +70,8 @@ def _doc(path: Path, title: str) -> SimpleDocTemplate:
     return SimpleDocTemplate(
         str(path),
         pagesize=(PAGE_W, PAGE_H),
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP - 6 * MM,
         bottomMargin=MARGIN_BOTTOM,
         title=title,
@@ -75,8 +86,8 @@ def _footer(note: str):
         canvas.saveState()
         canvas.setFont(FONT, 8)
         canvas.setFillColor(HexColor("#6b6b6b"))
-        canvas.drawString(MARGIN_X, MARGIN_BOTTOM - 8 * MM, note)
-        canvas.drawRightString(PAGE_W - MARGIN_X, MARGIN_BOTTOM - 8 * MM, f"第 {doc.page} 页")
+        canvas.drawString(MARGIN_LEFT, MARGIN_BOTTOM - 8 * MM, note)
+        canvas.drawRightString(PAGE_W - MARGIN_RIGHT, MARGIN_BOTTOM - 8 * MM, f"第 {doc.page} 页")
         canvas.restoreState()
 
     return draw

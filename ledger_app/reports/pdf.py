@@ -1,8 +1,13 @@
 """The inspection-ready PDF summary of a quarter or a year (``export-pdf``, issue 6).
 
 Sections: cover with contents, overview (roster, compliance grid, attendance, dues,
-volunteer hours, charts), problems, every record on its own page, the dues table and the
-volunteer table. A4 portrait, one embedded font, bookmarks per section and record.
+volunteer hours, charts), problems, each member's organisational life and every record on
+its own page, the dues table and the volunteer table. A4 portrait, two embedded fonts,
+bookmarks per section and record.
+
+A pure renderer of the period model (domain.period): :func:`write_pdf` gets the model and
+plain values (the audit chain's head, a photo loader) and never reads the ledger;
+``services.exports.export_pdf`` is the one entry of the GUI and the command line.
 reportlab is imported only when a PDF is made, so the program starts fast.
 """
 
@@ -11,21 +16,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from ..domain.period import PeriodModel
 from ..errors import UserError
 from ..files import check_target, replacing
-from ..services.ledger import Ledger
+from .common import SECTIONS
 
-SECTIONS = (
-    "cover",
-    "overview",
-    "problems",
-    "followup",  # issue 18: 民主评议等次, 整改清单
-    "records",
-    "dues",
-    "volunteer",
-    *("development", "transfers", "care"),  # issue 19: the registers
-    *("assessment", "plan"),  # 自评定级, 年度工作计划 (issue 20)
-)
 SECTION_LABELS = {
     "cover": "封面和目录",
     "overview": "基本情况",
@@ -45,7 +40,8 @@ SECTION_LABELS = {
 Progress = Callable[[int, int, str], object]
 
 
-def _chosen(sections: Iterable[str] | None) -> list[str]:
+def chosen_sections(sections: Iterable[str] | None) -> list[str]:
+    """The sections to print, in the report's order (UserError for an unknown one)."""
     if sections is None:
         return list(SECTIONS)
     chosen = set(sections)
@@ -57,43 +53,70 @@ def _chosen(sections: Iterable[str] | None) -> list[str]:
     return [s for s in SECTIONS if s in chosen]
 
 
-def export_pdf(
-    ledger: Ledger,
-    year: int,
-    quarter: int | None,
-    out_path: str | Path,
+def _no_photo(attachment_id: int) -> bytes | None:
+    return None
+
+
+def write_pdf(
+    model: PeriodModel,
+    out: str | Path,
+    *,
     sections: Iterable[str] | None = None,
     progress: Progress | None = None,
+    chain_head: str = "",
+    photos: Callable[[int], bytes | None] = _no_photo,
 ) -> Path:
-    """Write the inspection PDF of ``year`` (or one ``quarter``) to ``out_path``.
+    """Write the inspection PDF of ``model``'s period to ``out``.
 
-    The file is written beside the target under a temporary name and moved into place
-    only when complete, so a failed export never leaves half a PDF (or destroys an
-    older one). Returns the path written.
+    ``chain_head``: the audit chain's head, printed in every footer; ``photos``: the bytes
+    of an attachment by id (the records' photos). The file is written beside the target
+    under a temporary name and moved into place only when complete, so a failed or
+    cancelled export never leaves half a PDF (or destroys an older one). Returns the path.
     """
-    from .data import gather
+    chosen = chosen_sections(sections)
+    target = Path(out)
+    check_target(target)  # before the minutes of layout, not after
+    with replacing(target, "正在被 PDF 阅读器打开") as tmp:
+        render(
+            model,
+            str(tmp),
+            sections=chosen,
+            progress=progress,
+            chain_head=chain_head,
+            photos=photos,
+        )
+    if progress is not None:
+        progress(100, 100, "已完成")
+    return target
+
+
+def render(
+    model: PeriodModel,
+    dest,
+    *,
+    sections: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    chain_head: str = "",
+    photos: Callable[[int], bytes | None] = _no_photo,
+) -> int:
+    """Lay out the PDF into ``dest`` (a file name or a binary file object) and return the
+    number of pages: :func:`write_pdf` without the safe file handling."""
+    chosen = chosen_sections(sections)
     from .fonts import register_font
     from .layout import ReportCanvas, ReportDoc
     from .sections import build_story
-
-    chosen = _chosen(sections)
-    if quarter is not None and quarter not in (1, 2, 3, 4):
-        raise UserError(f"季度应为 1–4：{quarter}")
-    out = Path(out_path)
-    check_target(out)  # before the minutes of layout, not after
 
     def tell(done: int, total: int, message: str) -> None:
         if progress is not None:
             progress(done, total, message)
 
     register_font()
-    tell(0, 100, "正在读取台账……")
-    data = gather(ledger, year, quarter, with_attachments="records" in chosen)
     tell(5, 100, "正在准备图表和照片……")
-    story = build_story(ledger, data, chosen)
+    story = build_story(model, chosen, photos)
     # every record and every section heading ticks once while it is laid out
-    total = max(1, len(chosen) + (len(data.records) if "records" in chosen else 0))
+    total = max(1, len(chosen) + (len(model.records) if "records" in chosen else 0))
     ticks = [0]
+    pages = [0]
 
     def on_tick(message: str) -> None:
         ticks[0] += 1
@@ -104,25 +127,27 @@ def export_pdf(
             super().__init__(*a, **kw)
             self.on_tick = on_tick
 
-    title = f"{data.branch_name}{data.period_label}党建工作台账检查汇总"
-    from ..services.safety import head_hash
+        def showPage(self):  # noqa: N802 - reportlab's name
+            pages[0] += 1
+            super().showPage()
 
-    chain_head = head_hash(ledger)
-    with replacing(out, "正在被 PDF 阅读器打开") as tmp:
-        doc = ReportDoc(
-            str(tmp),
-            header_left=data.branch_name,
-            header_right=f"{data.period_label}党建工作台账检查汇总",
-            cover="cover" in chosen,
-            chain_head=chain_head,
-            title=title,
-            author=data.author or data.branch_name,
-            subject=f"{data.period_label}三会一课、主题党日、组织生活、党费和志愿服务",
-            creator="支部台账",
-            keywords=["党支部", "台账", "三会一课", data.period_label],
-            lang="zh-CN",
-        )
-        tell(10, 100, "正在排版……")
-        doc.build(story, canvasmaker=_Canvas)
-    tell(100, 100, "已完成")
-    return out
+    label = model.report_label
+    doc = ReportDoc(
+        dest,
+        header_left=model.branch_name,
+        header_right=f"{label}党建工作台账检查汇总",
+        cover="cover" in chosen,
+        chain_head=chain_head,
+        title=f"{model.branch_name}{label}党建工作台账检查汇总",
+        author=model.branch.name or model.inputs.user or model.branch_name,
+        subject=f"{label}三会一课、主题党日、组织生活、党费和志愿服务",
+        creator="支部台账",
+        keywords=["党支部", "台账", "三会一课", label],
+        lang="zh-CN",
+    )
+    tell(10, 100, "正在排版……")
+    doc.build(story, canvasmaker=_Canvas)
+    return pages[0]
+
+
+__all__ = ["SECTIONS", "SECTION_LABELS", "Progress", "chosen_sections", "render", "write_pdf"]

@@ -55,11 +55,3 @@ def section(model, num: str, key: str) -> list[Flowable]:
         )
     )
     return out
-
-
-def bridge_section(ledger, data, num: str, key: str) -> list[Flowable]:
-    """BRIDGE (issue 20) until reports/ renders the period model (see assessment.py)."""
-    from ..services.period import load
-
-    quarter = data.period.index if data.period.kind == "quarter" else None
-    return section(load(ledger, data.period.year, quarter), num, key)

@@ -55,7 +55,23 @@ def export_pdf(
     sections: Iterable[str] | None = None,
     progress: PdfProgress | None = None,
 ) -> Path:
-    """The inspection PDF of ``year`` (or one ``quarter``) at ``out``; never a half file."""
-    from ..reports.pdf import export_pdf as write
+    """The inspection PDF of ``year`` (or one ``quarter``) at ``out``; never a half file.
+    The PDF renders the period model; photos are read from the ledger as it lays out."""
+    from ..files import check_target
+    from ..reports.pdf import chosen_sections, write_pdf
+    from . import period, safety
 
-    return write(ledger, year, quarter, out, sections=sections, progress=progress)
+    chosen = chosen_sections(sections)
+    target = Path(out)
+    check_target(target)  # before reading the ledger and the minutes of layout
+    if progress is not None:
+        progress(0, 100, "正在读取台账……")
+    model = period.load(ledger, year, quarter, attachments="records" in chosen)
+    return write_pdf(
+        model,
+        target,
+        sections=chosen,
+        progress=progress,
+        chain_head=safety.head_hash(ledger),
+        photos=ledger.repo.attachment_data,
+    )

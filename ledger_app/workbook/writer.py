@@ -1754,7 +1754,7 @@ def _sheet_volunteer_stats(book, r: Render) -> None:
                     m.name,
                     m.group_name,
                     m.category,
-                    *(_hours(mine[mo]) if mine.get(mo) else None for mo in months),
+                    *(_hours(mine[mo][1]) if mine.get(mo) else None for mo in months),
                     _hours(half),
                     times,
                 ]
