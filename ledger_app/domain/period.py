@@ -995,8 +995,9 @@ class PeriodModel:
 
     @property
     def gap_count(self) -> int:
-        """应开展未开展: the check's gaps and, for a whole year, 谈心谈话 not covered."""
-        return len(self.check.gaps) + (1 if self.talk_gap is not None else 0)
+        """应开展未开展: the 问题清单's lines of that kind — the check's gaps and, for a whole
+        year, 谈心谈话 not covered and the leading cadres' missing 党课."""
+        return sum(1 for p in self.problems if p.category == PROBLEM_GAP)
 
     @cached_property
     def record_counts(self) -> dict[str, KindCounts]:
