@@ -488,16 +488,19 @@ def test_a_run_is_counted_back_into_earlier_years_but_not_before_the_ledger():
     this_year = full_year(ms, away={3: {1, 2}})
     last_year = full_year(ms, year=2024, away={3: {10, 11, 12}})
 
-    def earlier(y):
-        assert y == 2024  # asked only as far back as the run goes
-        unpaid = {m.id: [] for m in ms}
-        return C.year_flags(ms, last_year, unpaid, y, AFTER)
+    asked = []
+
+    def earlier(month, ids):
+        asked.append((month.key, ids))
+        return C.MonthFlags(C.month_life(ms, last_year, month), set())
 
     unpaid = unpaid_of(ms, all_paid(ms), 2025, AFTER)
     q1 = Period.quarter(2025, 1)
     got = C.check(ms, GROUPS, this_year, DEFAULT_RULES, unpaid, q1, AFTER,
                   earlier=earlier, floor=Period.month(2024, 1))  # fmt: skip
     assert alerts_of(got) == [alert("张三", "未参加组织生活", "2024-10", "2025-02", 5)]
+    # asked month by month, only about the member whose run goes on, only as far as it goes
+    assert asked == [("2024-12", {3}), ("2024-11", {3}), ("2024-10", {3}), ("2024-09", {3})]
     # the ledger starts in December 2024: nothing is counted before it
     got = C.check(ms, GROUPS, this_year, DEFAULT_RULES, unpaid, q1, AFTER,
                   earlier=earlier, floor=Period.month(2024, 12))  # fmt: skip

@@ -299,6 +299,7 @@ class _Judge:
         for m in members:
             self._by_group.setdefault(m.group_id, []).append(m)
         self._counting: dict[tuple[str, int | None], list[Record]] = {}
+        self._by_kind_group: dict[str, dict[int | None, list[Record]]] = {}
 
     def group_has_members(self, group: Group, period: Period) -> bool:
         start, end = period.start, period.end
@@ -309,11 +310,16 @@ class _Judge:
         key = (item, None if group is None else group.id)
         found = self._counting.get(key)
         if found is None:
-            found = [
-                r
-                for r in self.records
-                if _counts_as(r, item) and (group is None or r.group_id == group.id)
-            ]
+            if group is None:
+                found = [r for r in self.records if _counts_as(r, item)]
+            else:  # one pass sorts a kind's records by group (200 groups: not 200 passes)
+                by_group = self._by_kind_group.get(item)
+                if by_group is None:
+                    by_group = self._by_kind_group[item] = {}
+                    for r in self.records:
+                        if _counts_as(r, item):
+                            by_group.setdefault(r.group_id, []).append(r)
+                found = by_group.get(group.id, [])
             self._counting[key] = found
         return found
 
@@ -441,37 +447,23 @@ def _runs(months: Sequence[Period], flag: Callable[[Period], bool | None]):
     return runs, touches, ended_by
 
 
-def _alert(
-    member: Member,
-    kind: str,
-    months: Sequence[Period],
-    flag: Callable[[Period], bool | None],
-    earlier: Callable[[Period], bool | None],
-    floor: Period | None,
-    min_run: int,
-) -> MemberAlert | None:
-    """The alert of one kind for one member: the longest run in ``months`` (the judged
-    months of the period), the one touching the period's start counted back through
-    ``earlier`` down to ``floor``."""
-    runs, touches, ended_by = _runs(months, flag)
-    if not runs:
-        return None
-    if touches and floor is not None and months:
-        first = runs[0]
-        p = _prev(months[0])
-        while p >= floor:
-            f = earlier(p)
-            if f is False:
-                break
-            if f:
-                first[0] += 1
-                first[1] = p
-            p = _prev(p)
-    best = max(range(len(runs)), key=lambda i: (runs[i][0], -i))
-    length, start, last = runs[best]
-    if length < min_run:
-        return None
-    return MemberAlert(member.id, member.name, kind, length, start, last, ended_by[best])  # type: ignore[arg-type]
+@dataclass
+class MonthFlags:
+    """One month before the checked year as the member alerts read it, for the members
+    asked about: ``life`` member → True (expected, attended nothing, ≥ 1 缺席) / False
+    (attended, or only excused), members expected nowhere absent; ``unpaid`` the members
+    whose dues of that month the dues rule calls unpaid."""
+
+    life: dict[int, bool]
+    unpaid: set[int]
+
+
+def month_life(
+    members: Sequence[Member], records: Sequence[Record], month: Period
+) -> dict[int, bool]:
+    """member id → the month's 未参加组织生活 flag (the same rule as :func:`year_flags`)."""
+    recs = [r for r in records if month.contains(r.date)]
+    return {mid: flags[month] for mid, flags in _no_life_months(members, recs, [month]).items()}
 
 
 def check(
@@ -484,7 +476,7 @@ def check(
     today: dt.date,
     founded: dt.date | None = None,
     *,
-    earlier: Callable[[int], YearFlags] | None = None,
+    earlier: Callable[[Period, set[int]], MonthFlags] | None = None,
     floor: Period | None = None,
     flags: YearFlags | None = None,
     min_run: int = 3,
@@ -494,8 +486,9 @@ def check(
 
     ``records``: at least the period's (the rest of its year lets a quarter's alerts count
     back into the quarters before it). ``unpaid``: member id → the unpaid months of the
-    period's year (``dues.MemberDues.unpaid_months``). ``earlier(year)``: the
-    :class:`YearFlags` of an earlier year, asked only when a run reaches back that far;
+    period's year (``dues.MemberDues.unpaid_months``). ``earlier(month, member_ids)``:
+    the :class:`MonthFlags` of a month before the period's year, for the members whose run
+    reaches back that far (asked month by month, only while some run goes on);
     ``floor``: the ledger's first month (no run is counted before it; None: not before the
     period's year). ``flags``: the period's year's :class:`YearFlags`, if already worked out.
     """
@@ -513,29 +506,62 @@ def check(
 
     year = period.year
     this_year = flags if flags is not None else year_flags(members, records, unpaid, year, today)
-    before: dict[int, YearFlags] = {year: this_year}
     lowest = floor if floor is not None else Period.month(year, 1)
-    lowest = max(lowest, Period.month(year, 1)) if earlier is None else lowest
-
-    def flags_of(y: int) -> YearFlags | None:
-        if y not in before:
-            before[y] = earlier(y) if earlier is not None else YearFlags({}, {})
-        return before[y]
-
-    def life_at(mid: int) -> Callable[[Period], bool | None]:
-        return lambda p: flags_of(p.year).life.get(mid, {}).get(p.index)  # type: ignore[union-attr]
-
-    def unpaid_at(mid: int) -> Callable[[Period], bool | None]:
-        return lambda p: p.index in flags_of(p.year).unpaid.get(mid, ())  # type: ignore[union-attr]
-
+    if earlier is None:
+        lowest = max(lowest, Period.month(year, 1))
     ended = [p for p in period.months() if p.has_ended(today)]
-    alerts: list[MemberAlert] = []
-    for kind, at in ((ALERT_NO_LIFE, life_at), (ALERT_NO_DUES, unpaid_at)):
+
+    def flag_of(kind: str, mid: int, p: Period, month: MonthFlags | None) -> bool | None:
+        if month is None:  # a month of the checked year
+            if kind == ALERT_NO_LIFE:
+                return this_year.life.get(mid, {}).get(p.index)
+            return p.index in this_year.unpaid.get(mid, ())
+        if kind == ALERT_NO_LIFE:
+            return month.life.get(mid)
+        return mid in month.unpaid
+
+    # every member's runs in the judged months; those touching the period's start are
+    # counted back, month by month, all members together (each earlier month read once)
+    found: dict[tuple[str, int], tuple[list, list]] = {}
+    open_: dict[tuple[str, int], list] = {}
+    for kind in ALERT_KINDS:
         for m in members:
-            flag = at(m.id)  # type: ignore[arg-type]
-            found = _alert(m, kind, ended, flag, flag, lowest, min_run)
-            if found is not None:
-                alerts.append(found)
+            mid = m.id  # type: ignore[assignment]
+            runs, touches, ended_by = _runs(ended, lambda p, k=kind, i=mid: flag_of(k, i, p, None))
+            if not runs:
+                continue
+            found[(kind, mid)] = (runs, ended_by)
+            if touches and ended:
+                open_[(kind, mid)] = runs[0]
+    p = _prev(ended[0]) if ended else None
+    while open_ and p is not None and p >= lowest:
+        month = None
+        if p.year != year:
+            month = earlier(p, {mid for _, mid in open_})  # type: ignore[misc]
+        for key in list(open_):
+            f = flag_of(key[0], key[1], p, month)
+            if f is False:
+                del open_[key]
+            elif f:
+                run = open_[key]
+                run[0] += 1
+                run[1] = p
+        p = _prev(p)
+
+    by_id = {m.id: m for m in members}
+    alerts: list[MemberAlert] = []
+    for kind in ALERT_KINDS:
+        for m in members:
+            got = found.get((kind, m.id))  # type: ignore[arg-type]
+            if got is None:
+                continue
+            runs, ended_by = got
+            best = max(range(len(runs)), key=lambda i: (runs[i][0], -i))
+            length, start, last = runs[best]
+            if length >= min_run:
+                alerts.append(
+                    MemberAlert(m.id, by_id[m.id].name, kind, length, start, last, ended_by[best])  # type: ignore[arg-type]
+                )
 
     incomplete = [
         IncompleteRecord(r.id, r.date, r.kind, miss)

@@ -431,20 +431,39 @@ class MemberDues:
 
     def month_totals(self, month: int) -> Totals:
         """The month's 应缴 / 实缴 / 欠缴 (or 待缴, 未到期) / 多交 for this member."""
-        due = self.month_due(month)
-        paid = self.paid_by_month.get(month, 0)
-        missing = max(due - paid, 0)
-        ended = month <= self.due_through
-        current = month == self.current_month
-        return Totals(
-            due_fen=due,
-            paid_fen=paid,
-            short_fen=missing if ended else 0,
-            extra_fen=max(paid - due, 0),
-            unpaid_count=1 if month in self.unpaid_months else 0,
-            pending_fen=0 if ended or current else missing,
-            collecting_fen=missing if current else 0,
-        )
+        return Totals(*self.month_parts()[month - 1])
+
+    def month_parts(self) -> list[tuple[int, int, int, int, int, int, int]]:
+        """Each month's :class:`Totals` fields as a tuple (a big branch's year asks this of
+        every member: plain integers, worked out once)."""
+        cached = self.__dict__.get("_parts")
+        if cached is not None:
+            return cached
+        each = self.monthly_due_fen or 0
+        owed = set(self.owed_months)
+        unpaid = set(self.unpaid_months)
+        through, current = self.due_through, self.current_month
+        get = self.paid_by_month.get
+        out = []
+        for month in range(1, 13):
+            due = each if month in owed else 0
+            paid = get(month, 0)
+            missing = due - paid if due > paid else 0
+            ended = month <= through
+            now = month == current
+            out.append(
+                (
+                    due,
+                    paid,
+                    missing if ended else 0,
+                    paid - due if paid > due else 0,
+                    1 if month in unpaid else 0,
+                    0 if ended or now else missing,
+                    missing if now else 0,
+                )
+            )
+        self.__dict__["_parts"] = out
+        return out
 
     def month_state(self, month: int) -> str:
         """:data:`MONTH_PAID`, :data:`MONTH_SHORT`, :data:`MONTH_UNPAID`,
@@ -519,11 +538,11 @@ def member_dues(
         due_through=through,
         current_month=today.month if today is not None and today.year == year else 0,
     )
-    t = Totals()
-    for m in range(1, 13):
-        t.add(md.month_totals(m))
-    md.short_fen, md.extra_fen = t.short_fen, t.extra_fen
-    md.pending_fen, md.collecting_fen = t.pending_fen, t.collecting_fen
+    parts = md.month_parts()
+    md.short_fen = sum(p[2] for p in parts)
+    md.extra_fen = sum(p[3] for p in parts)
+    md.pending_fen = sum(p[5] for p in parts)
+    md.collecting_fen = sum(p[6] for p in parts)
     return md
 
 
@@ -553,7 +572,7 @@ def compute_year(
     ]
     totals = Totals()
     by_group: dict[str, Totals] = {}
-    by_month = {m: Totals() for m in range(1, 13)}
+    month_sums = [[0] * 7 for _ in range(12)]
     for r in rows:
         t = Totals(
             r.due_fen,
@@ -566,8 +585,10 @@ def compute_year(
         )
         totals.add(t)
         by_group.setdefault(r.group or NO_GROUP, Totals()).add(t)
-        for m in range(1, 13):
-            by_month[m].add(r.month_totals(m))
+        for sums, parts in zip(month_sums, r.month_parts()):
+            for i, v in enumerate(parts):
+                sums[i] += v
+    by_month = {m: Totals(*month_sums[m - 1]) for m in range(1, 13)}
     if NO_GROUP in by_group:  # ungrouped last
         by_group[NO_GROUP] = by_group.pop(NO_GROUP)
     return DuesYear(year, rounding, rows, totals, by_group, by_month)

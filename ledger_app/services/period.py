@@ -16,7 +16,7 @@ import datetime as dt
 
 from ..domain import compliance
 from ..domain.dates import Period, checked_period
-from ..domain.dues import compute_year
+from ..domain.dues import member_dues
 from ..domain.period import PeriodInputs, PeriodModel
 from .ledger import Ledger
 
@@ -76,12 +76,27 @@ def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
     rounding = dues.rounding(ledger)
     first = repo.first_month()
 
-    def earlier(y: int) -> compliance.YearFlags:
-        """An earlier year's month flags, for alerts counted back across the period."""
-        records = repo.records(start=dt.date(y, 1, 1), end=dt.date(y, 12, 31))
-        dy = compute_year(members, repo.dues_settings(y), repo.paid_by_month(y), y, rounding, today)
-        unpaid = {md.member_id: md.unpaid_months for md in dy.members}
-        return compliance.year_flags(members, records, unpaid, y, today)
+    settings_of: dict[int, tuple[dict, dict]] = {}  # year → (dues settings, paid by month)
+    by_id = {m.id: m for m in members}
+
+    def earlier(month: Period, ids: set[int]) -> compliance.MonthFlags:
+        """A month before the period's year, for the members whose run reaches it: read
+        only then (most runs stop within the period)."""
+        records = repo.records(start=month.start, end=month.end)
+        life = compliance.month_life(members, records, month)
+        if month.year not in settings_of:
+            y = month.year
+            settings_of[y] = (repo.dues_settings(y), repo.paid_by_month(y))
+        settings, paid = settings_of[month.year]
+        unpaid = set()
+        for mid in ids:
+            m = by_id.get(mid)
+            if m is None:
+                continue
+            md = member_dues(m, settings.get(mid), paid.get(mid, {}), month.year, rounding, today)
+            if month.index in md.unpaid_months:
+                unpaid.add(mid)
+        return compliance.MonthFlags({k: v for k, v in life.items() if k in ids}, unpaid)
 
     return PeriodInputs(
         branch=repo.branch(),
