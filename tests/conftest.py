@@ -40,3 +40,15 @@ def add_member(ledger: Ledger, name: str, **kw) -> Member:
     with ledger.repo.atomic():
         ledger.repo.add_member(m)
     return m
+
+
+def ime_type(widget, text: str) -> None:
+    """Type Chinese into a focused field as an input method does: it commits the characters
+    (QTest's key clicks only know ASCII)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)

@@ -22,6 +22,7 @@ from ledger_app.ui.context import AppContext
 from ledger_app.ui.pages import records as pages
 from ledger_app.ui.pages.records import MeetingsPage, OtherLifePage, ThemeDayPage
 from ledger_app.ui.record_form import RecordForm
+from ledger_app.ui.unsaved import UnsavedQuestion
 
 # the offscreen platform warns that it cannot pass size hints on to a window manager
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -46,7 +47,7 @@ def branch(ledger):
 @pytest.fixture(autouse=True)
 def _never_block(monkeypatch):
     """A form still dirty when a test ends is closed without the (modal) question."""
-    monkeypatch.setattr(RecordForm, "ask_discard", classmethod(lambda cls, parent: "discard"))
+    monkeypatch.setattr(UnsavedQuestion, "ask", classmethod(lambda cls, parent, what: "discard"))
 
 
 @pytest.fixture
@@ -267,7 +268,9 @@ def test_unsaved_changes_are_never_lost_silently(qtbot, ctx, ledger, branch, mon
     answers = iter(["cancel", "discard"])
     asked = []
     monkeypatch.setattr(
-        RecordForm, "ask_discard", classmethod(lambda cls, p: asked.append(1) or next(answers))
+        UnsavedQuestion,
+        "ask",
+        classmethod(lambda cls, p, what: asked.append(what) or next(answers)),
     )
     qtbot.keyClick(form.topic, Qt.Key.Key_Escape)
     assert form.isVisible() and len(asked) == 1  # 继续编辑

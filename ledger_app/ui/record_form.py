@@ -57,6 +57,7 @@ from ..errors import UserError, ValidationError
 from ..services import records as svc
 from .attendance_grid import AttendanceGrid
 from .context import AppContext, show_error
+from .unsaved import GuardedDialog
 from .widgets import (
     STATUS_MISSING,
     STATUS_NONE,
@@ -75,10 +76,11 @@ FORMS = ("集中学习", "专题研讨", "参观学习", "志愿服务", "重温
 THUMB = QSize(88, 66)
 
 
-class RecordForm(QDialog):
+class RecordForm(GuardedDialog, QDialog):
     """Add or edit one record. ``saved`` carries the record id after each save."""
 
     saved = Signal(int)
+    unsaved_what = "这条记录"
 
     def __init__(self, ctx: AppContext, record: Record, parent: QWidget | None = None):
         super().__init__(parent)
@@ -403,7 +405,7 @@ class RecordForm(QDialog):
         self._loading = False
         self._on_kind(record.kind)
         self._fill_attachments()
-        self._initial = self._snapshot()
+        self.mark_clean()
         self.date.setFocus()
         self.date.selectAll()
 
@@ -447,7 +449,7 @@ class RecordForm(QDialog):
             attendance=attendance,
         )
 
-    def _snapshot(self) -> tuple:
+    def snapshot(self) -> tuple:
         return (
             self.kind.currentText(),
             self.date.text().strip(),
@@ -467,9 +469,6 @@ class RecordForm(QDialog):
             tuple(self._pending_files),
             tuple(self._removed_attachments),
         )
-
-    def is_dirty(self) -> bool:
-        return self._snapshot() != self._initial
 
     # --- adapting to the kind ------------------------------------------------------------------
 
@@ -848,7 +847,7 @@ class RecordForm(QDialog):
         self._record = record
         self._pending_files = []
         self._removed_attachments = []
-        self._initial = self._snapshot()
+        self.mark_clean()
         self.history_button.setVisible(True)
         self.saved.emit(record.id)
         return True
@@ -862,47 +861,8 @@ class RecordForm(QDialog):
         title = f"{format_date_cn(r.date)} {r.kind}"
         HistoryDialog(self.ctx, "record", r.id, title, self).exec()
 
-    @classmethod
-    def ask_discard(cls, parent: QWidget) -> str:
-        """'save' | 'discard' | 'cancel' for unsaved changes (tests monkeypatch this)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "未保存的修改",
-            "这条记录有未保存的修改。",
-            QMessageBox.StandardButton.NoButton,
-            parent,
-        )
-        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("放弃修改", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("继续编辑", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is save:
-            return "save"
-        if clicked is discard:
-            return "discard"
-        return "cancel"
-
-    def reject(self) -> None:
-        if self.is_dirty():
-            answer = self.ask_discard(self)
-            if answer == "cancel":
-                return
-            if answer == "save":
-                self.save()
-                return
-        super().reject()
-
-    def closeEvent(self, event) -> None:  # noqa: N802
-        if self.result() == QDialog.DialogCode.Accepted or not self.is_dirty():
-            event.accept()
-            return
-        answer = self.ask_discard(self)
-        if answer == "cancel" or (answer == "save" and not self._save()):
-            event.ignore()
-            return
-        event.accept()
+    def commit(self) -> bool:
+        return self.save()
 
     def record(self) -> Record:
         return self._record
