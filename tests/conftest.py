@@ -52,3 +52,11 @@ def ime_type(widget, text: str) -> None:
     event = QInputMethodEvent("", [])
     event.setCommitString(text)
     QApplication.sendEvent(widget, event)
+
+
+def show_active(qtbot, widget) -> None:
+    """Show ``widget`` as the active window, so that focus and Tab behave as on a desktop."""
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.windowHandle().requestActivate()
+    qtbot.waitUntil(widget.isActiveWindow, timeout=2000)

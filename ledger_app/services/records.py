@@ -204,6 +204,39 @@ def duplicate_record(ledger: Ledger, record_id: int, new_date: dt.date | None = 
 # --- checks shown on the form and in the lists ---------------------------------------------
 
 
+# the people fields: members of the branch on the day; a 授课人 may be a guest from outside
+MEMBER_NAME_FIELDS = (("host", "主持人"), ("recorder", "记录人"), ("organizer", "组织人"))
+GUEST_NAME_FIELDS = (("lecturer", "授课人"),)
+
+
+def outsiders(text: str | None, members: Sequence[Member], day: dt.date) -> list[str]:
+    """The names in ``text`` (a name or a name list) that are not members belonging on
+    ``day``; a name list with an unbalanced bracket is returned whole."""
+    try:
+        names = [name for name, _reason in split_names(text)]
+    except ValueError:
+        return [str(text)]
+    on_day = {m.name for m in members if m.belongs_on(day)}
+    return [n for n in names if n not in on_day]
+
+
+def people_errors(
+    record: Record, members: Sequence[Member], labels: dict[str, str] | None = None
+) -> list[ValidationError]:
+    """主持人, 记录人, 组织人 hold members of the branch on the record's day (an empty field is
+    not an error here: the record is then incomplete). A typed abbreviation (``zjg``) or a
+    stranger is refused, so that it can never count as a filled field. ``labels`` renames a
+    field as the form shows it (谈心谈话: 主持人 → 谈话人)."""
+    out = []
+    for attr, default in MEMBER_NAME_FIELDS:
+        label = (labels or {}).get(attr, default)
+        for name in outsiders(getattr(record, attr), members, record.date):
+            known = any(m.name == name for m in members)
+            why = "在当日不是本支部党员" if known else "不是本支部党员的姓名"
+            out.append(ValidationError(label, f"“{name}”{why}，请从名册中选择（可输拼音首字母）"))
+    return out
+
+
 def missing_fields(record: Record) -> list[str]:
     """The contract's empty "checked" fields (domain.compliance's rule)."""
     return list(compliance.missing_fields(record))

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from ..domain import compliance
 from ..domain.attendance import Roster, expected_members, quorum_met
@@ -129,6 +130,10 @@ class RecordForm(GuardedDialog, QDialog):
         self.recorder = QLineEdit()
         self.lecturer = QLineEdit()
         self.lecturer.setPlaceholderText("可填外请人员")
+        self.lecturer_note = QLabel("（非本支部）")  # a guest lecturer, marked as such
+        self.lecturer_note.setProperty("role", "hint")
+        self.lecturer_note.setToolTip("授课人不在本支部名册中：外请人员可以这样登记")
+        self.lecturer_note.hide()
         self.organizer = QLineEdit()
         self.form = QComboBox()
         self.form.setEditable(True)
@@ -226,6 +231,12 @@ class RecordForm(GuardedDialog, QDialog):
         topic_row.addWidget(self.template_button)
         self.topic_box = QWidget()
         self.topic_box.setLayout(topic_row)
+        lecturer_row = QHBoxLayout()
+        lecturer_row.setContentsMargins(0, 0, 0, 0)
+        lecturer_row.addWidget(self.lecturer, 1)
+        lecturer_row.addWidget(self.lecturer_note)
+        self.lecturer_box = QWidget()
+        self.lecturer_box.setLayout(lecturer_row)
         self._labels: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
         for key, text, widget, buddy in (
@@ -236,7 +247,7 @@ class RecordForm(GuardedDialog, QDialog):
             ("group", "党小组", self.group, None),
             ("host", "主持人", self.host, None),
             ("recorder", "记录人", self.recorder, None),
-            ("lecturer", "授课人", self.lecturer, None),
+            ("lecturer", "授课人", self.lecturer_box, self.lecturer),
             ("form", "活动形式", self.form, None),
             ("organizer", "组织人", self.organizer, None),
             ("topic", "议题", self.topic_box, self.topic),
@@ -342,6 +353,12 @@ class RecordForm(GuardedDialog, QDialog):
         self.group.currentIndexChanged.connect(self._rederive)
         self.date.dateChanged.connect(lambda _d: self._rederive())
         self.talk_people.editingFinished.connect(self._on_talk_people)
+        for edit in (self.host, self.recorder, self.organizer):
+            # (the field also finishes editing while the closed form is being deleted)
+            edit.editingFinished.connect(
+                lambda edit=edit: Shiboken.isValid(self) and self._check_person(edit)
+            )
+        self.lecturer.textChanged.connect(self._mark_guest)
         self.grid.changed.connect(self._update_status)
         for edit in (self.topic, self.host, self.recorder, self.lecturer, self.organizer):
             edit.textChanged.connect(self._update_status_soon)
@@ -403,6 +420,9 @@ class RecordForm(GuardedDialog, QDialog):
         self._removed_attachments = []
         self.grid.model.set_attendance(record.attendance)
         self._loading = False
+        for edit in (self.host, self.recorder, self.organizer):
+            self._check_person(edit)  # an imported stranger shows at once
+        set_invalid(self.talk_people, False)
         self._on_kind(record.kind)
         self._fill_attachments()
         self.mark_clean()
@@ -573,12 +593,45 @@ class RecordForm(GuardedDialog, QDialog):
         self.grid.set_members(expected)
         self._update_status()
 
+    def _day(self) -> dt.date:
+        try:
+            return self.date.date() or self._record.date
+        except ValueError:
+            return self._record.date
+
+    def _check_person(self, edit: QLineEdit) -> None:
+        """A red frame at once on a name that is not a member (it is refused at save)."""
+        strangers = svc.outsiders(edit.text(), self._members, self._day())
+        set_invalid(
+            edit,
+            bool(strangers),
+            "、".join(f"“{n}”不是本支部党员" for n in strangers) + "，请从名册中选择"
+            if strangers
+            else "",
+        )
+
+    def _mark_guest(self) -> None:
+        guest = bool(svc.outsiders(self.lecturer.text(), self._members, self._day()))
+        self.lecturer_note.setVisible(guest)
+
+    def _people_problems(self, record: Record) -> list[tuple[QWidget, str]]:
+        """(field, message) of every name that must be a member and is not."""
+        widgets = {
+            "主持人": self.host,
+            "谈话人": self.host,
+            "记录人": self.recorder,
+            "组织人": self.organizer,
+        }
+        labels = {"host": self._labels["host"].text()}
+        out = [(widgets[e.field], str(e)) for e in svc.people_errors(record, self._members, labels)]
+        if record.kind == TALK:
+            for name in svc.outsiders(self.talk_people.text(), self._members, record.date):
+                out.append((self.talk_people, f"谈话对象：“{name}”在当日不是本支部党员"))
+        return out
+
     def _on_talk_people(self) -> None:
         """Resolve the 谈话对象 names to members belonging on the day; they are marked 出席."""
-        try:
-            day = self.date.date() or self._record.date
-        except ValueError:
-            day = self._record.date
+        day = self._day()
         try:
             entries = split_names(self.talk_people.text())
         except ValueError as e:
@@ -831,6 +884,14 @@ class RecordForm(GuardedDialog, QDialog):
         except ValidationError as e:
             show_error(self, e)
             self.date.setFocus()
+            return False
+        problems = self._people_problems(record)
+        if problems:
+            for widget, message in problems:
+                set_invalid(widget, True, message)
+            show_error(self, UserError("记录有误，未保存：", [m for _w, m in problems]))
+            problems[0][0].setFocus()
+            problems[0][0].selectAll()  # type: ignore[attr-defined]
             return False
         files = list(self._pending_files)
         removed = list(self._removed_attachments)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
 
@@ -173,7 +173,9 @@ class NameCompleter(QCompleter):
     """Completes names from the roster by characters or pinyin initials (``zjg`` → 周建国).
 
     ``names`` is a callable returning the current candidate names, so the list is always
-    fresh. Attach with ``NameCompleter.attach(line_edit, names)``."""
+    fresh. When the field is left (Tab, Enter, a click elsewhere) and what was typed picks out
+    exactly one name, the field takes that name — ``zjg`` never stays in a name field.
+    Attach with ``NameCompleter.attach(line_edit, names)``."""
 
     def __init__(self, names: Callable[[], Iterable[str]], parent: QWidget | None = None):
         self._model = QStringListModel()
@@ -183,11 +185,49 @@ class NameCompleter(QCompleter):
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setMaxVisibleItems(12)
 
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        """(The completer filters its popup's keys.) Enter or Tab while the list is open and
+        no row is chosen: take the one match (Qt alone would close the list, keeping ``zjg``)."""
+        if (
+            obj is self.popup()
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+            and not self.popup().currentIndex().isValid()
+        ):
+            edit = self.widget()
+            if isinstance(edit, QLineEdit) and self.resolved(edit.text()) is not None:
+                self.take_single()
+                # Enter has done its work (the next Enter saves); Tab goes on to the next field
+                if event.key() != Qt.Key.Key_Tab:
+                    return True
+        return super().eventFilter(obj, event)
+
+    def candidates(self, typed: str) -> list[str]:
+        """The names the last name of ``typed`` picks out (after a separator, for lists)."""
+        _prefix, last = _split_last(typed)
+        return [n for n in dict.fromkeys(self._names()) if last and matches(n, last)]
+
     def update_for(self, typed: str) -> None:
-        # a name list field: complete the last name after a separator
+        prefix, _last = _split_last(typed)
+        self._model.setStringList([prefix + n for n in self.candidates(typed)[:50]])
+
+    def resolved(self, typed: str) -> str | None:
+        """``typed`` with its last name completed when exactly one name matches it (None
+        when it is a name already, or is ambiguous, or matches nothing)."""
         prefix, last = _split_last(typed)
-        found = [n for n in dict.fromkeys(self._names()) if last and matches(n, last)]
-        self._model.setStringList([prefix + n for n in found[:50]])
+        if not last or last in set(self._names()):
+            return None
+        found = self.candidates(typed)
+        return prefix + found[0] if len(found) == 1 else None
+
+    def take_single(self) -> None:
+        edit = self.widget()
+        if not isinstance(edit, QLineEdit):
+            return
+        name = self.resolved(edit.text())
+        if name is not None:
+            edit.setText(name)
+            self.popup().hide()
 
     @classmethod
     def attach(cls, edit: QLineEdit, names: Callable[[], Iterable[str]]) -> NameCompleter:
@@ -200,6 +240,9 @@ class NameCompleter(QCompleter):
                 comp.complete()
 
         edit.textEdited.connect(on_edit)
+        # Enter and leaving the field (Tab, a click) both finish editing: before the form
+        # saves on that Enter, the one matching name is in the field
+        edit.editingFinished.connect(comp.take_single)
         return comp
 
 
