@@ -230,11 +230,13 @@ class _ChoiceDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor, index):  # noqa: N802
         value = index.data(Qt.ItemDataRole.EditRole) or ""
-        i = editor.findText(value)
+        i = editor.findText(value) if value else 0  # no reason yet: offer the first (病假)
         if i >= 0:
             editor.setCurrentIndex(i)
         elif self.editable:
             editor.setEditText(value)
+        if self.editable:
+            editor.lineEdit().selectAll()  # typing replaces it; ↓ goes on to the next
 
     def setModelData(self, editor, model, index):  # noqa: N802
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)

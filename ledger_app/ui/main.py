@@ -17,13 +17,16 @@ from PySide6.QtCore import QSize, Qt, QTimer, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QColor,
     QDesktopServices,
     QFont,
     QFontDatabase,
     QIcon,
     QKeySequence,
+    QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QLabel,
@@ -32,6 +35,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -40,7 +44,7 @@ from .. import APP_ID, APP_NAME, __version__, paths
 from ..errors import DamagedDatabaseError, UserError
 from ..services.ledger import Changes, Ledger
 from .context import PAGES, AppContext, show_error
-from .widgets import STYLE_SHEET, app_settings, title_label
+from .widgets import STYLE_SHEET, TEXT_MUTED, app_settings, title_label
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +103,24 @@ def load_page_class(spec: str) -> type[QWidget] | None:
     return getattr(module, class_name)
 
 
+class NavDelegate(QStyledItemDelegate):
+    """A navigation item with its shortcut (Ctrl+1 …) in small grey at the right."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        painter.save()
+        font = QFont(option.font)
+        font.setPointSizeF(max(font.pointSizeF() * 0.72, 7.0))
+        painter.setFont(font)
+        painter.setPen(QColor(TEXT_MUTED))
+        painter.drawText(
+            option.rect.adjusted(0, 0, -8, 0),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            f"Ctrl+{index.row() + 1}",
+        )
+        painter.restore()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, demo: bool = False):
         super().__init__()
@@ -115,10 +137,16 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(132)
         self.nav.setIconSize(QSize(0, 0))
-        for key, title in PAGES:
+        self.nav.setItemDelegate(NavDelegate(self.nav))
+        for number, (key, title) in enumerate(PAGES, 1):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{title}（Ctrl+{number}）")
             self.nav.addItem(item)
+            # Ctrl+1 … Ctrl+9: the pages in the order of the navigation (shown beside each)
+            QShortcut(
+                QKeySequence(f"Ctrl+{number}"), self, activated=lambda key=key: self.go_to(key)
+            )
         row.addWidget(self.nav)
         self.stack = QStackedWidget()
         row.addWidget(self.stack, 1)
@@ -171,6 +199,13 @@ class MainWindow(QMainWindow):
             self.nav.setCurrentRow(row)
             self.nav.blockSignals(False)
         return page
+
+    def go_to(self, key: str) -> None:
+        """Show a page from the keyboard, with the focus in its list or table."""
+        page = self.show_page(key)
+        views = [v for v in page.findChildren(QAbstractItemView) if v.isVisibleTo(page)]
+        if views:
+            views[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _on_nav_row(self, row: int) -> None:
         if 0 <= row < len(PAGES):

@@ -57,9 +57,9 @@ def settle(
 
 class GuardedDialog:
     """Mixin for a QDialog with edits (put it before QDialog in the bases): Esc, 取消 and the
-    close button ask before edits are lost. The dialog provides ``snapshot()`` (its values)
-    and ``commit() -> bool`` (save; on success it closes itself), and calls
-    ``mark_clean()`` once it is filled."""
+    close button ask before edits are lost. The dialog provides ``snapshot()`` (its values),
+    calls ``mark_clean()`` once it is filled, and may override ``commit() -> bool`` (save and
+    close; by default its OK button's ``accept``)."""
 
     unsaved_what = "所做的修改"
     _clean: object = None
@@ -68,7 +68,10 @@ class GuardedDialog:
         raise NotImplementedError
 
     def commit(self) -> bool:
-        raise NotImplementedError
+        """Save as the dialog's own OK button does (its ``accept`` closes it on success)."""
+        self.setResult(0)  # type: ignore[attr-defined]
+        self.accept()  # type: ignore[attr-defined]
+        return self.result() == 1  # type: ignore[attr-defined]
 
     def mark_clean(self) -> None:
         self._clean = self.snapshot()

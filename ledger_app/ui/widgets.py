@@ -141,6 +141,13 @@ class DateEdit(QLineEdit):
             return None
         return parse_date(text, default_year=self.default_year or dt.date.today().year)
 
+    def focusInEvent(self, event) -> None:  # noqa: N802
+        """Arriving by keyboard or when its dialog opens, the whole date is selected, so
+        typing replaces it (a click places the cursor, as usual)."""
+        super().focusInEvent(event)
+        if event.reason() != Qt.FocusReason.MouseFocusReason:
+            self.selectAll()
+
     def setDate(self, day: dt.date | None) -> None:  # noqa: N802 (Qt naming)
         self.setText(format_date(day))
         self._last = day

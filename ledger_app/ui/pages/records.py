@@ -553,7 +553,10 @@ class RecordsPage(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def _shortcut_new(self) -> None:
-        if self.new_button.menu() is not None:
+        menu = self.new_button.menu()
+        if menu is not None:
+            # opened by the keyboard: the first kind highlighted, ↓ and Enter choose
+            QTimer.singleShot(0, menu, lambda: menu.setActiveAction(menu.actions()[0]))
             self.new_button.showMenu()
         else:
             self.new_record(self.KINDS[0])
