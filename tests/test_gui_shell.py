@@ -573,3 +573,21 @@ def test_qt_standard_buttons_speak_chinese(qtbot):
     )
     qtbot.addWidget(box)
     assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])
+
+
+def test_the_file_dialog_speaks_chinese_too(qtbot):
+    """Qt's catalogue lacks a few of its own file dialog's words ("Look in:", "Files of
+    type:"): the program supplies them, so Linux's Qt file dialog is Chinese throughout."""
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+
+    assert main_module.load_qt_translation(QApplication.instance())
+    dialog = QFileDialog(None, "导入工作簿", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLabel, "lookInLabel").text() == "查找范围(&L)："
+    assert dialog.findChild(QLabel, "fileTypeLabel").text() == "文件类型(&T)："
+    assert dialog.findChild(QLabel, "fileNameLabel").text() == "文件名称(&N)："  # Qt's own
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder") == "文件夹"
+    assert QCoreApplication.translate("QFileDialog", "Detail View") == "详情视图"  # not masked

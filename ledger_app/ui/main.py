@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QTranslator, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -342,18 +342,45 @@ class MainWindow(QMainWindow):
 # --- start-up ---------------------------------------------------------------------------------
 
 
+# Qt's own words that its shipped Simplified Chinese catalogue (qtbase_zh_CN.qm) lacks:
+# the catalogue predates these source texts, so Qt's file dialog showed them in English
+QT_GAPS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+    ("QAbstractFileIconProvider", "File"): "文件",
+    ("QAbstractFileIconProvider", "Computer"): "计算机",
+    ("QAbstractFileIconProvider", "%1 File"): "%1 文件",
+    ("QPlatformTheme", "Don't Save"): "不保存",
+    ("QPlatformTheme", "Close without Saving"): "关闭且不保存",
+}
+
+
+class QtGapsTranslator(QTranslator):
+    """The few words of :data:`QT_GAPS`, asked before Qt's catalogue."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+        return QT_GAPS.get((context, source))  # None: not ours, Qt asks its catalogue
+
+    def isEmpty(self) -> bool:  # noqa: N802
+        return False
+
+
 def load_qt_translation(app: QApplication) -> bool:
-    """Qt's own words (standard buttons, file dialogs, context menus) in Simplified Chinese."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    """Qt's own words (standard buttons, file dialogs, context menus) in Simplified Chinese:
+    Qt's catalogue, and the words it lacks (``QT_GAPS``) on top."""
+    from PySide6.QtCore import QLibraryInfo, QLocale
 
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load("qtbase_zh_CN", folder):
-        app.installTranslator(translator)
-        return True
-    log.warning("Qt translation not found in %s", folder)
-    return False
+    if not translator.load("qtbase_zh_CN", folder):
+        log.warning("Qt translation not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    app.installTranslator(QtGapsTranslator(app))  # the last installed is asked first
+    return True
 
 
 def load_font(app: QApplication) -> str | None:
