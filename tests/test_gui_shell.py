@@ -591,3 +591,35 @@ def test_the_file_dialog_speaks_chinese_too(qtbot):
 
     assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder") == "文件夹"
     assert QCoreApplication.translate("QFileDialog", "Detail View") == "详情视图"  # not masked
+
+
+def test_each_ledger_keeps_its_own_window_state(qtbot, tmp_path, placeholders):
+    """The demo and the clerk's ledger share window.ini but not their state: the clerk's
+    ledger does not open on the page (or with the column widths) left in the demo."""
+    from ledger_app.ui import widgets
+
+    def window_on(path):
+        ledger = Ledger.open(path, today=dt.date(2026, 1, 15))
+        w = MainWindow(AppContext(ledger))
+        qtbot.addWidget(w)
+        return w, ledger
+
+    demo, demo_ledger = window_on(tmp_path / "demo.db")
+    demo.show_page("settings")
+    demo.save_state()
+    roster = demo.show_page("roster")
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(widgets, "_mouse_held", lambda: True)  # the clerk drags a column edge
+        roster.table.setColumnWidth(0, 171)
+        key = f"columns/roster-{roster.table.model().columnCount()}"
+        qtbot.waitUntil(
+            lambda: widgets.view_settings(demo_ledger.path).value(key) is not None, timeout=2000
+        )
+    mine, _ = window_on(tmp_path / "我的台账.db")
+    mine.restore_state()
+    assert mine.current_key() == "board"
+    assert mine.show_page("roster").table.columnWidth(0) != 171
+    again, _ = window_on(tmp_path / "demo.db")
+    again.restore_state()
+    assert again.current_key() == "settings"
+    assert again.show_page("roster").table.columnWidth(0) == 171

@@ -44,7 +44,7 @@ from .. import APP_ID, APP_NAME, __version__, paths
 from ..errors import DamagedDatabaseError, UserError
 from ..services.ledger import Changes, Ledger
 from .context import PAGES, AppContext, show_error
-from .widgets import STYLE_SHEET, TEXT_MUTED, app_settings, title_label
+from .widgets import STYLE_SHEET, TEXT_MUTED, app_settings, title_label, view_settings
 
 log = logging.getLogger(__name__)
 
@@ -301,7 +301,8 @@ class MainWindow(QMainWindow):
     # --- remembered state ----------------------------------------------------------------------
 
     def restore_state(self) -> None:
-        settings = app_settings()
+        """Geometry and (within a sitting) the last page, as left in this ledger."""
+        settings = view_settings(self.ctx.ledger.path)
         geometry = settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             screen = self.screen().availableGeometry()
@@ -323,7 +324,9 @@ class MainWindow(QMainWindow):
             self.show_page(last)
 
     def save_state(self) -> None:
-        settings = app_settings()
+        settings = view_settings(self.ctx.ledger.path)
+        if self.ctx.ledger.path is not None:  # for whoever reads window.ini
+            settings.setValue("path", str(Path(self.ctx.ledger.path).resolve()))
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/page", self.current_key())
         settings.setValue("window/closed_at", dt.datetime.now().isoformat(timespec="seconds"))

@@ -272,20 +272,35 @@ def app_settings():
     return QSettings(str(data_dir() / "window.ini"), QSettings.Format.IniFormat)
 
 
+def view_settings(ledger_path=None):
+    """window.ini, in the part kept for the database at ``ledger_path``: geometry, last page
+    and column widths belong to a ledger (the demo keeps its own, and the clerk's ledger does
+    not open on the page left in the demo). Keyed by the resolved path; None (an in-memory
+    ledger) is the shared part."""
+    settings = app_settings()
+    if ledger_path is not None:
+        import hashlib
+        from pathlib import Path
+
+        resolved = str(Path(ledger_path).resolve())
+        settings.beginGroup("ledger-" + hashlib.sha1(resolved.encode("utf-8")).hexdigest()[:12])
+    return settings
+
+
 def _mouse_held() -> bool:
     from PySide6.QtWidgets import QApplication
 
     return QApplication.mouseButtons() != Qt.MouseButton.NoButton
 
 
-def remember_header(view, key: str) -> None:
-    """Restore a table's column widths (and sort column) saved under ``key``, and save them
-    whenever the user resizes, moves or sorts a column."""
+def remember_header(view, key: str, ledger_path=None) -> None:
+    """Restore a table's column widths (and sort column) saved under ``key`` for the ledger
+    at ``ledger_path``, and save them whenever the user resizes, moves or sorts a column."""
     header = view.horizontalHeader()
     model = view.model()
     if model is not None:  # a saved layout of another column set would misplace widths
         key = f"{key}-{model.columnCount()}"
-    state = app_settings().value(f"columns/{key}")
+    state = view_settings(ledger_path).value(f"columns/{key}")
     if state is not None:
         header.restoreState(state)
 
@@ -294,7 +309,9 @@ def remember_header(view, key: str) -> None:
     timer = QTimer(header)  # dragging a column edge resizes many times: save once after
     timer.setSingleShot(True)
     timer.setInterval(300)
-    timer.timeout.connect(lambda: app_settings().setValue(f"columns/{key}", header.saveState()))
+    timer.timeout.connect(
+        lambda: view_settings(ledger_path).setValue(f"columns/{key}", header.saveState())
+    )
 
     def by_the_user(*_args) -> None:
         # only what the clerk did with the mouse (drag an edge or a column, click to sort):

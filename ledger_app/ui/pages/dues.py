@@ -1017,7 +1017,7 @@ class DuesPage(QWidget):
         widths = [64, 84, 68, 78, 44, 62] + [68] * 12 + [80, 80, 66]
         for col, w in enumerate(widths):
             self.table.setColumnWidth(col, w)
-        remember_header(self.table, "dues")
+        remember_header(self.table, "dues", ctx.ledger.path)
         # names are in the row header (fixed while scrolling); 党小组 is in its tooltip
         self.table.setColumnHidden(0, True)
         self.table.setColumnHidden(1, True)

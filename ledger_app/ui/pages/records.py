@@ -326,7 +326,7 @@ class RecordsPage(QWidget):
         widths.update({"主题": 300, "主持人": 80, "组织人": 80, "应到": 48, "实到": 48})
         for i, c in enumerate(self.COLUMNS):
             self.view.setColumnWidth(i, widths.get(c, 90))
-        remember_header(self.view, f"records/{self.KEY}")
+        remember_header(self.view, f"records/{self.KEY}", ctx.ledger.path)
         self.view.activated.connect(lambda _i: self.edit_selected())
 
         self.year = QComboBox()

@@ -358,7 +358,7 @@ class RosterPage(QWidget):
         header.setStretchLastSection(True)
         for col, width in enumerate((76, 44, 92, 76, 92, 70, 96, 100, 106, 120)):
             self.table.setColumnWidth(col, width)
-        remember_header(self.table, "roster")
+        remember_header(self.table, "roster", ctx.ledger.path)
         self.table.activated.connect(lambda _i: self.edit_member())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)

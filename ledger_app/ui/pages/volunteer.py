@@ -380,7 +380,7 @@ class VolunteerPage(QWidget):
         # whole row, 证明人 included, fits beside the totals
         self._setup_table(self.table, (86, 60, 106, 86, 76, 110, 80))
         self.table.verticalHeader().hide()
-        remember_header(self.table, "volunteer")
+        remember_header(self.table, "volunteer", ctx.ledger.path)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         split.addWidget(self.table)
 
