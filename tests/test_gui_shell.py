@@ -4,6 +4,7 @@ import preview, the crash handler, long work off the GUI thread, the demo databa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import threading
 from pathlib import Path
@@ -623,3 +624,50 @@ def test_each_ledger_keeps_its_own_window_state(qtbot, tmp_path, placeholders):
     again.restore_state()
     assert again.current_key() == "settings"
     assert again.show_page("roster").table.columnWidth(0) == 171
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_a_second_start_brings_the_open_window_to_the_front(qtbot, tmp_path, placeholders):
+    """Started again on the same ledger (a double click on the desktop icon while the window
+    is minimised), the program brings its window back instead of refusing; the command line
+    still refuses, and another ledger opens as usual."""
+    import subprocess
+
+    from ledger_app.storage.lock import acquire_lock
+    from ledger_app.ui.front_door import FrontDoor
+
+    path = tmp_path / "ledger.db"
+    ledger = Ledger.open(path, today=dt.date(2026, 1, 15))
+    lock = acquire_lock(path)  # this test is the program already running on it
+    try:
+        window = MainWindow(AppContext(ledger))
+        qtbot.addWidget(window)
+        window.show()
+        door = FrontDoor(window, path)
+        assert door.listening
+        window.showMinimized()
+        root = Path(__file__).resolve().parents[1]
+
+        def start(*args):
+            return subprocess.Popen(
+                [sys.executable, str(root / "main.py"), "--db", str(path), *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            )
+
+        def finish(process):  # the event loop runs meanwhile: this window can answer
+            qtbot.waitUntil(lambda: process.poll() is not None, timeout=20000)
+            _out, err = process.communicate()
+            return process.returncode, err.decode("utf-8")
+
+        code, err = finish(start())
+        assert code == 0, err
+        assert not window.isMinimized() and window.isVisible()
+
+        code, err = finish(start("import", SAMPLE))
+        assert code == 1
+        assert "正在被另一个支部台账程序使用" in err
+    finally:
+        lock.release()
+        ledger.close()

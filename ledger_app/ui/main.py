@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_ID, APP_NAME, __version__, paths
-from ..errors import DamagedDatabaseError, UserError
+from ..errors import DamagedDatabaseError, DatabaseError, UserError
 from ..services.ledger import Changes, Ledger
 from .context import PAGES, AppContext, show_error
 from .widgets import STYLE_SHEET, TEXT_MUTED, app_settings, title_label, view_settings
@@ -504,7 +504,16 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
         if path is not None:
             from ..storage.lock import acquire_lock
 
-            lock = acquire_lock(path)  # a second copy of the program is refused here
+            try:
+                lock = acquire_lock(path)
+            except DatabaseError:
+                # a second start on a ledger whose window is open: that window comes to the
+                # front (a copy that does not answer, e.g. the command line, refuses as before)
+                from .front_door import knock
+
+                if knock(path):
+                    return 0
+                raise
         try:
             ledger = open_ledger(path, demo)
         except DamagedDatabaseError as e:
@@ -541,12 +550,23 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
         QTimer.singleShot(0, window.first_start)
         if path is not None:
             QTimer.singleShot(0, lambda: warn_risky_location(window, path))
+            QTimer.singleShot(FRONT_DOOR_DELAY_MS, lambda: open_front_door(window, path))
     try:
         return app.exec()
     finally:
         ctx.ledger.close()  # the ledger may have been reopened by a restore
         if lock is not None:
             lock.release()
+
+
+FRONT_DOOR_DELAY_MS = 300  # after the window is in use (QtNetwork is not needed before)
+
+
+def open_front_door(window: QMainWindow, path: Path) -> None:
+    """Listen for a second start on this ledger (it brings this window to the front)."""
+    from .front_door import FrontDoor
+
+    window.front_door = FrontDoor(window, path)  # type: ignore[attr-defined]
 
 
 def warn_risky_location(parent: QWidget, path: Path) -> None:
