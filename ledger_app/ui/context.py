@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ..errors import UserError
 from ..services.ledger import Changes, Ledger
 
+IMPORT_WORKBOOK, IMPORT_SAMPLE = "import_workbook", "import_sample"  # ctx.command(...)
+
 # page keys, in navigation order
 PAGES = (
     ("board", "工作台"),
@@ -40,6 +42,7 @@ class AppContext(QObject):
     changed = Signal(object)  # Changes
     status_message = Signal(str)
     navigate_requested = Signal(str, dict)
+    command_requested = Signal(str)  # a window action: IMPORT_WORKBOOK, IMPORT_SAMPLE
 
     def __init__(self, ledger: Ledger, parent: QObject | None = None):
         super().__init__(parent)
@@ -56,6 +59,10 @@ class AppContext(QObject):
 
     def navigate(self, key: str, **kwargs: Any) -> None:
         self.navigate_requested.emit(key, kwargs)
+
+    def command(self, name: str) -> None:
+        """Ask the window for one of its actions (the import dialogs) from inside a page."""
+        self.command_requested.emit(name)
 
     def run(
         self,

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 from .. import APP_ID, APP_NAME, __version__, paths
 from ..errors import DamagedDatabaseError, DatabaseError, UserError
 from ..services.ledger import Changes, Ledger
-from .context import PAGES, AppContext, show_error
+from .context import IMPORT_SAMPLE, IMPORT_WORKBOOK, PAGES, AppContext, show_error
 from .widgets import STYLE_SHEET, TEXT_MUTED, app_settings, title_label, view_settings
 
 log = logging.getLogger(__name__)
@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         ctx.changed.connect(self._on_changed)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.navigate_requested.connect(self._on_navigate)
+        ctx.command_requested.connect(self._on_command)
         self.nav.currentRowChanged.connect(self._on_nav_row)
 
         self.update_title()
@@ -216,6 +217,10 @@ class MainWindow(QMainWindow):
         activate = getattr(page, "activate", None)
         if callable(activate):
             activate(**kwargs)
+
+    def _on_command(self, name: str) -> None:
+        actions = {IMPORT_WORKBOOK: self.import_workbook, IMPORT_SAMPLE: self.import_sample}
+        actions[name]()
 
     def _on_changed(self, changes: Changes) -> None:
         # pages refresh themselves (each connects to ctx.changed): only the chrome here

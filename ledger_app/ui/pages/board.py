@@ -35,6 +35,7 @@ from ...services import records as rec_svc
 from ...services.compliance import board_data, run_check
 from ...services.ledger import Changes
 from ..context import AppContext
+from ..first_steps import FirstSteps
 from ..widgets import (
     STATUS_MISSING,
     STATUS_NONE,
@@ -356,10 +357,18 @@ class BoardPage(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
 
+        # a branch with nobody in its roster: what to do first, not a board of “缺”
+        self.first_steps = FirstSteps(
+            ctx,
+            "先建立党员名册：工作台按名册算出每月该开哪些会、谁该交党费，缺了什么一目了然。",
+        )
+        self.first_steps.hide()
+
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.needs_frame)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.first_steps, 1)
 
         self._fill_years()
         self.ctx.changed.connect(self.refresh)
@@ -415,6 +424,15 @@ class BoardPage(QWidget):
 
     def reload(self) -> None:
         started = time.perf_counter()
+        empty = self.ledger.repo.member_count() == 0
+        self.first_steps.setVisible(empty)
+        self.needs_frame.setVisible(not empty)
+        self.splitter.setVisible(not empty)
+        if empty:
+            set_status_label(self.summary, None, "")
+            self._stale = False
+            self.last_fill_seconds = time.perf_counter() - started
+            return
         year = self.selected_year()
         today = self.ledger.today()
         self.board = board_data(self.ledger, year)
