@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 
 import pytest
 
@@ -21,6 +22,17 @@ SAMPLE = os.path.join(
 def _isolated_data_dir(tmp_path_factory, monkeypatch):
     """Never touch the real user data folder from a test."""
     monkeypatch.setenv("LEDGER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_unsaved_question(monkeypatch):
+    """A dialog or page left with edits when a test ends closes without the (modal) question
+    (保存 / 放弃 / 取消); a test that is about the question answers it itself."""
+    module = sys.modules.get("ledger_app.ui.unsaved")
+    if module is not None:
+        monkeypatch.setattr(
+            module.UnsavedQuestion, "ask", classmethod(lambda cls, parent, what: "discard")
+        )
 
 
 @pytest.fixture

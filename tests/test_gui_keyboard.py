@@ -20,18 +20,12 @@ from ledger_app.ui.pages import volunteer as volunteer_module
 from ledger_app.ui.pages.records import MeetingsPage
 from ledger_app.ui.pages.volunteer import ServiceDialog
 from ledger_app.ui.record_form import RecordForm
-from ledger_app.ui.unsaved import UnsavedQuestion
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
     "This plugin does not support raise",
     "This plugin does not support grabbing",
 )
-
-
-@pytest.fixture(autouse=True)
-def _never_block(monkeypatch):
-    monkeypatch.setattr(UnsavedQuestion, "ask", classmethod(lambda cls, parent, what: "discard"))
 
 
 @pytest.fixture

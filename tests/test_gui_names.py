@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 from ledger_app.ui import context as ui_context
 from ledger_app.ui.context import AppContext
 from ledger_app.ui.record_form import RecordForm
-from ledger_app.ui.unsaved import UnsavedQuestion
 
 # the offscreen platform cannot raise or grab for the completion list; not our warnings
 pytestmark = pytest.mark.qt_log_ignore(
@@ -24,11 +23,6 @@ pytestmark = pytest.mark.qt_log_ignore(
 )
 
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def _never_block(monkeypatch):
-    monkeypatch.setattr(UnsavedQuestion, "ask", classmethod(lambda cls, parent, what: "discard"))
 
 
 @pytest.fixture

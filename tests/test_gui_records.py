@@ -44,12 +44,6 @@ def branch(ledger):
     }
 
 
-@pytest.fixture(autouse=True)
-def _never_block(monkeypatch):
-    """A form still dirty when a test ends is closed without the (modal) question."""
-    monkeypatch.setattr(UnsavedQuestion, "ask", classmethod(lambda cls, parent, what: "discard"))
-
-
 @pytest.fixture
 def ctx(ledger):
     return AppContext(ledger)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QStringListModel, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCompleter, QLabel, QLineEdit, QListWidget, QWidget
 
 from ..domain.dates import format_date, parse_date
 from ..domain.names import matches
@@ -253,6 +253,91 @@ class NameCompleter(QCompleter):
         return comp
 
 
+class MemberPicker(QWidget):
+    """One member out of many, found by typing: a filter box (characters or pinyin initials,
+    as everywhere) over a short list. While typing, ↑ ↓ move in the list; the first match is
+    chosen, so ``zjg`` alone picks 周建国."""
+
+    changed = Signal(object)  # the chosen member's id, or None
+
+    def __init__(self, parent: QWidget | None = None, rows: int = 5):
+        from PySide6.QtWidgets import QVBoxLayout
+
+        super().__init__(parent)
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("查找姓名或拼音首字母，如 zjg")
+        self.filter.setClearButtonEnabled(True)
+        self.list = QListWidget()
+        self._rows = rows
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list)
+        self.setFocusProxy(self.filter)
+        self.filter.textChanged.connect(self._apply)
+        self.filter.installEventFilter(self)
+        self.list.currentItemChanged.connect(lambda *_: self.changed.emit(self.current_id()))
+
+    def set_items(self, items: Iterable[tuple[str, str, int]]) -> None:
+        """``(text shown, name, member id)`` in the order to show."""
+        from PySide6.QtWidgets import QListWidgetItem
+
+        self.list.clear()
+        for text, name, member_id in items:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, member_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, name)
+            self.list.addItem(item)
+        self._apply(self.filter.text())
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self.list.count():  # room for a few names (the filter finds the rest), in style
+            row = self.list.sizeHintForRow(0)
+            self.list.setFixedHeight(row * self._rows + 2 * self.list.frameWidth() + 2)
+        current = self.list.currentItem()
+        if current is not None:
+            self.list.scrollToItem(current, QListWidget.ScrollHint.PositionAtCenter)
+
+    def current_id(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None or item.isHidden() else item.data(Qt.ItemDataRole.UserRole)
+
+    def set_current(self, member_id: int) -> bool:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == member_id:
+                self.filter.clear()
+                self.list.setCurrentItem(item)
+                self.list.scrollToItem(item)
+                return True
+        return False
+
+    def _visible_rows(self) -> list[int]:
+        return [r for r in range(self.list.count()) if not self.list.item(r).isHidden()]
+
+    def _apply(self, text: str) -> None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setHidden(not matches(item.data(Qt.ItemDataRole.UserRole + 1), text))
+        current = self.list.currentItem()
+        if current is None or current.isHidden():
+            rows = self._visible_rows()
+            self.list.setCurrentRow(rows[0] if rows else -1)
+        if self.list.currentItem() is not None and not self.list.currentItem().isHidden():
+            self.list.scrollToItem(self.list.currentItem())
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        keys = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+        if obj is self.filter and event.type() == QEvent.Type.KeyPress and event.key() in keys:
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.sendEvent(self.list, event)  # move in the list, keep typing
+            return True
+        return super().eventFilter(obj, event)
+
+
 def _split_last(text: str) -> tuple[str, str]:
     """``张三、li`` → (``张三、``, ``li``)."""
     cut = max(text.rfind(sep) for sep in "、，, ;；")
@@ -383,3 +468,14 @@ def year_box(year: int, object_name: str) -> QWidget:
     box.setValue(year)
     box.setSuffix(" 年")
     return box
+
+
+# Drop-down lists: a plain list under the box with a soft highlight. Qt's menu-like popup drew
+# its highlighted row with the box's own white frame rule, so the row looked blank (X11).
+STYLE_SHEET += """
+QComboBox { combobox-popup: 0; }
+QComboBox QAbstractItemView { background: white; border: 1px solid #C9C6BF; outline: 0; }
+QComboBox QAbstractItemView::item { min-height: 22px; padding: 0 6px; }
+QComboBox QAbstractItemView::item:selected { background: #D9E4EF; color: black; }
+QListWidget { selection-background-color: #D9E4EF; selection-color: black; }
+"""

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -45,12 +46,15 @@ from ...domain.money import format_fen, format_yuan, parse_yuan
 from ...services import dues as S
 from ...services.ledger import Changes
 from ..context import AppContext, show_error
+from ..unsaved import GuardedDialog
 from ..widgets import (
+    STATUS_COLORS,
     STATUS_MISSING,
     STATUS_NONE,
     STATUS_OK,
     STATUS_WARN,
     DateEdit,
+    MemberPicker,
     hint_label,
     make_primary,
     remember_header,
@@ -371,8 +375,10 @@ def _dialog_buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
 # --- 缴费登记: 补交 / 预交 / 多交 -----------------------------------------------------------
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(GuardedDialog, QDialog):
     """Record a payment for one member: choose months, the amount per month and the date."""
+
+    unsaved_what = "这笔缴费登记"
 
     def __init__(
         self,
@@ -387,15 +393,25 @@ class PaymentDialog(QDialog):
         self.dues_year = dues_year
         self.setWindowTitle(f"{dues_year.year}年党费缴费登记")
         layout = QVBoxLayout(self)
+        # grow with the wrapped summary instead of squeezing the month boxes (125 %)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinAndMaxSize)
         form = QFormLayout()
-        self.member_box = QComboBox()
-        self.member_box.setObjectName("payment_member")
-        for md in dues_year.members:
-            if md.owed_months:
-                self.member_box.addItem(f"{md.name}（{md.category}）", md.member_id)
-        form.addRow("党员", self.member_box)
+        self.member_picker = MemberPicker()
+        self.member_picker.setObjectName("payment_member")
+        self.member_picker.set_items(
+            (
+                f"{md.name}（{md.category}）"
+                + (f"　欠缴 {len(md.unpaid_months)} 个月" if md.unpaid_months else ""),
+                md.name,
+                md.member_id,
+            )
+            for md in dues_year.members
+            if md.owed_months
+        )
+        form.addRow("党员", self.member_picker)
 
         month_grid = QGridLayout()
+        month_grid.setHorizontalSpacing(10)
         self.month_checks: dict[int, QCheckBox] = {}
         for m in range(1, 13):
             cb = QCheckBox(f"{m}月")
@@ -403,6 +419,10 @@ class PaymentDialog(QDialog):
             self.month_checks[m] = cb
             month_grid.addWidget(cb, (m - 1) // 6, (m - 1) % 6)
         form.addRow("月份", month_grid)
+        self.paid_line = QLabel()  # which months are paid already
+        self.paid_line.setObjectName("payment_paid")
+        self.paid_line.setWordWrap(True)
+        form.addRow("", self.paid_line)
         quick = QHBoxLayout()
         self.unpaid_button = QPushButton("选中全部未缴月份")
         self.unpaid_button.clicked.connect(self._select_unpaid)
@@ -433,19 +453,28 @@ class PaymentDialog(QDialog):
         self.warning.setWordWrap(True)
         layout.addWidget(self.warning)
         layout.addWidget(_dialog_buttons(self, "登记"))
+        self.setMinimumWidth(600)
 
-        self.member_box.currentIndexChanged.connect(self._member_changed)
+        self.member_picker.changed.connect(lambda _id: self._member_changed())
         if member_id is not None:
-            i = self.member_box.findData(member_id)
-            if i >= 0:
-                self.member_box.setCurrentIndex(i)
+            self.member_picker.set_current(member_id)
         self._member_changed()
         if months is not None:
             self._check(set(months))
         self._update()
+        self.mark_clean()
+
+    def snapshot(self) -> tuple:
+        return (
+            self.member_picker.current_id(),
+            tuple(self.months()),
+            self.amount.text().strip(),
+            self.date.text().strip(),
+            self.note.text().strip(),
+        )
 
     def member(self) -> D.MemberDues | None:
-        mid = self.member_box.currentData()
+        mid = self.member_picker.current_id()
         return self.dues_year.member(mid) if mid is not None else None
 
     def months(self) -> list[int]:
@@ -461,12 +490,18 @@ class PaymentDialog(QDialog):
 
     def _member_changed(self) -> None:
         md = self.member()
+        paid_months = []
         for m, cb in self.month_checks.items():
             owed = md is not None and m in md.owed_months
             cb.setEnabled(owed)
             if not owed:
                 cb.setChecked(False)
             paid = md.paid_by_month.get(m, 0) if md else 0
+            if owed and paid > 0:
+                paid_months.append(m)
+            # a paid month says so on its box, in green (more can still be paid for it)
+            cb.setText(f"{m}月 已缴" if owed and paid > 0 else f"{m}月")
+            cb.setStyleSheet(f"color: {STATUS_COLORS[STATUS_OK][0]};" if owed and paid else "")
             cb.setToolTip(
                 "不在本支部，无需缴纳"
                 if not owed
@@ -474,6 +509,14 @@ class PaymentDialog(QDialog):
                 if paid
                 else "未缴"
             )
+        if md is None:
+            self.paid_line.setText("")
+        else:
+            unpaid = md.unpaid_months
+            parts = [f"已缴 {D.format_months(paid_months)}" if paid_months else "本年尚未缴费"]
+            if unpaid:
+                parts.append(f"未缴 {D.format_months(unpaid)}")
+            set_status_label(self.paid_line, STATUS_WARN if unpaid else STATUS_OK, "；".join(parts))
         if md is not None and md.monthly_due_fen:
             self.amount.setText(format_fen(md.monthly_due_fen).replace(",", ""))
         self._update()
