@@ -396,13 +396,16 @@ def _visible_columns(page) -> list[int]:
 
 def test_grid_opens_on_the_whole_year_at_1366_125(page, qtbot):
     """1366×768 at 125 %: the page is ~960×560 logical. The clerk sees 1月 to 12月 at once
-    (the base columns are one scroll to the left), not a year that seems to start in 2月."""
+    with 基数, 比例, 月应缴 and the totals (the months narrow to a mark and a word)."""
     page.resize(960, 560)
     page.show()
     qtbot.waitExposed(page)
-    months = range(FIRST_MONTH, FIRST_MONTH + 12)
-    qtbot.waitUntil(lambda: all(c in _visible_columns(page) for c in months))
-    assert _visible_columns(page)[0] == FIRST_MONTH
+    wanted = [COL_BASE, COL_RATE, COL_DUE, *range(FIRST_MONTH, FIRST_MONTH + 12), COL_UNPAID]
+    qtbot.waitUntil(lambda: all(c in _visible_columns(page) for c in wanted))
+    assert page.model.compact
+    a = page.model.dues_year.members[0]
+    assert month_cell(page, a.member_id, 1) == "✗"
+    assert "未缴" in month_cell(page, a.member_id, 1, Qt.ItemDataRole.ToolTipRole)
 
 
 def test_narrow_grid_keeps_this_month_in_view(qtbot):
@@ -414,7 +417,7 @@ def test_narrow_grid_keeps_this_month_in_view(qtbot):
         S.set_setting(lg, DuesSetting(a.id, 2026, base_fen=450_000))
         p = DuesPage(AppContext(lg))
         qtbot.addWidget(p)
-        p.resize(600, 500)
+        p.resize(420, 500)  # not even the narrow months fit
         p.show()
         qtbot.waitExposed(p)
         nov, dec = FIRST_MONTH + 10, FIRST_MONTH + 11

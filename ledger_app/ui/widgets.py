@@ -378,16 +378,16 @@ def _mouse_held() -> bool:
     return QApplication.mouseButtons() != Qt.MouseButton.NoButton
 
 
-def remember_header(view, key: str, ledger_path=None) -> None:
+def remember_header(view, key: str, ledger_path=None) -> bool:
     """Restore a table's column widths (and sort column) saved under ``key`` for the ledger
-    at ``ledger_path``, and save them whenever the user resizes, moves or sorts a column."""
+    at ``ledger_path``, and save them whenever the user resizes, moves or sorts a column.
+    True when the clerk's own widths were restored (the page then leaves them alone)."""
     header = view.horizontalHeader()
     model = view.model()
     if model is not None:  # a saved layout of another column set would misplace widths
         key = f"{key}-{model.columnCount()}"
     state = view_settings(ledger_path).value(f"columns/{key}")
-    if state is not None:
-        header.restoreState(state)
+    restored = state is not None and header.restoreState(state)
 
     from PySide6.QtCore import QTimer
 
@@ -407,6 +407,7 @@ def remember_header(view, key: str, ledger_path=None) -> None:
 
     for signal in (header.sectionResized, header.sectionMoved, header.sortIndicatorChanged):
         signal.connect(by_the_user)
+    return bool(restored)
 
 
 # --- status chips ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -314,9 +315,11 @@ class BoardPage(QWidget):
         self.grid.activated.connect(self.open_cell)
 
         self.alerts = QListWidget()
+        self.alerts.setWordWrap(True)  # (beside the grid, at 125 %, the lines are long)
         self.alerts.itemActivated.connect(self._open_alert)
         self.alerts.itemClicked.connect(self._open_alert)
         self.incomplete = QListWidget()
+        self.incomplete.setWordWrap(True)
         self.incomplete.itemActivated.connect(self._open_incomplete)
         self.incomplete.itemClicked.connect(self._open_incomplete)
         self.alerts_title = QLabel("党员预警")
@@ -327,6 +330,7 @@ class BoardPage(QWidget):
         lower = QWidget()
         lower_row = QHBoxLayout(lower)
         lower_row.setContentsMargins(0, 0, 0, 0)
+        self.lower_row = lower_row
         for title, hint, widget in (
             (
                 self.alerts_title,
@@ -463,9 +467,18 @@ class BoardPage(QWidget):
         self.last_fill_seconds = time.perf_counter() - started
         self._size_grid()
 
+    LOWER_MIN = 110  # the two lists below the grid: their titles and three lines
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._sized = False
+        self._size_grid()
+
     def _size_grid(self) -> None:
-        """Give the grid the height of all its rows (once; the user may drag after)."""
-        if self._sized or not self.isVisible():
+        """Give the grid the height of all its rows (once per size; the user may drag after).
+        Where the page is too short for every row above the lists (1366×768 at 125 %), the
+        lists move to the grid's right, so that the whole year, 谈心谈话 included, shows."""
+        if self._sized or not self.isVisible() or not self.splitter.isVisible():
             return
         want = (
             self.grid.horizontalHeader().height()
@@ -473,10 +486,29 @@ class BoardPage(QWidget):
             + 2 * self.grid.frameWidth()
             + 28  # the legend line under the grid
         )
+        beside = self.splitter.height() < want + self.LOWER_MIN + self.splitter.handleWidth()
+        vertical = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+        if self.splitter.orientation() != vertical:
+            self.splitter.setOrientation(vertical)
+            self.lower_row.setDirection(
+                QBoxLayout.Direction.TopToBottom if beside else QBoxLayout.Direction.LeftToRight
+            )
         total = sum(self.splitter.sizes())
-        if total > 0:
-            self.splitter.setSizes([min(want, total - 110), max(total - want, 110)])
-            self._sized = True
+        if total <= 0:
+            return
+        if beside:  # the grid as wide as its twelve months need; the lists take the rest
+            need = (
+                self.grid.columnWidth(0)
+                + 12 * self.grid.horizontalHeader().minimumSectionSize()
+                + 2 * self.grid.frameWidth()
+                + self.grid.verticalScrollBar().sizeHint().width()
+            )
+            grid_width = min(max(need, total * 3 // 5), total - 200)
+            self.splitter.setSizes([grid_width, total - grid_width])
+        else:
+            low = self.LOWER_MIN
+            self.splitter.setSizes([min(want, total - low), max(total - want, low)])
+        self._sized = True
 
     def _fill_needs(self, needs: list[C.Gap]) -> None:
         layout = self.needs_layout

@@ -9,8 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -57,7 +64,6 @@ from ..widgets import (
     MemberPicker,
     hint_label,
     make_primary,
-    remember_header,
     set_invalid,
     set_status_label,
     status_background,
@@ -109,6 +115,18 @@ def cell_text(md: D.MemberDues, month: int) -> str:
     return status_text(kind, state)
 
 
+# a narrow month column (the whole year fits 1366×768 at 125 %): the icon and one word;
+# the amount is in the tooltip and in 月应缴
+_COMPACT = {D.MONTH_PAID: "✓", D.MONTH_SHORT: "!少", D.MONTH_UNPAID: "✗", "collecting": "!待"}
+
+
+def compact_cell_text(md: D.MemberDues, month: int) -> str:
+    """A month cell in a narrow column: ``✓``, ``!少``, ``✗``, ``!待``, ``–``."""
+    if _collecting(md, month):
+        return _COMPACT["collecting"]
+    return _COMPACT.get(md.month_state(month), "–")
+
+
 def _collecting(md: D.MemberDues, month: int) -> bool:
     """The month under way, not paid yet: still being collected (amber 待缴, not arrears)."""
     return (
@@ -127,6 +145,52 @@ class DuesGridModel(QAbstractTableModel):
         self._year: D.DuesYear | None = None
         self._rows: list[D.MemberDues] = []
         self._payments: dict[tuple[int, int], list[Payment]] = {}
+        self.compact = False  # month cells as icon + one word (narrow columns)
+
+    def header_text(self, section: int) -> str:
+        """The column's name; narrow, the totals' names take two lines (应缴 / 合计)."""
+        name = COLUMNS[section]
+        if self.compact and section >= COL_DUE_TOTAL:
+            return f"{name[:2]}\n{name[2:]}"
+        return name
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            if self.rowCount():
+                self.dataChanged.emit(
+                    self.index(0, FIRST_MONTH), self.index(len(self._rows), FIRST_MONTH + 11)
+                )
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_DUE_TOTAL, COL_UNPAID)
+
+    def widest_texts(self) -> dict[int, list[str]]:
+        """Per column, the few texts that decide its width (the longest amounts, the words),
+        so the page can size the columns without measuring every cell."""
+        y = self._year
+        if y is None:
+            return {}
+        members = y.members
+        paid = max((p for md in members for p in md.paid_by_month.values()), default=0)
+        base = max((md.base_fen or 0 for md in members), default=0)
+        due = max((md.monthly_due_fen or 0 for md in members), default=0)
+        totals = (y.totals.due_fen, y.totals.paid_fen)
+        months = (
+            ["✓补", "!少", "!待"]
+            if self.compact
+            else [f"✓ {format_fen(paid)} 补", f"! {format_fen(paid)} 不足", "– 不需缴", "– 未到期"]
+        )
+        out = {COL_BASE: [format_fen(base)], COL_RATE: ["1.5%", "定额"], COL_DUE: ["未核定"]}
+        out[COL_DUE].append(format_fen(due))
+        out[2] = list(dict.fromkeys(md.category for md in members))
+        for col in range(FIRST_MONTH, FIRST_MONTH + 12):
+            total = y.by_month[month_of(col)]  # type: ignore[index]
+            out[col] = months + [
+                self._compact_total(total) if self.compact else format_fen(total.paid_fen)
+            ]
+        out[COL_DUE_TOTAL] = [format_fen(max(totals))]
+        out[COL_PAID_TOTAL] = [format_fen(max(totals))]
+        out[COL_UNPAID] = ["12"]
+        return out
 
     def load(self, dues_year: D.DuesYear, payments: list[Payment]) -> None:
         self.beginResetModel()
@@ -168,6 +232,8 @@ class DuesGridModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+                return self.header_text(section)
+            if role == Qt.ItemDataRole.ToolTipRole and 0 <= section < len(COLUMNS):
                 return COLUMNS[section]
             return None
         # the row header carries the name, so it stays in view while the months scroll
@@ -206,6 +272,8 @@ class DuesGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(md, col, month)
         if role == Qt.ItemDataRole.TextAlignmentRole:
+            if self.compact and month is not None:
+                return int(Qt.AlignmentFlag.AlignCenter)
             if col >= COL_BASE:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
@@ -222,8 +290,12 @@ class DuesGridModel(QAbstractTableModel):
 
     def _display(self, md: D.MemberDues, col: int, month: int | None) -> str:
         if month is not None:
+            late = self.late(md.member_id, month)
+            if self.compact:
+                text = compact_cell_text(md, month)
+                return text + "补" if late else text
             text = cell_text(md, month)
-            return text + " 补" if self.late(md.member_id, month) else text
+            return text + " 补" if late else text
         if col == 0:
             return md.name
         if col == 1:
@@ -297,6 +369,12 @@ class DuesGridModel(QAbstractTableModel):
             return md.setting.note
         return None
 
+    @staticmethod
+    def _compact_total(t: Any) -> str:
+        """A month of the 合计 row in a narrow column: how many have not paid (the amounts
+        are in its tooltip)."""
+        return f"✗{t.unpaid_count}" if t.unpaid_count else "✓"
+
     def _total_data(self, col: int, role: int) -> Any:
         y = self._year
         assert y is not None
@@ -305,6 +383,8 @@ class DuesGridModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= COL_BASE:
+            if self.compact and month_of(col) is not None:
+                return int(Qt.AlignmentFlag.AlignCenter)
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             month = month_of(col)
@@ -321,7 +401,8 @@ class DuesGridModel(QAbstractTableModel):
             return "合计"
         month = month_of(col)
         if month is not None:
-            return format_fen(y.by_month[month].paid_fen)
+            t = y.by_month[month]
+            return self._compact_total(t) if self.compact else format_fen(t.paid_fen)
         if col == COL_DUE_TOTAL:
             return format_fen(y.totals.due_fen)
         if col == COL_PAID_TOTAL:
@@ -1056,15 +1137,13 @@ class DuesPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        # 68 holds "✓ 1,257.50"; twelve of them fit 1366×768 at 125 % (the whole year at once)
-        widths = [64, 84, 68, 78, 44, 62] + [68] * 12 + [80, 80, 66]
-        for col, w in enumerate(widths):
-            self.table.setColumnWidth(col, w)
-        remember_header(self.table, "dues", ctx.ledger.path)
-        # names are in the row header (fixed while scrolling); 党小组 is in its tooltip
+        # the columns fit the window (fit_columns): the whole year with 基数, 比例, 月应缴 and
+        # the totals at 1366×768, at 100 % and at 125 %; names are in the row header (fixed
+        # while scrolling), 党小组 and 人员类别 in its tooltip
         self.table.setColumnHidden(0, True)
         self.table.setColumnHidden(1, True)
         self.table.verticalHeader().setMinimumWidth(64)
+        self.table.installEventFilter(self)
         self._scrolled = False
         self.table.activated.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -1146,12 +1225,61 @@ class DuesPage(QWidget):
         if unset:
             lines.append(f"未核定基数：{'、'.join(unset)}")
         self.groups_label.setText("\n".join(lines))
+        self.fit_columns()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
+        self.fit_columns()
         if not self._scrolled:  # first time, once laid out: the year's months into view
             self._scrolled = True
             QTimer.singleShot(0, self, self._scroll_to_months)  # not after the page is gone
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802
+        if obj is self.table and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(obj, event)
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its widest text; when the year does not fit, the months
+        narrow to an icon and a word (the amount in the tooltip and in 月应缴), and then
+        人员类别 (also in the name's tooltip) gives way."""
+        if not self.table.isVisible() or self.model.dues_year is None:
+            return
+        header = self.table.horizontalHeader()
+        cell_fm = self.table.fontMetrics()
+        bold = QFont(header.font())  # the house style sets header sections in bold
+        bold.setBold(True)
+        head_fm = QFontMetrics(bold)
+        scroll = self.table.verticalScrollBar().sizeHint().width()
+        room = self.table.width() - self.table.verticalHeader().width() - 2 * 2 - scroll
+
+        def widths() -> dict[int, int]:
+            texts = self.model.widest_texts()
+            out = {}
+            for col in range(2, len(COLUMNS)):
+                lines = self.model.header_text(col).split("\n")
+                need = max(head_fm.horizontalAdvance(line) for line in lines) + 14
+                for text in texts.get(col, ()):
+                    need = max(need, cell_fm.horizontalAdvance(text) + 12)
+                out[col] = need
+            return out
+
+        self.model.set_compact(False)
+        sizes = widths()
+        category_shown = True
+        if sum(sizes.values()) > room:
+            self.model.set_compact(True)
+            sizes = widths()
+            if sum(sizes.values()) > room:
+                category_shown = False
+                sizes.pop(2)
+        spare = room - sum(sizes.values())
+        if self.model.compact and spare > 0:  # the room left goes to the months
+            for col in range(FIRST_MONTH, FIRST_MONTH + 12):
+                sizes[col] += spare // 12
+        self.table.setColumnHidden(2, not category_shown)
+        for col, width in sizes.items():
+            self.table.setColumnWidth(col, width)
 
     def _scroll_to_months(self) -> None:
         """1月 at the left edge, so the clerk sees the whole year where it fits (a grid

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -59,6 +59,7 @@ from ..widgets import (
 )
 
 ALL = "全部"
+TOPIC_COLUMNS = ("议题/主题", "议题", "主题")
 
 
 # --- the list model ------------------------------------------------------------------------------
@@ -321,12 +322,16 @@ class RecordsPage(QWidget):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        widths = {"日期": 96, "类型": 180, "党小组": 100, "议题/主题": 250, "议题": 250}
-        widths.update({"主题": 300, "主持人": 80, "组织人": 80, "应到": 48, "实到": 48})
+        # the topic takes the room the others leave (it was cut with “…” while 状态 sprawled)
+        widths = {"日期": 96, "类型": 150, "党小组": 96, "主持人": 72, "组织人": 72}
+        widths.update({"主持人/谈话人": 100, "应到": 46, "实到": 46, "附件": 46, "状态": 132})
         for i, c in enumerate(self.COLUMNS):
-            self.view.setColumnWidth(i, widths.get(c, 90))
-        remember_header(self.view, f"records/{self.KEY}", ctx.ledger.path)
+            if c in TOPIC_COLUMNS:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+            else:
+                self.view.setColumnWidth(i, widths.get(c, 90))
+        # (v2: the layout saved before the topic stretched would bring back the old widths)
+        self._own_widths = remember_header(self.view, f"records-v2/{self.KEY}", ctx.ledger.path)
         self.view.activated.connect(lambda _i: self.edit_selected())
 
         self.year = QComboBox()
@@ -504,6 +509,7 @@ class RecordsPage(QWidget):
                 self.ledger, kinds=self.kinds(), start=start, end=end, search=self.search.text()
             )
         self.model.set_rows(rows)
+        self._fit_columns()
         self.last_fill_seconds = time.perf_counter() - started
         self._stale = False
         incomplete = sum(1 for r in rows if r.missing)
@@ -516,6 +522,28 @@ class RecordsPage(QWidget):
         elif rows:
             self.view.selectRow(0)
         self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """类型 and 状态 as wide as their longest text in the list (a handful of distinct
+        texts, measured once each), so the topic gets the rest — unless the clerk has set
+        the widths."""
+        if self._own_widths:
+            return
+        self.view.ensurePolished()  # the style sheet's font, before it is measured
+        header = self.view.horizontalHeader()
+        header.ensurePolished()
+        bold = QFont(header.font())  # the house style sets header sections in bold
+        bold.setBold(True)
+        head, cell = QFontMetrics(bold), self.view.fontMetrics()
+        for name, most in (("类型", 210), ("状态", 260)):
+            if name not in self.COLUMNS:
+                continue
+            col = self.COLUMNS.index(name)
+            texts = {
+                self.model.data(self.model.index(r, col)) for r in range(self.model.rowCount())
+            }
+            need = max((cell.horizontalAdvance(t) + 14 for t in texts if t), default=0)
+            self.view.setColumnWidth(col, min(max(need, head.horizontalAdvance(name) + 16), most))
 
     def show_ids(self, ids: list[int]) -> None:
         self._ids_filter = ids
