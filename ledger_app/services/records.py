@@ -134,9 +134,11 @@ def save_record(
     record: Record,
     add_files: Iterable[str | Path] = (),
     remove_attachments: Iterable[int] = (),
+    members: Sequence[Member] | None = None,
 ) -> Changes:
     """Add (``record.id is None``) or update a record, with its attendance and attachment
-    changes, in one transaction. Sets ``record.id``. Raises UserError naming each field."""
+    changes, in one transaction. Sets ``record.id``. Raises UserError naming each field.
+    ``members``: the roster when the caller has it already (the form read it on opening)."""
     record.topic = _clean(record.topic)
     for name in ("place", "host", "recorder", "lecturer", "form", "organizer"):
         setattr(record, name, _clean(getattr(record, name)))
@@ -147,7 +149,7 @@ def save_record(
         record.group_id = None
     for a in record.attendance:
         a.reason = _clean(a.reason) if a.status == ATTEND_LEAVE else None
-    errors = validate_record(ledger, record)
+    errors = validate_record(ledger, record, members)
     if errors:
         raise UserError("记录有误，未保存：", [str(e) for e in errors])
     files = [_read_file(Path(p)) for p in add_files]
@@ -209,14 +211,25 @@ MEMBER_NAME_FIELDS = (("host", "主持人"), ("recorder", "记录人"), ("organi
 GUEST_NAME_FIELDS = (("lecturer", "授课人"),)
 
 
-def outsiders(text: str | None, members: Sequence[Member], day: dt.date) -> list[str]:
+def names_on(members: Sequence[Member], day: dt.date) -> set[str]:
+    """The names of the members belonging on ``day``."""
+    return {m.name for m in members if m.belongs_on(day)}
+
+
+def outsiders(
+    text: str | None, members: Sequence[Member], day: dt.date, on_day: set[str] | None = None
+) -> list[str]:
     """The names in ``text`` (a name or a name list) that are not members belonging on
-    ``day``; a name list with an unbalanced bracket is returned whole."""
+    ``day`` (``on_day``: :func:`names_on` of them, when the caller has it); a name list with
+    an unbalanced bracket is returned whole."""
+    if not (text or "").strip():
+        return []
     try:
         names = [name for name, _reason in split_names(text)]
     except ValueError:
         return [str(text)]
-    on_day = {m.name for m in members if m.belongs_on(day)}
+    if on_day is None:
+        on_day = names_on(members, day)
     return [n for n in names if n not in on_day]
 
 
@@ -228,9 +241,10 @@ def people_errors(
     stranger is refused, so that it can never count as a filled field. ``labels`` renames a
     field as the form shows it (谈心谈话: 主持人 → 谈话人)."""
     out = []
+    on_day = names_on(members, record.date)
     for attr, default in MEMBER_NAME_FIELDS:
         label = (labels or {}).get(attr, default)
-        for name in outsiders(getattr(record, attr), members, record.date):
+        for name in outsiders(getattr(record, attr), members, record.date, on_day):
             known = any(m.name == name for m in members)
             why = "在当日不是本支部党员" if known else "不是本支部党员的姓名"
             out.append(ValidationError(label, f"“{name}”{why}，请从名册中选择（可输拼音首字母）"))
@@ -287,10 +301,12 @@ def record_rows(
     end: dt.date | None = None,
     search: str = "",
     record_ids: Iterable[int] | None = None,
+    members: Sequence[Member] | None = None,
 ) -> list[RecordRow]:
     """Rows of the record lists, newest first: a few queries whatever the branch's size.
 
-    ``search`` matches topic, place, host, recorder, lecturer, organizer, group, content."""
+    ``search`` matches topic, place, host, recorder, lecturer, organizer, group, content.
+    ``members``: the roster when the caller has it already (a form just saved)."""
     repo = ledger.repo
     kinds = tuple(kinds) if kinds is not None else None
     if kinds is not None and THEME_DAY in kinds:
@@ -321,7 +337,7 @@ def record_rows(
         if any(r.kind in need for r in records)
         else {}
     )
-    roster = Roster(repo.members())
+    roster = Roster(repo.members() if members is None else members)
     att_counts = repo.attachment_counts()
     from .safety import changed_records
 
@@ -347,8 +363,8 @@ def record_rows(
                 leave=leave,
                 missing=compliance.missing_fields(r, listed),
                 late=is_late_entry(r, today),
-                # the quorum only looks among the expected: no need to scan the roster twice
-                quorum_short=full is not None and quorum_met(full, expected) is False,
+                # the roster built once above (a list would be made a Roster per record)
+                quorum_short=full is not None and quorum_met(full, roster) is False,
                 also_theme_day=r.also_theme_day,
                 attachments=att_counts.get(r.id, 0),
                 changed_at=changed.get(r.id),

@@ -96,6 +96,8 @@ class RecordForm(GuardedDialog, QDialog):
         self._removed_attachments: list[int] = []
         self._talk_ids: list[int] = []
         self._loading = False
+        self.saving = False  # inside a save (the list page reads only this record again)
+        self._names_day: tuple[dt.date, set[str]] | None = None  # (day, members' names)
         self._build()
         self._load(record)
 
@@ -590,7 +592,11 @@ class RecordForm(GuardedDialog, QDialog):
                 marks.get(mid) or Attendance(mid, ATTEND_PRESENT) for mid in self._talk_ids
             ]
         expected = expected_members(draft, self._roster)
-        self.grid.set_members(expected)
+        self.grid.blockSignals(True)  # one status update below, not one more on the way
+        try:
+            self.grid.set_members(expected)
+        finally:
+            self.grid.blockSignals(False)
         self._update_status()
 
     def _day(self) -> dt.date:
@@ -599,9 +605,16 @@ class RecordForm(GuardedDialog, QDialog):
         except ValueError:
             return self._record.date
 
+    def _strangers(self, text: str, day: dt.date | None = None) -> list[str]:
+        """svc.outsiders, with the day's names worked out once per day (a big roster)."""
+        day = day or self._day()
+        if self._names_day is None or self._names_day[0] != day:
+            self._names_day = (day, svc.names_on(self._members, day))
+        return svc.outsiders(text, self._members, day, self._names_day[1])
+
     def _check_person(self, edit: QLineEdit) -> None:
         """A red frame at once on a name that is not a member (it is refused at save)."""
-        strangers = svc.outsiders(edit.text(), self._members, self._day())
+        strangers = self._strangers(edit.text())
         set_invalid(
             edit,
             bool(strangers),
@@ -611,7 +624,7 @@ class RecordForm(GuardedDialog, QDialog):
         )
 
     def _mark_guest(self) -> None:
-        guest = bool(svc.outsiders(self.lecturer.text(), self._members, self._day()))
+        guest = bool(self._strangers(self.lecturer.text()))
         self.lecturer_note.setVisible(guest)
 
     def _people_problems(self, record: Record) -> list[tuple[QWidget, str]]:
@@ -625,7 +638,7 @@ class RecordForm(GuardedDialog, QDialog):
         labels = {"host": self._labels["host"].text()}
         out = [(widgets[e.field], str(e)) for e in svc.people_errors(record, self._members, labels)]
         if record.kind == TALK:
-            for name in svc.outsiders(self.talk_people.text(), self._members, record.date):
+            for name in self._strangers(self.talk_people.text(), record.date):
                 out.append((self.talk_people, f"谈话对象：“{name}”在当日不是本支部党员"))
         return out
 
@@ -895,23 +908,28 @@ class RecordForm(GuardedDialog, QDialog):
             return False
         files = list(self._pending_files)
         removed = list(self._removed_attachments)
-        ok = self.ctx.run(
-            self,
-            svc.save_record,
-            record,
-            add_files=files,
-            remove_attachments=removed,
-            success=f"已保存：{format_date_cn(record.date)} {record.kind}",
-        )
-        if not ok:
-            return False
-        self._record = record
-        self._pending_files = []
-        self._removed_attachments = []
-        self.mark_clean()
-        self.history_button.setVisible(True)
-        self.saved.emit(record.id)
-        return True
+        self.saving = True
+        try:
+            ok = self.ctx.run(
+                self,
+                svc.save_record,
+                record,
+                add_files=files,
+                remove_attachments=removed,
+                members=self._members,
+                success=f"已保存：{format_date_cn(record.date)} {record.kind}",
+            )
+            if not ok:
+                return False
+            self._record = record
+            self._pending_files = []
+            self._removed_attachments = []
+            self.mark_clean()
+            self.history_button.setVisible(True)
+            self.saved.emit(record.id)
+            return True
+        finally:
+            self.saving = False
 
     def show_history(self) -> None:
         from .history_dialog import HistoryDialog
@@ -927,6 +945,11 @@ class RecordForm(GuardedDialog, QDialog):
 
     def record(self) -> Record:
         return self._record
+
+    def members(self) -> list[Member]:
+        """The roster as read when the form opened (it cannot change while the form is open:
+        the form is modal)."""
+        return self._members
 
 
 def _thumbnail(data: bytes) -> QIcon | None:

@@ -221,12 +221,17 @@ class BoardModel(QAbstractTableModel):
         key = (index.row(), index.column())
         values = self._memo.get(key)
         if values is None:
-            values = {r: self._data(index, r) for r in self._ROLES}
+            row = self.row_at(index.row())
+            cell = self.cell_at(index)  # found once for all the roles
+            look = None
+            if cell is not None:
+                talk = row.item == C.TALK
+                look = talk_look(cell, self.today) if talk else cell_look(cell, self.today)
+            values = {r: self._data(index, r, row, cell, look) for r in self._ROLES}
             self._memo[key] = values
         return values.get(role)
 
-    def _data(self, index, role):
-        row = self.row_at(index.row())
+    def _data(self, index, role, row, cell, look):
         if index.column() == 0:
             if role == Qt.ItemDataRole.DisplayRole:
                 freq = {"month": "每月", "quarter": "每季度", "year": "每年"}[row.period_kind]
@@ -237,8 +242,6 @@ class BoardModel(QAbstractTableModel):
                 freq = {"month": "每月", "quarter": "每季度", "year": "每年"}[row.period_kind]
                 return f"{row.label}：{freq}至少一次。点击查看本年度的这类记录"
             return None
-        cell = self.cell_at(index)
-        look = self.look(index)
         if cell is None or look is None:
             return None
         status, word = look

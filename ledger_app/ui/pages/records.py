@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -48,6 +48,7 @@ from ..widgets import (
     STATUS_NONE,
     STATUS_OK,
     STATUS_WARN,
+    fit_column,
     hint_label,
     make_primary,
     remember_header,
@@ -130,6 +131,10 @@ class RecordListModel(QAbstractTableModel):
             if look == STATUS_OK:
                 look = STATUS_WARN
         return look, status_text(look, " · ".join(parts))
+
+    def text(self, r: svc.RecordRow, column: str) -> str:
+        """The text shown for row ``r`` in ``column`` (without a model index)."""
+        return str(self._cell(r, column) or "")
 
     def _cell(self, r: svc.RecordRow, column: str):
         if column == "日期":
@@ -296,6 +301,7 @@ class RecordsPage(QWidget):
     """A list of records of some kinds, with filters and the actions on them."""
 
     KINDS: tuple[str, ...] = MEETING_KINDS
+    PARTIAL = True  # after its form saves, only that row is read again (see _own_save)
     TITLE = "三会一课"
     KEY = "meetings"
     COLUMNS: tuple[str, ...] = RecordListModel.COLUMNS
@@ -426,10 +432,24 @@ class RecordsPage(QWidget):
         if changes.records or changes.members or changes.settings:
             if changes.records:
                 self._fill_years()
+            if self._own_save(changes):
+                return  # this page's form is saving one record: _after_save reads its row
             if self.isVisible():
                 self.reload()
             else:
                 self._stale = True
+
+    def _own_save(self, changes: Changes) -> bool:
+        """Is ``changes`` the save of one record by this page's open form? Then only that
+        record's row is read again (a big branch's year is thousands of rows)."""
+        form = self.form
+        return (
+            self.PARTIAL
+            and changes == Changes(records=True)
+            and form is not None
+            and form.saving
+            and self.isVisible()
+        )
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -508,9 +528,12 @@ class RecordsPage(QWidget):
             rows = svc.record_rows(
                 self.ledger, kinds=self.kinds(), start=start, end=end, search=self.search.text()
             )
+        self._show_rows(rows, selected)
+        self.last_fill_seconds = time.perf_counter() - started
+
+    def _show_rows(self, rows: list[svc.RecordRow], selected: int | None) -> None:
         self.model.set_rows(rows)
         self._fit_columns()
-        self.last_fill_seconds = time.perf_counter() - started
         self._stale = False
         incomplete = sum(1 for r in rows if r.missing)
         text = f"共 {len(rows)} 条"
@@ -529,21 +552,11 @@ class RecordsPage(QWidget):
         the widths."""
         if self._own_widths:
             return
-        self.view.ensurePolished()  # the style sheet's font, before it is measured
-        header = self.view.horizontalHeader()
-        header.ensurePolished()
-        bold = QFont(header.font())  # the house style sets header sections in bold
-        bold.setBold(True)
-        head, cell = QFontMetrics(bold), self.view.fontMetrics()
         for name, most in (("类型", 210), ("状态", 260)):
-            if name not in self.COLUMNS:
-                continue
-            col = self.COLUMNS.index(name)
-            texts = {
-                self.model.data(self.model.index(r, col)) for r in range(self.model.rowCount())
-            }
-            need = max((cell.horizontalAdvance(t) + 14 for t in texts if t), default=0)
-            self.view.setColumnWidth(col, min(max(need, head.horizontalAdvance(name) + 16), most))
+            if name in self.COLUMNS:
+                col = self.COLUMNS.index(name)
+                texts = {self.model.text(r, name) for r in self.model.rows()}
+                fit_column(self.view, col, texts, most)
 
     def show_ids(self, ids: list[int]) -> None:
         self._ids_filter = ids
@@ -597,9 +610,38 @@ class RecordsPage(QWidget):
         return form
 
     def _after_save(self, record_id: int) -> None:
-        if self.isVisible():
-            self.reload()
+        form = self.form
+        if self.PARTIAL and form is not None and self.isVisible():
+            self._reread_row(record_id, form)
         self.select_id(record_id)
+
+    def _reread_row(self, record_id: int, form: RecordForm) -> None:
+        """The saved record's row read again (by the same service as the whole list) and put
+        in its place, or taken out when it no longer belongs to the list's filters."""
+        day = form.record().date
+        start, end = self.date_range()
+        if self._ids_filter is not None:
+            belongs = record_id in self._ids_filter
+            kinds = self.KINDS
+        else:
+            belongs = start is None or start <= day <= end  # type: ignore[operator]
+            kinds = self.kinds()
+        fresh = (
+            svc.record_rows(
+                self.ledger,
+                kinds=kinds,
+                start=day,
+                end=day,
+                search=self.search.text(),
+                record_ids=[record_id],
+                members=form.members(),
+            )
+            if belongs
+            else []
+        )
+        rows = [r for r in self.model.rows() if r.id != record_id] + fresh
+        rows.sort(key=lambda row: (row.date, row.id), reverse=True)
+        self._show_rows(rows, record_id)
 
     def new_record(self, kind: str, date: dt.date | None = None, **prefill) -> RecordForm | None:
         try:
@@ -664,6 +706,7 @@ class OtherLifePage(RecordsPage):
     """组织生活会, 民主评议党员, 谈心谈话 — with the year's 谈心谈话 coverage grid."""
 
     KINDS = OTHER_KINDS
+    PARTIAL = False  # a save changes the 谈心谈话 coverage too: the page is read again
     TITLE = "组织生活"
     KEY = "other"
     COLUMNS = ("日期", "类型", "主题", "主持人/谈话人", "应到", "实到", "状态")
@@ -675,8 +718,9 @@ class OtherLifePage(RecordsPage):
         self.coverage_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.coverage_view.verticalHeader().setVisible(False)
         self.coverage_view.verticalHeader().setDefaultSectionSize(24)
+        # sized from the names (fit_column), not ResizeToContents: that asked every cell
         self.coverage_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
+            QHeaderView.ResizeMode.Interactive
         )
         self.coverage_view.clicked.connect(self._coverage_clicked)
         self.coverage_title = QLabel()
@@ -713,6 +757,11 @@ class OtherLifePage(RecordsPage):
         ended = Period.whole_year(year).has_ended(self.ledger.today())
         self.coverage.set_coverage(cov, ended)
         need = cov.required_members()
+        view, model = self.coverage_view, self.coverage
+        fit_column(view, 0, (m.name for m in need))
+        for col in range(1, model.columnCount() - 1):
+            fit_column(view, col, ("✓", "—"))
+        fit_column(view, model.columnCount() - 1, ("✓ 已谈", "✗ 未谈"))
         missing = len(cov.uncovered())
         self.coverage_title.setText(f"{year}年谈心谈话覆盖")
         if not need:
