@@ -29,6 +29,7 @@ ROOT = BENCH.parent
 PY = sys.executable
 YEAR = "2025"  # the generator's last year: the L year and the XL year looked at
 GUI_MS = 100.0  # every GUI action on XL
+GUI_2K_MS = 200.0  # every GUI action on a branch of 2,000 members
 FILE_S = 5.0  # the L year's PDF and workbook
 
 
@@ -155,7 +156,7 @@ def setup(workdir: Path, env: dict[str, str], sizes: set[str]) -> None:
 
 def rows(workdir: Path) -> list[Row]:
     w = workdir
-    L, XL = str(w / "L.db"), str(w / "XL.db")
+    L, XL, K2 = str(w / "L.db"), str(w / "XL.db"), str(w / "2K.db")
     probes, floors = str(BENCH / "probes.py"), str(BENCH / "floors.py")
 
     def fresh(*paths: Path) -> Callable[[], None]:
@@ -175,26 +176,52 @@ def rows(workdir: Path) -> list[Row]:
     start_argv = [PY, str(ROOT / "main.py"), "--db", L] if has_quit else [PY, probes, "start", L]
     new_db = w / "new.db"
 
-    def page_floor(what: str) -> Callable[[dict], list[str]]:
+    def page_floor(what: str, db: str = XL) -> Callable[[dict], list[str]]:
         return lambda info: [
             PY,
             floors,
             "table",
-            XL,
+            db,
             what,
-            str(info.get("rows", 300)),
-            str(info.get("cols", 10)),
+            str(max(info.get("rows", 300), 1)),
+            str(max(info.get("cols", 10), 1)),
         ]
 
-    def page(key: str, title: str, what: str, floor_title: str) -> Row:
+    def page(
+        key: str, title: str, what: str, floor_title: str, db: str = XL, page_key: str = ""
+    ) -> Row:
         return Row(
             key,
             title,
-            Side([PY, probes, "gui-page", XL, key, YEAR], in_process=True),
-            Side(page_floor(what), in_process=True),
+            Side([PY, probes, "gui-page", db, page_key or key, YEAR], in_process=True),
+            Side(page_floor(what, db), in_process=True),
             floor_title,
-            max_seconds=GUI_MS / 1000,
+            max_seconds=(GUI_2K_MS if db == K2 else GUI_MS) / 1000,
         )
+
+    def form(key: str, title: str, what: str, db: str) -> Row:
+        return Row(
+            key,
+            title,
+            Side([PY, probes, "gui-form", db, what, YEAR], in_process=True),
+            Side(page_floor("record", db), in_process=True),
+            "QTableView + 最简模型，同出勤名单的行数 × 4 列",
+            max_seconds=(GUI_2K_MS if db == K2 else GUI_MS) / 1000,
+        )
+
+    bare = "QTableView + 最简模型，一条 SELECT 同行列数"
+    pages_2k = [
+        page(f"2k-{key}", f"{title}（2K 库）", what, bare, K2, key)
+        for key, title, what in (
+            ("board", "打开工作台 2025 年", "record"),
+            ("roster", "打开党员名册", "member"),
+            ("meetings", "打开三会一课 2025 年列表", "record"),
+            ("theme", "打开主题党日 2025 年列表", "record"),
+            ("other", "打开组织生活 2025 年（含谈心谈话覆盖）", "record"),
+            ("dues", "打开党费 2025 年", "member"),
+            ("volunteer", "打开志愿服务 2025 年", "record"),
+        )
+    ]
 
     start_note = (
         ""
@@ -327,6 +354,17 @@ def rows(workdir: Path) -> list[Row]:
             "record",
             "QTableView + 最简模型，同网格行列数",
         ),
+        page("theme", "打开主题党日 2025 年列表（XL 库）", "record", bare),
+        page("other", "打开组织生活 2025 年，含谈心谈话覆盖（XL 库）", "record", bare),
+        page("dues-page", "打开党费 2025 年（XL 库）", "member", bare, page_key="dues"),
+        page("volunteer", "打开志愿服务 2025 年（XL 库）", "record", bare),
+        page("export-page", "打开导出（XL 库）", "record", bare, page_key="export"),
+        page("settings", "打开设置（XL 库）", "record", bare),
+        form("form-open", "打开 2025 年人数最多的会议记录（XL 库，从列表按 Enter）", "open", XL),
+        form("form-save", "保存这条记录（XL 库，到列表重画好；连存三次取最慢）", "save", XL),
+        *pages_2k,
+        form("2k-form-open", "打开 2025 年人数最多的会议记录（2K 库）", "open", K2),
+        form("2k-form-save", "保存这条记录（2K 库，连存三次取最慢）", "save", K2),
     ]
 
 
@@ -436,8 +474,13 @@ def table(rows: list[Row]) -> tuple[str, list[str]]:
         fpeak = peak_mb(row.floor_runs) if row.floor_runs else "—"
         extra = ""
         info = row.app_runs[-1].info
-        if "rows" in info:
-            extra = f"<br>{info['rows']} 行 × {info['cols']} 列，其中导入页面模块 {info['import_ms']:.0f} ms"
+        if "all_ms" in info:
+            extra = f"<br>出勤 {info['rows']} 人"
+        elif "rows" in info:
+            extra = (
+                f"<br>{info['rows']} 行 × {info['cols']} 列"
+                f"（另：载入页面模块 {info['import_ms']:.0f} ms，程序启动后空闲时已做）"
+            )
         lines.append(
             f"| {row.title}{extra} | {ratio} | {summary(row.app_runs)} | {floor} | {goal} "
             f"| {peak_mb(row.app_runs)} / {fpeak} | {len(row.app_runs)} |"
@@ -483,7 +526,9 @@ def write_results(rows: list[Row], text: str, misses: list[str], load: tuple, ar
         f"结束时 {ended[0]:.2f} / {ended[1]:.2f} / {ended[2]:.2f}"
         + ("　※ 机器并不空闲，数字偏慢、波动偏大" if max(started[0], ended[0]) > 1.0 else ""),
         "- 每次测量都在新进程中运行（解释器启动和模块导入都计入）；界面页面几行量的是在已启动的"
-        "进程里“点一下到画好”：导入页面模块、构造页面（装入数据）、show、processEvents、grab()；"
+        "进程里“点一下到画好”：构造页面（装入数据）、show、processEvents、grab()（页面模块像程序里"
+        "一样先载入：窗口出现后空闲时逐个载入）；记录表单两行量的是从列表按 Enter 到表单画好、"
+        "从按保存到列表重画好；"
         "程序和地板交替运行，先各跑一次不计（把文件读进页缓存）；“对地板倍数”= 程序中位数 ÷ 地板中位数。",
         "",
         text,
@@ -521,7 +566,10 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="KEY",
-        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf check dues roster meetings board board-year)",
+        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf check "
+        "dues roster meetings board board-year theme other dues-page volunteer export-page "
+        "settings form-open form-save 2k-board 2k-roster 2k-meetings 2k-theme 2k-other "
+        "2k-dues 2k-volunteer 2k-form-open 2k-form-save)",
     )
     p.add_argument(
         "--workdir", default="/tmp/ledger-bench", help="scratch folder (default /tmp/ledger-bench)"
@@ -542,14 +590,12 @@ def main(argv: list[str] | None = None) -> int:
     all_rows = rows(workdir)
     chosen = [r for r in all_rows if not args.only or r.key in args.only]
     if not args.reuse:
-        needs = (
-            {"L"}
-            if all(
-                r.key in ("start", "start-bundle", "import", "export-xlsx", "export-pdf")
-                for r in chosen
-            )
-            else {"L", "XL"}
-        )
+        l_only = ("start", "start-bundle", "start-idle", "import", "export-xlsx", "export-pdf")
+        needs = {"L"}
+        if any(r.key not in l_only and not r.key.startswith("2k-") for r in chosen):
+            needs.add("XL")
+        if any(r.key.startswith("2k-") for r in chosen):
+            needs.add("2K")
         print("set-up (not measured):", flush=True)
         setup(workdir, env, needs)
     for row in chosen:

@@ -104,8 +104,10 @@ def make_primary(button: QWidget) -> QWidget:
 
 def set_invalid(widget: QWidget, invalid: bool, tooltip: str = "") -> None:
     """Red frame + tooltip on a field with a wrong value."""
-    widget.setProperty("invalid", invalid)
     widget.setToolTip(tooltip)
+    if bool(widget.property("invalid")) == invalid:
+        return  # the frame is right already (re-polishing a field costs a style pass)
+    widget.setProperty("invalid", invalid)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 

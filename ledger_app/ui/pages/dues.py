@@ -146,6 +146,7 @@ class DuesGridModel(QAbstractTableModel):
         self._rows: list[D.MemberDues] = []
         self._payments: dict[tuple[int, int], list[Payment]] = {}
         self.compact = False  # month cells as icon + one word (narrow columns)
+        self._maxima: tuple | None = None  # the widest amounts of the year loaded
 
     def header_text(self, section: int) -> str:
         """The column's name; narrow, the totals' names take two lines (应缴 / 合计)."""
@@ -169,10 +170,15 @@ class DuesGridModel(QAbstractTableModel):
         y = self._year
         if y is None:
             return {}
-        members = y.members
-        paid = max((p for md in members for p in md.paid_by_month.values()), default=0)
-        base = max((md.base_fen or 0 for md in members), default=0)
-        due = max((md.monthly_due_fen or 0 for md in members), default=0)
+        if self._maxima is None:  # once per load (the page fits its columns on every resize)
+            members = y.members
+            self._maxima = (
+                max((p for md in members for p in md.paid_by_month.values()), default=0),
+                max((md.base_fen or 0 for md in members), default=0),
+                max((md.monthly_due_fen or 0 for md in members), default=0),
+                list(dict.fromkeys(md.category for md in members)),
+            )
+        paid, base, due, categories = self._maxima
         totals = (y.totals.due_fen, y.totals.paid_fen)
         months = (
             ["✓补", "!少", "!待"]
@@ -181,7 +187,7 @@ class DuesGridModel(QAbstractTableModel):
         )
         out = {COL_BASE: [format_fen(base)], COL_RATE: ["1.5%", "定额"], COL_DUE: ["未核定"]}
         out[COL_DUE].append(format_fen(due))
-        out[2] = list(dict.fromkeys(md.category for md in members))
+        out[2] = categories
         for col in range(FIRST_MONTH, FIRST_MONTH + 12):
             total = y.by_month[month_of(col)]  # type: ignore[index]
             out[col] = months + [
@@ -195,6 +201,7 @@ class DuesGridModel(QAbstractTableModel):
     def load(self, dues_year: D.DuesYear, payments: list[Payment]) -> None:
         self.beginResetModel()
         self._year = dues_year
+        self._maxima = None
         self._rows = list(dues_year.members)
         self._payments = {}
         for p in payments:
