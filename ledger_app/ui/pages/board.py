@@ -284,7 +284,8 @@ class BoardPage(QWidget):
         head = QHBoxLayout()
         head.addWidget(title_label("工作台"))
         head.addSpacing(12)
-        head.addWidget(QLabel("年度"))
+        self.year_label = QLabel("年度")
+        head.addWidget(self.year_label)
         head.addWidget(self.year)
         head.addSpacing(12)
         head.addWidget(self.summary, 1)
@@ -433,10 +434,10 @@ class BoardPage(QWidget):
         started = time.perf_counter()
         empty = self.ledger.repo.member_count() == 0
         self.first_steps.setVisible(empty)
-        self.needs_frame.setVisible(not empty)
-        self.splitter.setVisible(not empty)
+        for widget in (self.needs_frame, self.splitter, self.year_label, self.year):
+            widget.setVisible(not empty)
         if empty:
-            set_status_label(self.summary, None, "")
+            set_status_label(self.summary, STATUS_NONE, "名册中还没有党员")
             self._stale = False
             self.last_fill_seconds = time.perf_counter() - started
             return

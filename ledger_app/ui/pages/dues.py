@@ -886,8 +886,10 @@ class CorrectionDialog(QDialog):
 # --- 核定基数 -----------------------------------------------------------------------------
 
 
-class SettingDialog(QDialog):
+class SettingDialog(GuardedDialog, QDialog):
     """A member's dues terms for the year: base (or the 核定 helper), 约定月缴, reduction."""
+
+    unsaved_what = "党费核定"
 
     def __init__(
         self,
@@ -905,6 +907,8 @@ class SettingDialog(QDialog):
         s = self.md.setting or DuesSetting(member_id, self.year)
         self.setWindowTitle(f"{self.md.name} {self.year}年党费核定")
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinAndMaxSize)  # follows the parts
+        self.setMinimumWidth(460)
         layout.addWidget(QLabel(f"{self.md.name}　人员类别：{self.md.category}"))
 
         mode_row = QHBoxLayout()
@@ -932,7 +936,12 @@ class SettingDialog(QDialog):
         self.parts_box = QGroupBox("按工资项目核定（可选，保存后供检查查看）")
         self.parts_box.setCheckable(True)
         self.parts_box.setChecked(bool(s.components))
-        grid = QGridLayout(self.parts_box)
+        # the eight fields only when the helper is used: folded, the dialog fits 1366×768
+        # at 125 % with room to spare
+        self.parts_fields = QWidget()
+        QVBoxLayout(self.parts_box).addWidget(self.parts_fields)
+        grid = QGridLayout(self.parts_fields)
+        grid.setContentsMargins(0, 0, 0, 0)
         self.parts: dict[str, QLineEdit] = {}
         for i, key in enumerate(D.COMPONENTS):
             edit = _money_edit("元")
@@ -947,6 +956,8 @@ class SettingDialog(QDialog):
         self.parts_result = QLabel()
         grid.addWidget(self.parts_result, 4, 0, 1, 4)
         self.parts_box.toggled.connect(self._parts_changed)
+        self.parts_box.toggled.connect(self.parts_fields.setVisible)
+        self.parts_fields.setVisible(self.parts_box.isChecked())
         layout.addWidget(self.parts_box)
 
         red = QGroupBox("困难减免")
@@ -993,6 +1004,18 @@ class SettingDialog(QDialog):
         self.reduction.currentTextChanged.connect(lambda _t: self._update())
         self._parts_changed()
         self._update()
+        self.mark_clean()
+
+    def snapshot(self) -> tuple:
+        edits = (self.base, self.fixed, self.reduction_amount, self.note, self.approved_by)
+        return (
+            self.by_fixed.isChecked(),
+            self.parts_box.isChecked(),
+            *(e.text().strip() for e in edits),
+            *(e.text().strip() for e in self.parts.values()),
+            self.reduction.currentText(),
+            self.approved_on.text().strip(),
+        )
 
     def _parts_changed(self, *_args: Any) -> None:
         if not self.parts_box.isChecked():
