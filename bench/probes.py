@@ -1,7 +1,8 @@
 """The program's side of the measurements that need more than a command line, and the
 set-up steps that derive each floor's input from the program's own output.
 
-    python bench/probes.py gui-page DB KEY [YEAR]   open one page (any key of PAGES;
+    python bench/probes.py gui-page DB KEY [YEAR]   open one page (a key of the window's
+                                                    PAGE_CLASSES;
                                                     board-year: the open board, YEAR-1 picked)
                                                     on DB as the window does, print JSON
                                                     {"ms", "import_ms", "rows", "cols"}
@@ -32,18 +33,6 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-PAGES = {
-    "board": "ledger_app.ui.pages.board:BoardPage",
-    "roster": "ledger_app.ui.pages.roster:RosterPage",
-    "meetings": "ledger_app.ui.pages.records:MeetingsPage",
-    "theme": "ledger_app.ui.pages.records:ThemeDayPage",
-    "other": "ledger_app.ui.pages.records:OtherLifePage",
-    "dues": "ledger_app.ui.pages.dues:DuesPage",
-    "volunteer": "ledger_app.ui.pages.volunteer:VolunteerPage",
-    "export": "ledger_app.ui.pages.export:ExportPage",
-    "settings": "ledger_app.ui.pages.settings:SettingsPage",
-}
 
 
 def _profiler():
@@ -90,8 +79,10 @@ def gui_page(db: str, key: str, year: str = "2025") -> int:
         key = "board"
     # the page's module first, as the window loads the page modules while idle after start
     # (MainWindow.preload_pages): a first visit pays for building the page, not for its code
+    from ledger_app.ui.main import PAGE_CLASSES
+
     loading = time.perf_counter()
-    module_name, class_name = PAGES[key].split(":")
+    module_name, class_name = PAGE_CLASSES[key].split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     import_ms = (time.perf_counter() - loading) * 1000
     profiler = None if switch_year else _profiler()

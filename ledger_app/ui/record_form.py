@@ -227,18 +227,8 @@ class RecordForm(GuardedDialog, QDialog):
         self.fields.setVerticalSpacing(6)
         self.fields.setColumnStretch(1, 1)
         self.fields.setColumnStretch(3, 1)
-        topic_row = QHBoxLayout()
-        topic_row.setContentsMargins(0, 0, 0, 0)
-        topic_row.addWidget(self.topic, 1)
-        topic_row.addWidget(self.template_button)
-        self.topic_box = QWidget()
-        self.topic_box.setLayout(topic_row)
-        lecturer_row = QHBoxLayout()
-        lecturer_row.setContentsMargins(0, 0, 0, 0)
-        lecturer_row.addWidget(self.lecturer, 1)
-        lecturer_row.addWidget(self.lecturer_note)
-        self.lecturer_box = QWidget()
-        self.lecturer_box.setLayout(lecturer_row)
+        self.topic_box = _field_row(self.topic, self.template_button)
+        self.lecturer_box = _field_row(self.lecturer, self.lecturer_note)
         self._labels: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
         for key, text, widget, buddy in (
@@ -950,6 +940,16 @@ class RecordForm(GuardedDialog, QDialog):
         """The roster as read when the form opened (it cannot change while the form is open:
         the form is modal)."""
         return self._members
+
+
+def _field_row(field: QWidget, beside: QWidget) -> QWidget:
+    """A field with a small widget at its right (a button, a note), as one grid cell."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(field, 1)
+    row.addWidget(beside)
+    return box
 
 
 def _thumbnail(data: bytes) -> QIcon | None:
