@@ -329,7 +329,25 @@ def style_sheet(out: str) -> int:
     return 0
 
 
+def check_file(db: str, level: str) -> int:
+    """The program's checks of a ledger file (storage.backup.inspect_file), in ms: ``quick``
+    — what opening waits for; ``full`` — what the first write of a session waits for
+    (integrity_check, the audit chain, every audited row against its trail)."""
+    from pathlib import Path
+
+    from ledger_app.storage.backup import inspect_file
+
+    started = time.perf_counter()
+    problem = inspect_file(Path(db), full=level == "full")
+    done = time.perf_counter()
+    if problem is not None:
+        raise SystemExit(f"{db}: {problem}")
+    print(json.dumps({"ms": (done - started) * 1000}))
+    return 0
+
+
 PROBES = {
+    "check-file": check_file,
     "gui-page": gui_page,
     "gui-form": gui_form,
     "start": start,

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import UserError
+from .errors import UserError, os_error_text
 
 STALE_AFTER_SECONDS = 3600  # a temporary file this old belongs to no running export
 
@@ -75,9 +75,12 @@ def replacing(out_path: str | Path, held_by: str) -> Iterator[Path]:
             raise UserError(
                 f"无法写入 {out}：文件可能{held_by}，请关闭后重试，或换一个文件名。"
             ) from e
-    except BaseException:
+    except BaseException as e:
         try:
             tmp.unlink()
         except OSError:
             pass
+        if isinstance(e, OSError):  # full disk, no permission …: in Chinese, naming the target
+            kept = "原有文件未改动。" if out.exists() else ""
+            raise UserError(f"无法写入 {out}：{os_error_text(e)}。{kept}") from e
         raise

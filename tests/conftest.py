@@ -47,9 +47,9 @@ def add_member(ledger: Ledger, name: str, **kw) -> Member:
     """Add a member with sensible defaults (在职 正式党员 since 2000)."""
     group = kw.pop("group", None)
     m = Member(id=None, name=name, join_date=kw.pop("join_date", dt.date(2000, 7, 1)), **kw)
-    if group:
-        m.group_id = ledger.repo.ensure_group(group)
-    with ledger.repo.atomic():
+    with ledger.repo.atomic():  # the program writes only in its transactions (audit seals)
+        if group:
+            m.group_id = ledger.repo.ensure_group(group)
         ledger.repo.add_member(m)
     return m
 

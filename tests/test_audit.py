@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 import pytest
 from conftest import add_member
@@ -61,8 +62,11 @@ def busy_ledger(ledger: Ledger) -> None:
         vid = repo.add_volunteer(VolunteerEntry(None, c.id, dt.date(2025, 4, 1), 3))
         repo.add_volunteer(VolunteerEntry(None, c.id, dt.date(2025, 4, 2), 2))
         repo.delete_volunteer(vid)
-    # a REPLACE (delete + insert) done outside the repository is caught too
-    ledger.db.execute("INSERT OR REPLACE INTO branch_info (key, value) VALUES ('支部名称', '新名')")
+    # a REPLACE (delete + insert) done outside the repository's methods is caught too
+    with repo.atomic():
+        ledger.db.execute(
+            "INSERT OR REPLACE INTO branch_info (key, value) VALUES ('支部名称', '新名')"
+        )
     set_user(ledger, "李干事")
     roster.change_status(ledger, b.id, "转出", dt.date(2025, 6, 30))
 
@@ -122,11 +126,24 @@ def test_every_action_is_sealed_in_its_own_transaction(ledger):
     assert ledger.db.execute("SELECT COUNT(*) FROM audit WHERE hash IS NULL").fetchone()[0] == 0
     head = safety.head_hash(ledger)
     assert len(head) == 64
-    # a write outside Repository.atomic() stays unsealed until the next seal
-    ledger.db.execute("UPDATE member SET note = '备注' WHERE id = 1")
-    assert audit.verify_chain(ledger.db) is None  # an unsealed tail is not an error
-    assert safety.head_hash(ledger) != head  # sealed now, the head moved on
-    assert ledger.db.execute("SELECT COUNT(*) FROM audit WHERE hash IS NULL").fetchone()[0] == 0
+
+
+def test_a_write_from_outside_the_program_stays_unsealed_for_good(ledger):
+    """Issue 15: a change made with the sqlite3 tool used to be sealed by the program's next
+    write and then looked like the program's own. Only the rows a transaction of the
+    program wrote are sealed; the others stay unsealed, outside the chain, and named."""
+    busy_ledger(ledger)
+    head = safety.head_hash(ledger)
+    ledger.db.execute("UPDATE payment SET amount_fen = amount_fen * 10 WHERE id = 1")
+    [outside] = audit.unsealed(ledger.db)
+    assert (outside.table, outside.row_id, outside.changed) == ("payment", "1", {
+        "amount_fen": (3000, 30000)
+    })  # fmt: skip
+    assert safety.head_hash(ledger) == head  # printing a code seals nothing
+    add_member(ledger, "赵六")  # the program's next write seals its own rows only
+    assert [e.id for e in audit.unsealed(ledger.db)] == [outside.id]
+    assert audit.verify_chain(ledger.db) is None  # the chain skips the outside row
+    assert safety.head_hash(ledger) != head
 
 
 def test_the_fast_chain_hashes_exactly_as_the_definition():
@@ -186,7 +203,8 @@ def test_removing_a_row_or_a_hash_is_found(ledger):
     ledger.db.execute("DELETE FROM audit WHERE id = 10")
     assert audit.verify_chain(ledger.db) == 11  # the chain breaks where the hole is
     ledger.db.execute("UPDATE audit SET hash = NULL WHERE id = 5")
-    assert audit.verify_chain(ledger.db) == 5
+    assert audit.verify_chain(ledger.db) == 6  # the next sealed row no longer follows
+    assert [e.id for e in audit.unsealed(ledger.db)] == [5]  # and 5 is named as outside
 
 
 def test_data_changed_behind_the_programs_back_is_found(tmp_path):
@@ -287,3 +305,213 @@ def test_records_changed_after_the_fact_are_found(ledger):
     assert set(safety.changed_records(ledger)) == {r2.id, r3.id}
     assert set(safety.changed_records(ledger, after_days=30)) == set()
     assert r1.id not in changed
+
+
+# --- what verify can and cannot prove (issue 15) ----------------------------------------------
+
+
+def _file_ledger(path) -> Path:
+    lg = Ledger.open(path)
+    busy_ledger(lg)
+    lg.close()
+    return path
+
+
+def _outside(path, *sql: str) -> None:
+    """What someone with the sqlite3 tool does to the file (a connection not the program's)."""
+    conn = sqlite3.connect(path)
+    for statement in sql:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
+def _verify(path, *argv: str) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from ledger_app.cli import build_parser, run_command
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = run_command(build_parser().parse_args(["--db", str(path), "verify", *argv]))
+    return status, out.getvalue() + err.getvalue()
+
+
+def test_an_update_from_outside_is_named_and_the_programs_next_write_does_not_hide_it(tmp_path):
+    path = _file_ledger(tmp_path / "ledger.db")
+    assert _verify(path)[0] == 0
+    _outside(path, "UPDATE payment SET amount_fen = amount_fen * 10 WHERE id = 1")
+    status, text = _verify(path)
+    assert status == 1
+    assert "以下 1 处改动不是本程序做的" in text
+    assert "修改 党费缴纳（编号 1）：金额 由 ¥30.00 改为 ¥300.00" in text
+    lg = Ledger.open(path)
+    add_member(lg, "赵六")  # the program's next write
+    lg.close()
+    status, text = _verify(path)
+    assert status == 1 and "金额 由 ¥30.00 改为 ¥300.00" in text  # still named, for good
+
+
+def test_rules_settings_and_attachments_are_in_the_trail(tmp_path):
+    from ledger_app.domain.models import FrequencyRule
+    from ledger_app.services import settings
+
+    path = _file_ledger(tmp_path / "ledger.db")
+    lg = Ledger.open(path)
+    settings.save_rules(lg, [FrequencyRule("党课", "quarter", 2)])
+    [change] = [e for e in audit.unsealed(lg.db)] or [None]
+    assert change is None  # the program's own change is sealed
+    rows = lg.db.execute("SELECT op FROM audit WHERE tbl = 'frequency_rule' ORDER BY id")
+    assert [r[0] for r in rows][-1] == "UPDATE"
+    lg.close()
+    _outside(path, "UPDATE frequency_rule SET required = 0")  # hides every missing meeting
+    status, text = _verify(path)
+    assert status == 1 and "修改 频次要求（编号 党课）：次数 由 2 改为 0" in text
+    assert "修改 频次要求（编号 支委会）：次数 由 1 改为 0" in text
+    # an attachment's bytes swapped (its audit row does not hold the bytes, their SHA-256)
+    other = _file_ledger(tmp_path / "other.db")
+    lg = Ledger.open(other)
+    rec = add_record(lg, [])
+    with lg.repo.atomic():
+        att = lg.repo.add_attachment(rec.id, "签到表.png", "image/png", PHOTO, None)
+    lg.close()
+    _outside(other, f"UPDATE attachment SET data = X'00' WHERE id = {att}")
+    status, text = _verify(other)
+    assert status == 1 and f"附件（编号 {att}）的内容与记下的校验值不符" in text
+    # so is a deleted record's payload in the recycle bin
+    _outside(other, "UPDATE trash SET payload = replace(payload, '党课', '支委会')")
+    assert "回收站（编号 1）的内容与记下的校验值不符" in _verify(other)[1]
+    # a setting changed from outside (who appears in the trail, dues rounding …)
+    _outside(other, "UPDATE setting SET value = '冒名' WHERE key = 'user_name'")
+    assert "设置（编号 user_name）：内容 由 李干事 改为 冒名" in _verify(other)[1]
+
+
+def test_dropped_triggers_are_noticed_put_back_and_the_gap_stays_on_record(tmp_path):
+    path = _file_ledger(tmp_path / "ledger.db")
+    _outside(
+        path,
+        "DROP TRIGGER audit_payment_update",
+        "UPDATE payment SET amount_fen = 1 WHERE id = 1",
+    )
+    status, text = _verify(path)
+    assert status == 1
+    assert "记录修改的触发器缺少 1 个（audit_payment_update）" in text
+    assert "党费缴纳（编号 1）的数据与修改记录不符" in text
+    # the program may not write to it (the data do not match their trail) …
+    with pytest.raises(UserError, match="数据与修改记录对不上"):
+        lg = Ledger.open(path)
+        try:
+            add_member(lg, "赵六")
+        finally:
+            lg.close()
+    # … but with only the triggers gone, it puts them back before its first write and says so
+    other = _file_ledger(tmp_path / "other.db")
+    _outside(other, "DROP TRIGGER audit_member_update", "DROP TRIGGER audit_no_delete")
+    lg = Ledger.open(other)
+    add_member(lg, "赵六")
+    lg.db.execute("UPDATE member SET note = '此后有记录' WHERE id = 1")  # audited again
+    assert audit.missing_triggers(lg.db) == []
+    lg.close()
+    status, text = _verify(other)
+    assert status == 1  # the gap is on record for good
+    assert "程序曾发现记录修改的触发器被删除并已重建" in text
+    assert "audit_member_update" in text and "audit_no_delete" in text
+
+
+def test_a_printed_code_tells_unchanged_since_or_the_changes_after(tmp_path):
+    path = _file_ledger(tmp_path / "ledger.db")
+    lg = Ledger.open(path)
+    code = safety.head_hash(lg)[:16]  # what the PDF footer prints
+    lg.close()
+    status, text = _verify(path, "--code", code)
+    assert status == 0 and f"台账校验码 {code}" in text and "此后台账没有任何改动" in text
+    assert _verify(path, "--code", code.upper()[:8] + " " + code[8:])[0] == 0  # as typed
+    lg = Ledger.open(path)
+    roster.save_branch_info(lg, {"书记": "新书记"})
+    lg.close()
+    status, text = _verify(path, "--code", code)
+    assert status == 1 and "此后台账有 1 处改动" in text
+    assert "新增 支部信息（编号 书记）：项目 书记，内容 新书记" in text
+    status, text = _verify(path, "--code", "不是校验码")
+    assert status == 1 and "台账校验码应为 16 位十六进制数字" in text
+
+
+def test_deleting_the_last_action_with_its_audit_row_is_caught_by_the_printed_code(tmp_path):
+    """What the chain alone cannot prove: the last action and its audit row deleted, the
+    guard put back as it was — the chain is whole again. The code printed after that action
+    is no longer in the chain."""
+    path = _file_ledger(tmp_path / "ledger.db")
+    lg = Ledger.open(path)
+    roster.save_branch_info(lg, {"组织委员": "最后一项"})
+    code = safety.head_hash(lg)[:16]
+    last = lg.db.execute("SELECT MAX(id) FROM audit").fetchone()[0]
+    lg.close()
+    _outside(
+        path,
+        "DROP TRIGGER audit_no_delete",
+        "DROP TRIGGER audit_branch_info_delete",
+        f"DELETE FROM audit WHERE id = {last}",
+        "DELETE FROM branch_info WHERE key = '组织委员'",
+    )
+    import sqlite_utils
+
+    db = sqlite_utils.Database(path)
+    with db.atomic():
+        audit.install_triggers(db)  # every trigger back exactly as the program makes them
+    db.close()
+    assert _verify(path)[0] == 0  # the limit, said in the README: the chain looks whole
+    status, text = _verify(path, "--code", code)
+    assert status == 1 and f"台账校验码 {code} 在修改记录中找不到" in text
+
+
+def test_the_workbook_carries_the_code_the_pdf_prints(tmp_path):
+    import openpyxl
+
+    from ledger_app.workbook.writer import export_workbook
+
+    path = _file_ledger(tmp_path / "ledger.db")
+    lg = Ledger.open(path, today=dt.date(2026, 1, 15))
+    out = export_workbook(lg, 2025, None, tmp_path / "台账.xlsx")
+    code = safety.head_hash(lg)[:16]
+    lg.close()
+    wb = openpyxl.load_workbook(out, read_only=True)
+    notes = [r[0] for r in wb["汇总"].iter_rows(max_row=5, values_only=True) if r[0]]
+    wb.close()
+    assert any(str(n).startswith(f"台账校验码 {code}（") for n in notes), notes
+    assert _verify(path, "--code", code)[0] == 0
+
+
+def test_a_ledger_of_schema_version_2_upgrades_into_the_wider_trail(tmp_path):
+    """Fixture: a file made by schema version 2 (the trail without settings, rules and
+    attachments) with an attachment, a rule changed and a change from outside."""
+    import sqlite_utils
+
+    from ledger_app.storage.db import configure, migrate
+
+    path = tmp_path / "v2.db"
+    db = sqlite_utils.Database(path)
+    configure(db)
+    migrate(db, target=2)
+    with db.atomic():
+        db.execute("INSERT INTO member (name, join_date) VALUES ('张三', '2000-07-01')")
+        db.execute("INSERT INTO record (kind, date) VALUES ('支委会', '2025-03-05')")
+        db.execute(
+            "INSERT INTO attachment (record_id, filename, data) VALUES (1, '签到.png', ?)", [PHOTO]
+        )
+        db.execute("UPDATE frequency_rule SET required = 2 WHERE item = '党课'")
+        audit.seal(db)
+    db.execute("UPDATE member SET note = '外部改动' WHERE id = 1")  # stays unsealed
+    db.close()
+    assert _verify(path)[0] == 1  # the outside change is named in version 2 as well
+    lg = Ledger.open(path)
+    assert lg.db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert lg.repo.attachment_data(1) == PHOTO
+    assert [e.table for e in audit.unsealed(lg.db)] == ["member"]  # not sealed by the upgrade
+    kept = lg.db.execute(
+        "SELECT after FROM audit WHERE tbl = 'frequency_rule' AND row_id = '党课'"
+    ).fetchone()[0]
+    assert '"required":2' in kept  # the rules as they were, now in the trail
+    lg.close()
+    status, text = _verify(path)
+    assert status == 1 and "外部改动" in text and "数据与修改记录不符" not in text

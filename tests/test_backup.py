@@ -63,12 +63,14 @@ def names(path: Path) -> list[str]:
 
 
 def snapshot(path: Path) -> dict[str, str | None]:
-    """Hashes of the database file and its -wal (None: absent). The -shm is left out: it is
-    SQLite's shared-memory index of the -wal, rebuilt by any reader, holding no data."""
+    """Hashes of the database file and its -wal (None: absent or empty — a read-only reader
+    of a WAL database may leave an empty one). The -shm is left out: it is SQLite's
+    shared-memory index of the -wal, rebuilt by any reader, holding no data."""
     out = {}
     for suffix in ("", "-wal"):
         f = Path(str(path) + suffix)
-        out[suffix] = hashlib.sha256(f.read_bytes()).hexdigest() if f.exists() else None
+        data = f.read_bytes() if f.exists() else b""
+        out[suffix] = hashlib.sha256(data).hexdigest() if data or not suffix else None
     return out
 
 
@@ -379,7 +381,7 @@ def test_read_only_folder_gives_a_clear_message(tmp_path):
 def test_full_disk_gives_a_clear_message_and_keeps_older_backups(tmp_path):
     """A real full file system: a small tmpfs (needs root; skipped otherwise)."""
     mnt = tmp_path / "small"
-    if not _mount_tmpfs(mnt, "600k"):
+    if not _mount_tmpfs(mnt, "700k"):
         pytest.skip("cannot mount a small tmpfs here")
     try:
         path = make_ledger(mnt / "ledger.db")
@@ -388,11 +390,11 @@ def test_full_disk_gives_a_clear_message_and_keeps_older_backups(tmp_path):
         with lg.repo.atomic():
             lg.repo.add_attachment(1, "大文件.pdf", None, os.urandom(150_000), None)
         lg.close()
-        with pytest.raises(DatabaseError, match="磁盘空间不足"):
+        with pytest.raises(DatabaseError, match="磁盘已满，无法在 .*backups 写入备份"):
             for _ in range(5):
                 bk.backup(path, "manual")
         assert first.exists() and bk.check_file(first) is None
-        assert not list((mnt / "backups").glob(".*.tmp"))
+        assert not list((mnt / "backups").glob(".*.tmp*"))  # nor its -journal
         assert safety.verify_database(path).ok
         # a user action on the full disk: a clear message, rolled back, nothing damaged
         lg = Ledger.open(path)
@@ -559,7 +561,8 @@ def test_auto_backup_on_open_hourly_and_close(qtbot, tmp_path):
     messages = []
     ctx.status_message.connect(messages.append)
     auto = ui.AutoBackup(ctx)
-    auto.opened()
+    auto.opened()  # once the full check of the file (begun now, in the background) passed
+    qtbot.waitUntil(lambda: bool(bk.list_backups(path)))
     assert [b.reason for b in bk.list_backups(path)] == ["open"]
     assert auto.timer.isActive() and messages[-1].startswith("已自动备份")
     auto._run("hourly")  # nothing changed: nothing made
@@ -572,15 +575,364 @@ def test_auto_backup_on_open_hourly_and_close(qtbot, tmp_path):
 
 
 def test_a_window_closed_before_its_opening_check_backs_up_once(qtbot, tmp_path):
-    """The check made at opening runs a moment after the window appears; a window closed
-    before that still gets it, and closing then adds no second copy of the same state."""
+    """The backup of opening runs a moment after the window appears, once the file's full
+    check passed. A window closed before that still gets it when the check has run (a save
+    waits for it), and closing then adds no second copy of the same state; when it has not,
+    nothing was saved in the session and closing does not wait for a check: no copy."""
     from ledger_app.ui import backups as ui
     from ledger_app.ui.context import AppContext
 
     path = make_ledger(tmp_path / "ledger.db")
+    ctx = AppContext(Ledger.open(path))
+    ui.AutoBackup(ctx).closing()  # opened() never ran, nor the full check
+    ctx.ledger.close()
+    assert bk.list_backups(path) == []
     for _ in range(2):
         ctx = AppContext(Ledger.open(path))
         auto = ui.AutoBackup(ctx)
+        safety.ensure_sound(ctx.ledger)  # as a save in the first seconds would
         auto.closing()  # opened() never ran
         ctx.ledger.close()
     assert [b.reason for b in bk.list_backups(path)] == ["open"]
+
+
+# --- what may serve as a backup (issue 15) ----------------------------------------------------
+
+
+def _empty_sqlite(path: Path) -> Path:
+    """A valid SQLite file without a single table (what ``sqlite3 x.db VACUUM`` leaves)."""
+    conn = sqlite3.connect(path)
+    conn.execute("VACUUM")
+    conn.close()
+    return path
+
+
+def _table_dropped(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE volunteer")
+    conn.close()
+    return path
+
+
+def _chain_broken(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER audit_no_update")
+    conn.execute("UPDATE audit SET who = '别人' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p.write_bytes(b"") or p, "空文件"),
+        (_empty_sqlite, "没有任何数据表"),
+        (_table_dropped, "缺少数据表 volunteer"),
+        (_chain_broken, "校验链在第 3 条处断开"),
+    ],
+    ids=["0 bytes", "no tables", "a table missing", "audit chain broken"],
+)
+def test_only_a_sound_ledger_of_this_program_is_restored(tmp_path, capsys, make, reason):
+    path = make_ledger(tmp_path / "ledger.db")
+    bad = make(
+        make_ledger(tmp_path / "bad.db")
+        if make in (_table_dropped, _chain_broken)
+        else (tmp_path / "bad.db")
+    )
+    before = snapshot(path)
+    assert cli("--db", str(path), "restore", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert "该备份无法使用" in err and reason in err and "。。" not in err
+    assert snapshot(path) == before and names(path) == ["党员0", "党员1", "党员2"]
+    assert cli("--db", str(bad), "verify") == 1  # and verify does not call it sound
+    assert "检查通过。" not in capsys.readouterr().out
+
+
+def test_a_file_that_is_no_sound_ledger_is_never_offered_as_the_backup(tmp_path):
+    path = make_ledger(tmp_path / "ledger.db", members=300)
+    good = bk.backup(path, "close", now=dt.datetime(2026, 11, 20, 17, 0))
+    folder = tmp_path / "backups"
+    (folder / "ledger-20261121-090000-open.db").write_bytes(b"")  # newer, but 0 bytes
+    _empty_sqlite(folder / "ledger-20261122-090000-open.db")
+    shutil.copyfile(good, folder / "ledger-20261123-090000-hourly.db")
+    _chain_broken(folder / "ledger-20261123-090000-hourly.db")
+    assert [b.when.day for b in bk.list_backups(path)] == [23, 22, 20]  # 0 bytes: not listed
+    flip_structural_byte(path)
+    with pytest.raises(DamagedDatabaseError) as info:
+        Ledger.open(path)
+    assert "2026年11月20日 17:00" in info.value.message
+    assert safety.newest_good_backup_for(path).path == good
+
+
+def test_a_backup_of_a_file_that_is_no_ledger_is_refused(tmp_path, capsys):
+    other = _empty_sqlite(tmp_path / "other.db")
+    assert cli("--db", str(other), "backup") == 1
+    assert "不是台账数据库" in capsys.readouterr().err
+    assert not list((tmp_path / "backups").glob("*.db"))
+
+
+def test_newer_version_message_reads_as_one_sentence(tmp_path, capsys):
+    path = make_ledger(tmp_path / "ledger.db")
+    newer = make_ledger(tmp_path / "newer.db")
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    assert cli("--db", str(newer), "verify") == 1
+    assert cli("--db", str(path), "restore", str(newer)) == 1
+    captured = capsys.readouterr()
+    assert "更新版本的程序" in captured.out + captured.err
+    assert "。。" not in captured.out + captured.err
+
+
+# --- the file is known sound before the first write (issue 15) --------------------------------
+
+
+def _break_an_index(path: Path) -> None:
+    """Change a member's name in the table's page only: the index member_name no longer
+    matches. quick_check does not compare indexes with tables; integrity_check does."""
+    data = bytearray(path.read_bytes())
+    name = "党员7".encode()
+    at = data.find(name)
+    data[at : at + len(name)] = "党员X".encode()
+    path.write_bytes(bytes(data))
+
+
+def _outside_bad_utf8(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE member SET note = CAST(X'E5A4FF' AS TEXT) WHERE id = 2")
+    conn.commit()
+    conn.close()
+
+
+def _bad_utf8_in_schema(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = sql || CAST(X'202D2DFF' AS TEXT) WHERE name = 'member_name'"
+    )
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "damage", [_break_an_index, _outside_bad_utf8, _bad_utf8_in_schema],
+    ids=["broken index", "bad UTF-8 in a row", "bad UTF-8 in the schema"],
+)  # fmt: skip
+def test_damage_quick_check_misses_is_found_before_the_first_write(tmp_path, capsys, damage):
+    path = make_ledger(tmp_path / "ledger.db", members=12)
+    bk.backup(path, "close", now=dt.datetime(2026, 11, 20, 17, 0))
+    damage(path)
+    before = snapshot(path)
+    book = tmp_path / "one.xlsx"
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "党员名册"
+    wb.active.append(["姓名", "党员类别", "入党日期", "人员类别"])
+    wb.active.append(["新来的", "正式党员", "2020-07-01", "在职"])
+    wb.save(book)
+    for argv in (["import", str(book)], ["verify"]):
+        assert cli("--db", str(path), *argv) == 1, argv  # no traceback: it returns
+        captured = capsys.readouterr()
+        text = captured.out + captured.err
+        assert "损坏" in text and "2026" in text, (argv, text)
+    # reading only (check, dues, exports) checks quickly, as on opening; damage met while
+    # reading is said as such — never a traceback
+    if cli("--db", str(path), "check", "--year", "2025") != 0:
+        assert "损坏" in capsys.readouterr().err
+    capsys.readouterr()
+    assert snapshot(path) == before
+    # through the program's own calls: opened (maybe), but never written
+    try:
+        lg = Ledger.open(path)
+    except DamagedDatabaseError:
+        return
+    with pytest.raises(DamagedDatabaseError, match="未对它作任何写入"):
+        with lg.repo.atomic():
+            lg.repo.add_member(Member(None, "不该写入", join_date=dt.date(2020, 7, 1)))
+    with pytest.raises(DamagedDatabaseError):
+        safety.backup_now(lg)  # nor copied into backups/
+    lg.close()
+    assert snapshot(path) == before
+    assert len(bk.list_backups(path)) == 1
+
+
+def test_the_full_check_is_made_once_for_the_window_and_its_workers(tmp_path):
+    path = make_ledger(tmp_path / "ledger.db", members=50)
+    bk.start_inspection(path)  # the quick check, while Qt loads
+    lg = Ledger.open(path)
+    from ledger_app.storage import db as storage_db
+    from ledger_app.ui.tasks import worker_ledger
+
+    check = storage_db.pending_check(lg.db)
+    assert check is not None  # the full check is still to be passed
+    safety.soundness_ready(lg)  # the window asks once it is up: begun in the background
+    worker = worker_ledger(lg)
+    assert storage_db.pending_check(worker.db) is check  # one check for both connections
+    with worker.repo.atomic():
+        worker.repo.add_member(Member(None, "新党员", join_date=dt.date(2020, 7, 1)))
+    assert storage_db.pending_check(worker.db) is None
+    worker.close()
+    with lg.repo.atomic():  # the result is shared: no second full check
+        lg.repo.add_member(Member(None, "又一个", join_date=dt.date(2020, 7, 1)))
+    lg.close()
+
+
+def test_a_damaged_file_found_after_the_window_opened_is_offered_its_backup(
+    qtbot, tmp_path, monkeypatch
+):
+    from ledger_app.ui import backups as ui
+    from ledger_app.ui.context import AppContext
+
+    path = make_ledger(tmp_path / "ledger.db", members=12)
+    bk.backup(path, "close", now=dt.datetime(2026, 11, 20, 17, 0))
+    _break_an_index(path)
+    ctx = AppContext(Ledger.open(path))  # quick_check passes: the window opens
+    shown = []
+
+    def agree(box):
+        shown.append(box.text())
+        box.clickedButton = lambda: box.buttons()[0]  # 用备份恢复
+
+    monkeypatch.setattr(ui.QMessageBox, "exec", agree)
+    seen = []
+    ctx.changed.connect(seen.append)
+    auto = ui.AutoBackup(ctx)
+    auto.opened()
+    qtbot.waitUntil(lambda: bool(shown))
+    assert "已损坏" in shown[0] and "2026年11月20日 17:00" in shown[0]
+    assert [b.reason for b in bk.list_backups(path)] == ["close"]  # no copy of the damage
+    assert "党员7" in [m.name for m in ctx.ledger.repo.members()]  # restored and reopened
+    assert seen and seen[-1].members
+    with ctx.ledger.repo.atomic():  # and the restored ledger takes writes again
+        ctx.ledger.repo.add_member(Member(None, "继续", join_date=dt.date(2020, 7, 1)))
+    ctx.ledger.close()
+    assert list(tmp_path.glob("ledger.db.damaged-*"))
+
+
+# --- temporary files, OS errors, a failed command on a new file (issue 15) --------------------
+
+
+def test_leftovers_of_a_killed_backup_go_at_once_when_their_process_is_gone(tmp_path):
+    path = make_ledger(tmp_path / "ledger.db")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    stale = [
+        folder / f".ledger-20261120-170000-close.db.{dead}.tmp",
+        folder / f".ledger-20261120-170000-close.db.{dead}.tmp-journal",
+        tmp_path / f".ledger.db.restore-{dead}.tmp",
+    ]
+    mine = folder / f".ledger-20261120-170000-open.db.{os.getpid()}.tmp"  # a running process
+    for f in [*stale, mine]:
+        f.write_bytes(b"x" * 1000)
+    unrelated = folder / ".notes.tmp"
+    unrelated.write_text("not ours")
+    bk.backup(path, "manual")
+    assert not any(f.exists() for f in stale[:2]) and mine.exists() and unrelated.exists()
+    bk.restore(path, bk.list_backups(path)[0].path)
+    assert stale[2].exists()  # a healthy restore writes no temporary beside the database
+    bk.clean_temporaries(tmp_path)
+    assert not stale[2].exists()
+
+
+def test_os_errors_are_said_in_chinese_naming_the_real_file(tmp_path, monkeypatch, capsys):
+    from ledger_app.errors import os_error_text
+
+    assert os_error_text(PermissionError(13, "Permission denied")) == (
+        "权限不足（文件或文件夹是只读的，或正被其他程序占用）"
+    )
+    assert os_error_text(OSError(28, "No space left on device")) == "磁盘已满"
+    assert os_error_text(sqlite3.OperationalError("disk I/O error")).startswith("磁盘读写出错")
+    path = make_ledger(tmp_path / "ledger.db")
+    real_copy = bk._copy
+
+    def full(src, target, content=True):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(bk, "_copy", full)
+    assert cli("--db", str(path), "backup") == 1
+    err = capsys.readouterr().err
+    assert "磁盘读写出错" in err and str(tmp_path / "backups") in err
+    assert "disk I/O" not in err and ".tmp" not in err
+    monkeypatch.setattr(bk, "_copy", real_copy)
+
+
+def test_a_failed_import_into_a_new_file_leaves_no_database(tmp_path, capsys):
+    new = tmp_path / "新台账.db"
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"not a workbook")
+    assert cli("--db", str(new), "import", str(bad)) == 1
+    assert "不是" in capsys.readouterr().err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("新台账")]
+    assert cli("--db", str(new), "check", "--year", "2025") == 0  # a command that succeeds
+    assert new.exists()  # still makes the file, as the contract says
+
+
+def test_the_check_in_settings_takes_the_printed_code(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from ledger_app.ui import backups as ui
+    from ledger_app.ui.context import AppContext
+
+    path = make_ledger(tmp_path / "ledger.db")
+    ctx = AppContext(Ledger.open(path))
+    code = safety.head_hash(ctx.ledger)[:16]
+    dialog = ui.VerifyDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.check_button.click()  # without a code: the file and its trail
+    assert dialog.verdict.text() == "检查通过。"
+    assert "校验链完整" in dialog.result.toPlainText()
+    qtbot.keyClicks(dialog.code, code.upper())
+    qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
+    assert dialog.verdict.text() == "检查通过：台账自校验码之后没有改动。"
+    add_members(path, ["后来的人"])  # (another connection: the program's own change)
+    dialog.check_button.click()
+    assert dialog.verdict.text().startswith("数据库完好，但台账在校验码之后有改动")
+    assert "新增 党员（编号 4）：姓名 后来的人" in dialog.result.toPlainText()
+    dialog.resize(640, 420)
+    dialog.grab().save(str(tmp_path / "verify.png"))  # looked at by hand during development
+    ctx.ledger.close()
+
+
+def test_damage_met_while_the_window_reads_is_said_as_damage_not_a_crash(tmp_path, monkeypatch):
+    """Text that is not UTF-8, met by a page reading its rows (the check on opening does not
+    read every row): the crash handler says the file is damaged and names the backup."""
+    from ledger_app.ui import main as ui_main
+
+    path = make_ledger(tmp_path / "ledger.db")
+    bk.backup(path, "close", now=dt.datetime(2026, 11, 20, 17, 0))
+    shown = []
+    monkeypatch.setattr(ui_main, "show_error", lambda parent, e, title="": shown.append((title, e)))
+    monkeypatch.setattr(ui_main, "_open_path", path)
+    monkeypatch.setattr(ui_main, "log_file", lambda: tmp_path / "logs" / "error.log")
+    error = sqlite3.OperationalError("Could not decode to UTF-8 column 'note' with text '\ufffd'")
+    ui_main.excepthook(type(error), error, None)
+    [(title, damage)] = shown
+    assert title == "数据库已损坏" and isinstance(damage, DamagedDatabaseError)
+    assert "读取数据库时发现文件已损坏" in damage.message
+    assert "最近的完好备份是 2026年11月20日 17:00" in damage.message
+
+
+def test_damage_met_while_the_window_is_built_offers_the_backup(qtbot, tmp_path, monkeypatch):
+    from ledger_app.storage.lock import acquire_lock
+    from ledger_app.ui import backups as ui
+    from ledger_app.ui import main as ui_main
+
+    path = make_ledger(tmp_path / "ledger.db")
+    bk.backup(path, "close", now=dt.datetime(2026, 11, 20, 17, 0))
+
+    def unreadable(*args, **kwargs):  # the first page reads a row that is not UTF-8
+        raise sqlite3.OperationalError("Could not decode to UTF-8 column 'name' with text 'x'")
+
+    offered, shown = [], []
+    monkeypatch.setattr(ui_main, "MainWindow", unreadable)
+    monkeypatch.setattr(ui, "offer_restore", lambda parent, e, ctx=None: offered.append(e))
+    monkeypatch.setattr(ui_main, "show_error", lambda parent, e, title="": shown.append(title))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_gui installs its own
+    assert ui_main.run_gui(path) == 1  # no backup taken: no traceback, the window not opened
+    assert "最近的完好备份是 2026年11月20日 17:00" in offered[0].message
+    assert shown == ["无法打开数据库"]
+    acquire_lock(path).release()  # and the lock is free again

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 from conftest import SAMPLE, add_member
 
+from ledger_app import cli
 from ledger_app.domain.models import Attendance, DuesSetting, Payment, Record
 from ledger_app.services import compliance as S
 from ledger_app.services.ledger import Ledger
@@ -159,7 +160,7 @@ def test_quarter_check_and_a_year_still_under_way(ledger):
 
 def test_text_report_in_chinese(ledger):
     build_sample_like(ledger)
-    text = S.format_check_text(S.run_check(ledger, 2024), "示例社区第一党支部")
+    text = cli.format_check_text(S.run_check(ledger, 2024), "示例社区第一党支部")
     assert text.startswith("示例社区第一党支部 2024年组织生活检查\n")
     assert "一、缺少的会议（32 项）" in text
     assert (
@@ -180,10 +181,10 @@ def test_text_report_in_chinese(ledger):
 def test_text_report_of_a_clean_period_and_of_an_open_one(ledger):
     build_sample_like(ledger)
     clean = S.run_check(Ledger(ledger.db, today=D(2024, 4, 1)), 2024, 1)
-    text = S.format_check_text(clean, "示例社区第一党支部")
+    text = cli.format_check_text(clean, "示例社区第一党支部")
     assert text == "示例社区第一党支部 2024年第一季度组织生活检查\n" + "=" * 20 + "\n未发现问题。\n"
     open_year = S.run_check(Ledger(ledger.db, today=D(2024, 2, 10)), 2024)
-    text = S.format_check_text(open_year, "")
+    text = cli.format_check_text(open_year, "")
     assert "注：2024年尚未结束" in text and "未发现问题。" in text
 
 
@@ -193,14 +194,14 @@ def test_incomplete_records_and_member_alerts_in_the_text(ledger):
     with repo.atomic():
         r = Record(None, "支委会", D(2024, 5, 12), topic="补充议题", host="林海")
         repo.add_record(r)
-    text = S.format_check_text(S.run_check(ledger, 2024, 2), "支部")
+    text = cli.format_check_text(S.run_check(ledger, 2024, 2), "支部")
     assert "三、记录不完整（1 条）\n  2024-05-12  支委会：缺少 记录人、主要内容、出席人员\n" in text
     assert "二、党员预警（0 项）\n  无\n" in text
 
 
 def test_cmd_check_prints_json_with_chinese_as_is(ledger, capsys):
     build_sample_like(ledger)
-    assert S.cmd_check(ledger, SimpleNamespace(year=2024, quarter=None, json=True)) == 0
+    assert cli.cmd_check(ledger, SimpleNamespace(year=2024, quarter=None, json=True)) == 0
     out = capsys.readouterr().out
     assert "支委会" in out and "\\u" not in out
     assert json.loads(out) == SAMPLE_2024

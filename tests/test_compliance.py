@@ -138,7 +138,18 @@ def run(
 ):
     period = period or Period.whole_year(YEAR)
     paid = all_paid(members) if paid is None else paid
-    return C.check(members, groups, records, rules, paid, period, today, founded)
+    return C.check(
+        members, groups, records, rules, unpaid_of(members, paid, period.year, today),
+        period, today, founded,
+    )  # fmt: skip
+
+
+def unpaid_of(members, paid, year, today, settings=None):
+    """The dues rule's unpaid months (member id → months), as the check takes them."""
+    from ledger_app.domain.dues import compute_year
+
+    dy = compute_year(members, settings or {}, paid, year, today=today)
+    return {md.member_id: md.unpaid_months for md in dy.members}
 
 
 def gaps_of(result):
@@ -445,15 +456,65 @@ def test_alert_months_not_yet_ended_do_not_count():
     ]
 
 
-def test_quarter_check_sees_only_the_runs_inside_the_quarter():
+def test_a_quarter_counts_a_run_back_across_its_start():
+    """The contract's rule: a run ending in the quarter that reaches its first month is
+    counted back into earlier quarters — inspectors read the previous quarter's ledger."""
     ms = roster()
     records = full_year(ms, away={3: {2, 3, 4, 5}})
-    assert alerts_of(run(ms, records, period=Period.quarter(2025, 2))) == []
-    assert alerts_of(run(ms, records, period=Period.quarter(2025, 1))) == []
+    assert alerts_of(run(ms, records, period=Period.quarter(2025, 2))) == [
+        alert("张三", "未参加组织生活", "2025-02", "2025-05", 4)
+    ]
+    assert alerts_of(run(ms, records, period=Period.quarter(2025, 1))) == []  # Feb–Mar: 2
+    records = full_year(ms, away={3: {8, 9, 10, 11}})  # Aug–Nov: both Q3 and Q4 show it
+    assert alerts_of(run(ms, records, period=Period.quarter(2025, 4))) == [
+        alert("张三", "未参加组织生活", "2025-08", "2025-11", 4)
+    ]
+    assert alerts_of(run(ms, records, period=Period.quarter(2025, 3))) == []  # Aug–Sep: 2
     records = full_year(ms, away={3: {4, 5, 6}})
     assert alerts_of(run(ms, records, period=Period.quarter(2025, 2))) == [
         alert("张三", "未参加组织生活", "2025-04", "2025-06", 3)
     ]
+
+
+def test_the_contract_example_unpaid_june_to_september_in_q3():
+    ms = roster()
+    paid = all_paid(ms, unpaid={4: {6, 7, 8, 9}})
+    result = run(ms, full_year(ms), period=Period.quarter(2025, 3), paid=paid)
+    assert alerts_of(result) == [alert("李四", "未交党费", "2025-06", "2025-09", 4)]
+
+
+def test_a_run_is_counted_back_into_earlier_years_but_not_before_the_ledger():
+    ms = roster()
+    this_year = full_year(ms, away={3: {1, 2}})
+    last_year = full_year(ms, year=2024, away={3: {10, 11, 12}})
+
+    def earlier(y):
+        assert y == 2024  # asked only as far back as the run goes
+        unpaid = {m.id: [] for m in ms}
+        return C.year_flags(ms, last_year, unpaid, y, AFTER)
+
+    unpaid = unpaid_of(ms, all_paid(ms), 2025, AFTER)
+    q1 = Period.quarter(2025, 1)
+    got = C.check(ms, GROUPS, this_year, DEFAULT_RULES, unpaid, q1, AFTER,
+                  earlier=earlier, floor=Period.month(2024, 1))  # fmt: skip
+    assert alerts_of(got) == [alert("张三", "未参加组织生活", "2024-10", "2025-02", 5)]
+    # the ledger starts in December 2024: nothing is counted before it
+    got = C.check(ms, GROUPS, this_year, DEFAULT_RULES, unpaid, q1, AFTER,
+                  earlier=earlier, floor=Period.month(2024, 12))  # fmt: skip
+    assert alerts_of(got) == [alert("张三", "未参加组织生活", "2024-12", "2025-02", 3)]
+
+
+def test_a_run_that_ended_is_kept_and_marked_as_ended():
+    """Absent August–November, back in December: the year's check keeps the run, and says
+    it has ended (已恢复参加); a run still going on says nothing more."""
+    ms = roster()
+    result = run(ms, full_year(ms, away={3: {8, 9, 10, 11}}))
+    (a,) = result.member_alerts
+    assert (a.months, a.start.key, a.end.key) == (4, "2025-08", "2025-11")
+    assert not a.ongoing and a.resumed == Period.month(2025, 12)
+    assert a.state_label == "2025年12月已恢复参加"
+    (b,) = run(ms, full_year(ms, away={3: {9, 10, 11, 12}})).member_alerts
+    assert b.ongoing and b.state_label == ""
 
 
 # --- member alerts: 未交党费 ----------------------------------------------------------------
@@ -491,16 +552,19 @@ def test_a_payment_cancelled_by_a_correction_is_unpaid_and_open_months_do_not_co
 
 
 def test_months_with_nothing_due_are_not_unpaid():
+    """免交: nothing is due, so no month is unpaid; a due not yet set (unknown) still is."""
+    from ledger_app.domain.models import DuesSetting
+
     ms = [member(1, "林海", G1, "书记")]
     records = full_year(ms)
-
-    def due(m, month):
-        return 0 if month >= 4 else None  # unknown (not yet set) until March, 免交 from April
-
-    result = C.check(
-        ms, GROUPS, records, DEFAULT_RULES, {1: {}}, Period.whole_year(2025), AFTER, monthly_due=due
-    )
-    assert alerts_of(result) == [alert("林海", "未交党费", "2025-01", "2025-03", 3)]
+    year = Period.whole_year(2025)
+    exempt = {1: DuesSetting(1, 2025, reduction="免交", reduction_fen=0)}
+    unpaid = unpaid_of(ms, {1: {}}, 2025, AFTER, exempt)
+    result = C.check(ms, GROUPS, records, DEFAULT_RULES, unpaid, year, AFTER)
+    assert alerts_of(result) == []
+    unknown = unpaid_of(ms, {1: {}}, 2025, AFTER)
+    result = C.check(ms, GROUPS, records, DEFAULT_RULES, unknown, year, AFTER)
+    assert alerts_of(result) == [alert("林海", "未交党费", "2025-01", "2025-12", 12)]
 
 
 def test_alerts_are_listed_by_kind_then_member():

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import add_member
 
+from ledger_app import cli
 from ledger_app.domain import dues as D
 from ledger_app.domain.models import (
     ROUND_FEN,
@@ -22,7 +23,7 @@ from ledger_app.domain.models import (
 )
 from ledger_app.errors import UserError
 from ledger_app.services import dues as S
-from ledger_app.services.ledger import Changes
+from ledger_app.services.ledger import Changes, Ledger
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -301,7 +302,7 @@ def test_arrears_runs_and_warning():
     assert md.arrears_run == (7, 12, 6) and md.arrears_warning
     two = D.compute_year([m], s, {1: {mo: 1000 for mo in range(1, 11)}}, 2025).members[0]
     assert two.arrears_run == (11, 12, 2) and not two.arrears_warning
-    assert "党章第九条" in S.arrears_text(md, 2025)
+    assert "党章第九条" in D.arrears_text(md, 2025)
 
 
 @pytest.mark.parametrize(
@@ -554,10 +555,10 @@ def test_text_report(ledger):
     a, b, c, d = _setup(ledger)
     ledger.repo.set_branch_info({"支部名称": "示例党支部"})
     S.record_payment(ledger, a.id, 2025, range(1, 13), 4500, dt.date(2025, 12, 1))
-    text = S.format_dues_text(S.dues_report(ledger, 2025), "示例党支部")
+    text = cli.format_dues_text(S.dues_report(ledger, 2025), "示例党支部")
     assert text.startswith("示例党支部 2025年党费收缴情况")
     assert "4,500.00" in text and "11.73" in text and "0.5%" in text
-    assert "应缴¥" in text and "实缴¥540.00" in text
+    assert "应缴合计¥" in text and "实缴合计¥540.00" in text
     assert "赵六：2025年1月至8月连续8个月未交党费" in text
     assert "李四：2025年4月至12月连续9个月未交党费" in text
     # January: 张三 45.00 + 赵六 236.00 + 王五 0.20 (李四 joined in April); 张三 paid
@@ -643,12 +644,16 @@ def test_months_not_yet_come_are_not_unpaid(ledger):
     S.record_payment(ledger, a.id, 2026, [3], 4500, dt.date(2026, 1, 10), "预交")
     md = S.dues_report(ledger, 2026).member(a.id)
     assert md.unpaid_months == [] and md.due_fen == 54_000
-    assert md.month_state(1) == D.MONTH_NOT_DUE
+    assert md.month_state(1) == D.MONTH_COLLECTING  # 待缴: one word for the month under way
     assert md.month_state(2) == D.MONTH_NOT_DUE and md.month_state(3) == D.MONTH_PAID
-    assert (md.short_fen, md.pending_fen) == (0, 11 * 4500)
+    assert (md.short_fen, md.collecting_fen, md.pending_fen) == (0, 4500, 10 * 4500)
     y = S.dues_report(ledger, 2026)
     t = y.totals
-    assert t.paid_fen == t.due_fen - t.short_fen - t.pending_fen + t.extra_fen
+    assert t.paid_fen == t.due_fen - t.short_fen - t.collecting_fen - t.pending_fen + t.extra_fen
+    # a future year has no month under way: all of it is 未到期
+    future = S.dues_report(Ledger(ledger.db, today=dt.date(2025, 12, 6)), 2026).member(a.id)
+    assert future.current_month == 0 and future.month_state(1) == D.MONTH_NOT_DUE
+    assert future.open_months == []
     assert D.due_through(2026, dt.date(2026, 1, 15)) == 0
     assert D.due_through(2026, dt.date(2026, 2, 1)) == 1
     assert D.due_through(2027, dt.date(2026, 1, 15)) == 0

@@ -17,6 +17,7 @@ from ledger_app.cli import build_parser, run_command
 from ledger_app.domain import idcard
 from ledger_app.domain.attendance import summarize
 from ledger_app.domain.models import Attendance, DuesSetting, Payment, Record, VolunteerEntry
+from ledger_app.errors import UserError
 from ledger_app.services.importer import import_workbook
 from ledger_app.services.ledger import Ledger
 from ledger_app.workbook.writer import export_workbook
@@ -472,9 +473,10 @@ def test_summary_and_forms(filled, tmp_path):
     assert rate["组织生活会"] == 1
 
     notice = {r[1]: r for r in _rows(wb["党费收缴公示"], 3) if r[1]}
-    assert notice["林海"][3:9] == [6800, "1.5%", 102, 12, 1224, 612]
-    assert "欠缴7月" in notice["林海"][9]
+    assert notice["林海"][3:8] == ["1.5%", 102, 12, 1224, 612]
+    assert "欠缴7月" in notice["林海"][8]
     assert "公民身份号码" not in _header(wb["党费收缴公示"])  # published: no ID numbers
+    assert "月缴费基数(元)" not in _header(wb["党费收缴公示"])  # nor incomes, unless asked
 
     quarterly = _rows(wb["党费季度汇总"], 3)
     q1_work = next(r for r in quarterly if r[0] == "2025年第一季度" and r[1] == "在职")
@@ -516,7 +518,7 @@ def test_months_under_way_are_not_in_arrears(filled, tmp_path):
     assert rows["林海"]["应缴合计"] == 1224  # the year's due is still the whole year's
     assert rows["马骏"]["欠缴月数"] == 5  # paid January only
     notice = {r[1]: r for r in _rows(wb["党费收缴公示"], 3) if r[1]}
-    assert notice["林海"][9] is None
+    assert notice["林海"][8] is None
 
 
 def test_an_empty_ledger_exports(ledger, tmp_path):
@@ -612,16 +614,18 @@ def test_failed_write_leaves_no_file_and_keeps_the_old_one(filled, tmp_path, mon
 
     with monkeypatch.context() as mp:
         mp.setattr(Workbook, "save", broken_save)
-        with pytest.raises(OSError):
+        with pytest.raises(UserError) as info:  # in Chinese, naming the target
             export_workbook(filled, 2025, None, target)
+        assert info.value.message == f"无法写入 {target}：磁盘已满。"
     assert not target.exists()
     assert os.listdir(tmp_path) == []  # the temporary file is gone too
 
     target.write_bytes(b"the clerk's previous export")
     with monkeypatch.context() as mp:
         mp.setattr(Workbook, "save", broken_save)
-        with pytest.raises(OSError):
+        with pytest.raises(UserError) as info:  # in Chinese, naming the target
             export_workbook(filled, 2025, None, target)
+        assert info.value.message == f"无法写入 {target}：磁盘已满。原有文件未改动。"
     assert target.read_bytes() == b"the clerk's previous export"
     assert os.listdir(tmp_path) == ["台账.xlsx"]
 
@@ -793,3 +797,57 @@ def test_a_300_member_year_exports_in_a_few_seconds(ledger, tmp_path):
     elapsed = time.perf_counter() - start
     assert elapsed < 8, f"{elapsed:.1f} s"
     assert openpyxl.load_workbook(path, read_only=True)["志愿服务"].max_row == 2 + 3600 + 1
+
+
+def test_the_notice_shows_the_base_only_when_asked(filled, tmp_path, capsys):
+    wb = openpyxl.load_workbook(
+        export_workbook(filled, 2025, None, tmp_path / "公示.xlsx", show_base=True)
+    )
+    header = _header(wb["党费收缴公示"])
+    lin = dict(zip(header, next(r for r in _rows(wb["党费收缴公示"], 3) if r[1] == "林海")))
+    assert lin["月缴费基数(元)"] == 6800 and lin["月应缴(元)"] == 102
+    args = build_parser().parse_args(
+        ["export-xlsx", "--year", "2025", "-o", str(tmp_path / "x.xlsx"), "--show-base"]
+    )
+    assert (
+        args.show_base
+        and not build_parser()
+        .parse_args(["export-xlsx", "--year", "2025", "-o", "x.xlsx"])
+        .show_base
+    )
+
+
+def test_a_masked_export_leaves_nothing_that_rebuilds_an_id_or_a_phone(filled, tmp_path):
+    with filled.repo.atomic():
+        filled.repo.set_branch_info({"联系电话": "010-66001234", "支部名称": "=HYPERLINK(1)支部"})
+    path = _export(filled, tmp_path, mask=True)
+    wb = openpyxl.load_workbook(path)
+    h = EXPECTED_HEADERS["党员名册"]
+    for row in _rows(wb["党员名册"], 3):
+        assert dict(zip(h, row))["出生日期"] is None  # it is the ID number's middle
+    info = {r[0]: r[1] for r in _rows(wb["支部信息"], 3)}
+    assert info["联系电话"] == idcard.mask_phone("010-66001234") == "010*****1234"
+    raw = b"".join(zipfile.ZipFile(path).read(n) for n in zipfile.ZipFile(path).namelist())
+    assert b"19491231" not in raw and b"66001234" not in raw
+    # every title cell that would read as a formula is stored as text, quote-prefixed
+    for ws in wb.worksheets:
+        for merged in ws.merged_cells.ranges:
+            cell = ws.cell(merged.min_row, merged.min_col)
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                assert cell.data_type == "s" and cell.quotePrefix, (ws.title, cell.coordinate)
+    assert wb["汇总"]["A1"].value.startswith("=HYPERLINK(1)支部")
+
+
+def test_the_export_page_offers_the_base_on_the_notice(qtbot, filled, tmp_path, monkeypatch):
+    from ledger_app.ui.context import AppContext
+    from ledger_app.ui.pages.export import ExportPage
+
+    page = ExportPage(AppContext(filled))
+    qtbot.addWidget(page)
+    page.set_year(2025)
+    assert not page.show_base.isChecked()  # off by default: the base is an income
+    monkeypatch.setattr(page, "ask_save_path", lambda *a: tmp_path / "公示.xlsx")
+    page.show_base.click()
+    page.export_xlsx()
+    wb = openpyxl.load_workbook(tmp_path / "公示.xlsx")
+    assert "月缴费基数(元)" in _header(wb["党费收缴公示"])

@@ -781,3 +781,153 @@ def test_imported_records_are_marked_imported_not_late(ledger):
     assert not any(is_late_entry(r) for r in records)
     copy = duplicate_record(ledger, records[0].id, records[0].date)
     assert copy.origin is None
+
+
+# --- no cell left unread, no bomb (issue 15) --------------------------------------------------
+
+
+def _dues_only(header: list[str], rows: list[dict]) -> dict:
+    sheets = base_sheets()
+    return {"党员名册": sheets["党员名册"], "党费": ("测试党支部2025年党费收缴台账", header, rows)}
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        lambda m: (
+            "一二三四五六七八九"[m - 1] + "月" if m < 10 else ["十月", "十一月", "十二月"][m - 10]
+        ),
+        lambda m: f"{m}月份",
+        lambda m: f"{m:02d}月",
+        lambda m: f"{m}月（元）",
+    ],
+    ids=["一月", "1月份", "01月", "1月（元）"],
+)
+def test_month_headers_as_clerks_write_them_are_read(ledger, tmp_path, spelling):
+    months = [spelling(m) for m in range(1, 13)]
+    header = ["年度", "姓名", "月缴费基数(元)", *months]
+    rows = [
+        {"年度": 2025, "姓名": "张三", "月缴费基数(元)": 6800, **{c: 102 for c in months}},
+        {"年度": 2025, "姓名": "李四", "月缴费基数(元)": 4300, months[0]: 43, months[11]: 43},
+    ]
+    plan = import_workbook(ledger, write_workbook(tmp_path / "党费.xlsx", _dues_only(header, rows)))
+    assert plan.counts["党费"]["新增缴费"] == 14
+    paid = ledger.repo.paid_by_month(2025)
+    zhang, li = (ledger.repo.group_id, None)[1], None  # (names below)
+    by_name = {m.name: m.id for m in ledger.repo.members()}
+    assert paid[by_name["张三"]] == {m: 10200 for m in range(1, 13)}
+    assert paid[by_name["李四"]] == {1: 4300, 12: 4300}
+    del zhang, li
+
+
+def test_the_same_month_twice_is_an_error_not_a_silent_choice(ledger, tmp_path):
+    header = ["年度", "姓名", "月缴费基数(元)", "1月", "一月"]
+    rows = [{"年度": 2025, "姓名": "张三", "月缴费基数(元)": 6800, "1月": 102, "一月": 120}]
+    path = write_workbook(tmp_path / "党费.xlsx", _dues_only(header, rows))
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(ledger, path)
+    assert info.value.details == ["党费!E2: 列“一月”与 D 列同为“1月”，请删除或改名其中一列"]
+
+
+def _formulas_without_values(path: Path) -> Path:
+    """As a program that writes formulas but never computes them leaves a workbook."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb["党费"]
+    ws["E3"] = "=D3"  # 1月 of 张三
+    ws["B4"] = '=UPPER("李四")'  # 姓名 of 李四
+    ws["A1"] = "=1+1"  # the title row: not read
+    wb.save(path)
+    return path
+
+
+def test_a_formula_without_its_value_is_an_error_naming_the_cell(ledger, tmp_path):
+    header = ["年度", "姓名", "月缴费基数(元)", "1月", "2月"]
+    rows = [
+        {"年度": 2025, "姓名": "张三", "月缴费基数(元)": 6800, "1月": 102, "2月": 102},
+        {"年度": 2025, "姓名": "李四", "月缴费基数(元)": 4300, "1月": 43},
+    ]
+    path = _formulas_without_values(write_workbook(tmp_path / "p.xlsx", _dues_only(header, rows)))
+    before = table_counts(ledger)
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(ledger, path)
+    message = "公式没有计算结果，请在 Excel 或 WPS 中打开并保存后再导入"
+    assert info.value.details == [f"党费!E3: {message}", f"党费!B4: {message}"]  # no 不能为空
+    assert table_counts(ledger) == before
+
+
+def test_an_absurd_amount_is_a_cell_error(ledger, tmp_path):
+    header = ["年度", "姓名", "月缴费基数(元)", "1月"]
+    rows = [{"年度": 2025, "姓名": "张三", "月缴费基数(元)": 6800, "1月": 1e20}]
+    path = write_workbook(tmp_path / "p.xlsx", _dues_only(header, rows))
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(ledger, path)
+    assert info.value.details == ['党费!D3: 金额过大: "1e+20"（应小于 1 亿元）']
+
+
+def test_a_value_quoted_in_a_message_is_cut(ledger, tmp_path):
+    header = ["年度", "姓名", "月缴费基数(元)", "1月"]
+    rows = [{"年度": 2025, "姓名": "张三", "月缴费基数(元)": 6800, "1月": "五" * 5000}]
+    path = write_workbook(tmp_path / "p.xlsx", _dues_only(header, rows))
+    with pytest.raises(WorkbookError) as info:
+        import_workbook(ledger, path)
+    assert info.value.details == [f'党费!D3: 金额不是数字: "{"五" * 40}…"']
+
+
+def _repack(src: Path, out: Path, change) -> Path:
+    """A copy of a workbook with one part's bytes changed by ``change(name, data)``."""
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as o:
+        for name in z.namelist():
+            o.writestr(name, change(name, z.read(name)))
+    return out
+
+
+def test_zip_bombs_are_refused_before_parsing(ledger, tmp_path):
+    import time
+    import tracemalloc
+
+    good = write_workbook(tmp_path / "good.xlsx", {"党员名册": base_sheets()["党员名册"]})
+    sheet = "xl/worksheets/sheet1.xml"
+
+    # one cell holding 40 MB of text (compresses to ~40 KB)
+    def fatten(name: str, data: bytes) -> bytes:  # 张三's name (row 3) grows by 40 MB
+        if name != sheet:
+            return data
+        at = data.index(b"</t>", data.index(b'<row r="3"'))
+        return data[:at] + b"A" * (40 << 20) + data[at:]
+
+    one_cell = _repack(good, tmp_path / "cell.xlsx", fatten)
+    # 84 MB of blank rows
+    blank = b"<row/>" * (14 << 20)
+    rows = _repack(good, tmp_path / "rows.xlsx", lambda n, d: d.replace(
+        b"</sheetData>", blank + b"</sheetData>") if n == sheet else d)  # fmt: skip
+    assert one_cell.stat().st_size < 1 << 20 and rows.stat().st_size < 8 << 20
+    assert zipfile.ZipFile(one_cell).getinfo(sheet).file_size > 40 << 20
+    for bomb, why in ((one_cell, "超过 Excel 上限（32767 个字符）"), (rows, "解压后内容过大")):
+        tracemalloc.start()
+        started = time.perf_counter()
+        with pytest.raises(WorkbookError) as info:
+            analyze_workbook(ledger, bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert why in info.value.message and "AAAA" not in str(info.value)
+        assert time.perf_counter() - started < 3 and peak < 16 << 20, (bomb.name, peak)
+
+
+def test_a_masked_workbook_is_refused_with_one_message(ledger, tmp_path):
+    from ledger_app.workbook.writer import export_workbook
+
+    import_workbook(ledger, SAMPLE)
+    masked = export_workbook(ledger, 2024, None, tmp_path / "外发.xlsx", mask=True)
+    other = Ledger.open(None)
+    try:
+        with pytest.raises(WorkbookError) as info:
+            analyze_workbook(other, masked)
+    finally:
+        other.close()
+    assert info.value.message.startswith("“外发.xlsx”是脱敏版台账")
+    assert info.value.details == []
+    # so is a masked ID pasted into an ordinary sheet
+    sheets = {"党员名册": base_sheets()["党员名册"]}
+    sheets["党员名册"][2][0]["公民身份号码"] = idcard.mask(ID_ZHANG)
+    with pytest.raises(WorkbookError, match="是脱敏版台账"):
+        analyze_workbook(ledger, write_workbook(tmp_path / "粘贴.xlsx", sheets))

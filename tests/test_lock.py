@@ -95,3 +95,20 @@ def test_restore_command_takes_the_lock(tmp_path):
         assert r.returncode == 1 and "正在被另一个支部台账程序使用" in r.stderr
     finally:
         _kill(first)
+
+
+def test_a_link_to_the_open_ledger_is_the_same_ledger(tmp_path):
+    """The lock belongs to the file, not to the path typed: a symbolic link to the ledger,
+    or its path through a linked folder, finds the lock held."""
+    db = tmp_path / "ledger.db"
+    db.touch()
+    link = tmp_path / "链接.db"
+    link.symlink_to(db)
+    folder = tmp_path / "别处"
+    folder.symlink_to(tmp_path, target_is_directory=True)
+    with acquire_lock(db):
+        for other in (link, folder / "ledger.db"):
+            with pytest.raises(DatabaseError, match="正在被另一个支部台账程序使用"):
+                acquire_lock(other)
+    with acquire_lock(link):  # free again, whichever way it is reached
+        assert lock_path(link) == lock_path(db)

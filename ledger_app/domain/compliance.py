@@ -10,10 +10,17 @@ Definitions follow LEDGER_FORMAT.md §2 (``check --json``) to the letter:
 - 党小组会 is required per group that had a member belonging to the branch on at least one
   day of the period. A meeting marked 结合主题党日 counts as that month's 主题党日 too.
 - Member alerts (未参加组织生活 / 未交党费) count only months that have ended, like gaps:
-  a month still under way may yet see the member attend or pay.
-- The longest run wins; of equally long runs the earliest is reported. A month in which
-  the member was expected but only excused (请假) breaks a run; who is expected comes from
-  ``attendance.attendance_sets`` (summarize's rule, hence ``expected_members``), never recomputed here.
+  a month still under way may yet see the member attend or pay. Of the runs that end in
+  the checked period the longest wins (the earliest of equally long ones). A run that
+  reaches the period's first month is counted back across its start — into earlier
+  quarters and years, as far as it goes, never before the ledger's first month (the
+  contract's rule): inspectors read the previous quarter's ledger after it ends.
+- A month in which the member was expected but only excused (请假) breaks a run; who is
+  expected comes from ``attendance.attendance_sets`` (summarize's rule, hence
+  ``expected_members``), never recomputed here. The unpaid months are the dues rule's
+  (``dues.MemberDues.unpaid_months``): one rule for the dues grid and the alerts.
+- An alert whose run was ended by a later month (the member attended, or paid) stays in
+  the check of that period, marked as ended (``MemberAlert.resumed``).
 - Order of the lists: gaps by item (contract order), 党小组会 by group, then by period;
   alerts by kind (未参加组织生活 first), then in roster order; incomplete records by date.
   ``missing`` follows the contract's list: 议题, 主持人, 记录人, 主要内容, then 授课人 for a
@@ -30,7 +37,6 @@ from dataclasses import dataclass, field
 
 from .attendance import Roster, attendance_sets
 from .dates import Period
-from .dues import owed_months
 from .models import (
     ATTEND_PRESENT,
     IMPORTED,
@@ -145,7 +151,9 @@ class Gap:
 
 @dataclass
 class MemberAlert:
-    """The longest run (≥ 3) of consecutive months of one kind of trouble for one member."""
+    """The longest run (≥ 3) of consecutive months of one kind of trouble for one member.
+    ``resumed``: the first month after the run in which the member attended (or, for dues,
+    owed nothing unpaid) — the run has ended; None while it goes on."""
 
     member_id: int
     name: str
@@ -153,6 +161,28 @@ class MemberAlert:
     months: int
     start: Period
     end: Period
+    resumed: Period | None = None
+
+    @property
+    def ongoing(self) -> bool:
+        return self.resumed is None
+
+    @property
+    def span_label(self) -> str:
+        """``2025年8月至2025年11月`` (or one month's label)."""
+        return (
+            self.start.label if self.start == self.end else f"{self.start.label}至{self.end.label}"
+        )
+
+    @property
+    def state_label(self) -> str:
+        """What became of the run: '' while it goes on, else ``2025年12月已恢复参加`` /
+        ``2025年12月起已缴纳，欠缴月份尚未补交``."""
+        if self.resumed is None:
+            return ""
+        if self.kind == ALERT_NO_LIFE:
+            return f"{self.resumed.label}已恢复参加"
+        return f"{self.resumed.label}起已缴纳，欠缴月份尚未补交"
 
     def to_json(self) -> dict:
         return {
@@ -352,24 +382,97 @@ def _no_life_months(
     return out
 
 
-def _longest_run(months: Sequence[Period], flag: Callable[[Period], bool | None]):
-    """(length, first, last) of the longest run of months flagged True; a month flagged
-    None neither breaks nor extends a run. Earliest wins a tie; None when no True month."""
-    best = None
-    length, first = 0, None
+@dataclass
+class YearFlags:
+    """One year's months as the member alerts read them, for counting a run back across
+    the start of a checked period: ``life`` member → month → True (expected, attended
+    nothing, ≥ 1 缺席) / False (attended, or only excused), months expected nowhere absent;
+    ``unpaid`` member → the months the dues rule calls unpaid."""
+
+    life: dict[int, dict[int, bool]]
+    unpaid: dict[int, set[int]]
+
+
+def year_flags(
+    members: Sequence[Member],
+    records: Sequence[Record],
+    unpaid: Mapping[int, Iterable[int]],
+    year: int,
+    today: dt.date,
+) -> YearFlags:
+    """The :class:`YearFlags` of ``year`` (its months that have ended by ``today``)."""
+    months = [p for p in Period.whole_year(year).months() if p.has_ended(today)]
+    recs = [r for r in records if r.date.year == year]
+    life = {
+        mid: {p.index: f for p, f in flags.items()}
+        for mid, flags in _no_life_months(members, recs, months).items()
+    }
+    return YearFlags(life, {mid: set(ms) for mid, ms in unpaid.items()})
+
+
+def _prev(p: Period) -> Period:
+    return Period.month(p.year - 1, 12) if p.index == 1 else Period.month(p.year, p.index - 1)
+
+
+def _runs(months: Sequence[Period], flag: Callable[[Period], bool | None]):
+    """Every run of months flagged True as ``[length, first, last]``, with whether the
+    first run touches the start (no month flagged False before it), and for each run the
+    first later month flagged False (the month that ended it) or None."""
+    runs: list[list] = []
+    ended_by: list[Period | None] = []
+    touches = True
+    current: list | None = None
     for p in months:
         f = flag(p)
         if f is None:
             continue
-        if not f:
-            length = 0
-            continue
-        if length == 0:
-            first = p
-        length += 1
-        if best is None or length > best[0]:
-            best = (length, first, p)
-    return best
+        if f:
+            if current is None:
+                current = [0, p, p]
+                runs.append(current)
+                ended_by.append(None)
+            current[0] += 1
+            current[2] = p
+        else:
+            if current is not None:
+                ended_by[-1] = p
+                current = None
+            elif not runs:
+                touches = False
+    return runs, touches, ended_by
+
+
+def _alert(
+    member: Member,
+    kind: str,
+    months: Sequence[Period],
+    flag: Callable[[Period], bool | None],
+    earlier: Callable[[Period], bool | None],
+    floor: Period | None,
+    min_run: int,
+) -> MemberAlert | None:
+    """The alert of one kind for one member: the longest run in ``months`` (the judged
+    months of the period), the one touching the period's start counted back through
+    ``earlier`` down to ``floor``."""
+    runs, touches, ended_by = _runs(months, flag)
+    if not runs:
+        return None
+    if touches and floor is not None and months:
+        first = runs[0]
+        p = _prev(months[0])
+        while p >= floor:
+            f = earlier(p)
+            if f is False:
+                break
+            if f:
+                first[0] += 1
+                first[1] = p
+            p = _prev(p)
+    best = max(range(len(runs)), key=lambda i: (runs[i][0], -i))
+    length, start, last = runs[best]
+    if length < min_run:
+        return None
+    return MemberAlert(member.id, member.name, kind, length, start, last, ended_by[best])  # type: ignore[arg-type]
 
 
 def check(
@@ -377,23 +480,29 @@ def check(
     groups: Sequence[Group],
     records: Sequence[Record],
     rules: Iterable[FrequencyRule],
-    paid_by_month: Mapping[int, Mapping[int, int]],
+    unpaid: Mapping[int, Iterable[int]],
     period: Period,
     today: dt.date,
     founded: dt.date | None = None,
-    monthly_due: Callable[[Member, int], int | None] | None = None,
+    *,
+    earlier: Callable[[int], YearFlags] | None = None,
+    floor: Period | None = None,
+    flags: YearFlags | None = None,
     min_run: int = 3,
 ) -> CheckResult:
     """Gaps, member alerts and incomplete records of ``period`` (a quarter or a whole year),
     as the contract's ``check`` defines them.
 
-    ``paid_by_month`` is member id → month → 分 paid for the period's year. ``monthly_due``
-    (optional) gives a member's due for a month in 分 (None while unknown); a month with a
-    zero due (免交) is not counted as unpaid — the same rule as ``dues.member_dues``.
+    ``records``: at least the period's (the rest of its year lets a quarter's alerts count
+    back into the quarters before it). ``unpaid``: member id → the unpaid months of the
+    period's year (``dues.MemberDues.unpaid_months``). ``earlier(year)``: the
+    :class:`YearFlags` of an earlier year, asked only when a run reaches back that far;
+    ``floor``: the ledger's first month (no run is counted before it; None: not before the
+    period's year). ``flags``: the period's year's :class:`YearFlags`, if already worked out.
     """
     members = list(members)
-    records = [r for r in records if period.contains(r.date)]
-    judge = _Judge(members, records, today, founded)
+    in_period = [r for r in records if period.contains(r.date)]
+    judge = _Judge(members, in_period, today, founded)
 
     gaps: list[Gap] = []
     for rule in _item_order(rules):
@@ -403,33 +512,35 @@ def check(
                     Gap(s.item, s.period, s.required, s.held, s.group.name if s.group else None)
                 )
 
+    year = period.year
+    this_year = flags if flags is not None else year_flags(members, records, unpaid, year, today)
+    before: dict[int, YearFlags] = {year: this_year}
+    lowest = floor if floor is not None else Period.month(year, 1)
+    lowest = max(lowest, Period.month(year, 1)) if earlier is None else lowest
+
+    def flags_of(y: int) -> YearFlags | None:
+        if y not in before:
+            before[y] = earlier(y) if earlier is not None else YearFlags({}, {})
+        return before[y]
+
+    def life_at(mid: int) -> Callable[[Period], bool | None]:
+        return lambda p: flags_of(p.year).life.get(mid, {}).get(p.index)  # type: ignore[union-attr]
+
+    def unpaid_at(mid: int) -> Callable[[Period], bool | None]:
+        return lambda p: p.index in flags_of(p.year).unpaid.get(mid, ())  # type: ignore[union-attr]
+
     ended = [p for p in period.months() if p.has_ended(today)]
     alerts: list[MemberAlert] = []
-    life = _no_life_months(members, records, ended)
-    for m in members:
-        flags = life.get(m.id, {})  # type: ignore[arg-type]
-        run = _longest_run(ended, flags.get)
-        if run and run[0] >= min_run:
-            alerts.append(MemberAlert(m.id, m.name, ALERT_NO_LIFE, *run))  # type: ignore[arg-type]
-    for m in members:
-        owed = set(owed_months(m, period.year))
-        paid = paid_by_month.get(m.id, {})  # type: ignore[arg-type]
-
-        def unpaid(p: Period, m: Member = m, owed: set = owed, paid: Mapping = paid) -> bool:
-            if p.index not in owed:
-                return False
-            due = monthly_due(m, p.index) if monthly_due is not None else None
-            if due is not None and due <= 0:
-                return False  # 免交: nothing is due (an unknown due still counts)
-            return paid.get(p.index, 0) <= 0
-
-        run = _longest_run(ended, unpaid)
-        if run and run[0] >= min_run:
-            alerts.append(MemberAlert(m.id, m.name, ALERT_NO_DUES, *run))  # type: ignore[arg-type]
+    for kind, at in ((ALERT_NO_LIFE, life_at), (ALERT_NO_DUES, unpaid_at)):
+        for m in members:
+            flag = at(m.id)  # type: ignore[arg-type]
+            found = _alert(m, kind, ended, flag, flag, lowest, min_run)
+            if found is not None:
+                alerts.append(found)
 
     incomplete = [
         IncompleteRecord(r.id, r.date, r.kind, miss)
-        for r in sorted(records, key=lambda r: r.date)
+        for r in sorted(in_period, key=lambda r: r.date)
         if (miss := missing_fields(r))
     ]
     quarter = period.index if period.kind == "quarter" else None
@@ -497,14 +608,18 @@ class TalkCoverage:
     members: list[Member]  # everyone who belonged to the branch during the year
     talked: dict[tuple[int, int], list[int]]  # (committee id, member id) → record ids
     record_ids: list[int] = field(default_factory=list)
+    as_of: dt.date | None = None  # who needs a talk is counted on this day (在册)
 
     def has_talked(self, committee_id: int, member_id: int) -> bool:
         return bool(self.talked.get((committee_id, member_id)))
 
     def required_members(self) -> list[Member]:
-        """Members who need a talk: everyone with a committee member other than themselves."""
+        """Members who need a talk: those 在册 on :attr:`as_of` (the year's end, or today
+        if earlier) who have a committee member other than themselves — the same count as
+        the roster's 在册 (a member who left during the year needs no talk)."""
         ids = {c.id for c in self.committee}
-        return [m for m in self.members if ids - {m.id}]
+        day = self.as_of
+        return [m for m in self.members if ids - {m.id} and (day is None or m.belongs_on(day))]
 
     def covered(self, member_id: int) -> bool:
         return any(self.has_talked(c.id, member_id) for c in self.committee if c.id != member_id)  # type: ignore[arg-type]
@@ -514,8 +629,14 @@ class TalkCoverage:
         return [m for m in self.required_members() if not self.covered(m.id)]  # type: ignore[arg-type]
 
 
-def talk_coverage(members: Sequence[Member], records: Iterable[Record], year: int) -> TalkCoverage:
-    """The 谈心谈话 grid of ``year``.
+def talk_coverage(
+    members: Sequence[Member],
+    records: Iterable[Record],
+    year: int,
+    today: dt.date | None = None,
+) -> TalkCoverage:
+    """The 谈心谈话 grid of ``year``; who needs a talk is counted on the year's last day,
+    or on ``today`` if that is earlier.
 
     A talk's participants are the members marked 出席 and the member named as 主持人; each
     committee member among them has talked with each other participant (both ways between
@@ -541,7 +662,8 @@ def talk_coverage(members: Sequence[Member], records: Iterable[Record], year: in
         for c in people & committee_ids:  # type: ignore[operator]
             for other in people - {c}:
                 talked.setdefault((c, other), []).append(r.id)  # type: ignore[index, arg-type]
-    return TalkCoverage(year, committee, in_year, talked, ids)
+    as_of = y.end if today is None else min(y.end, today)
+    return TalkCoverage(year, committee, in_year, talked, ids, as_of)
 
 
 @dataclass
@@ -609,7 +731,7 @@ def board(
             rows.append(
                 BoardRow(rule.item, rule.period, cells, g.id if g else None, g.name if g else None)
             )
-    talks = talk_coverage(members, records, year)
+    talks = talk_coverage(members, records, year, today)
     rows.append(_talk_row(talks, today))
     return Board(year, today, rows, talks, needs)
 

@@ -13,9 +13,17 @@ Decisions the 2008 rules leave open, made here once:
 - A month is *unpaid* when it is owed, its due is not 0 (免交) and nothing (net of
   corrections) was paid for it. A partial payment makes the month paid; the shortfall
   shows as money (``short_fen``), not as an unpaid month — as the contract's example.
-- Months after the current one (when the year is this year) are not yet due (未到期):
-  they count in the year's 应缴 but are neither unpaid nor 欠缴 (``pending_fen``).
+- The month under way is still being collected (待缴, ``collecting_fen``); months after it
+  are not yet due (未到期, ``pending_fen``). Both count in the year's 应缴合计 but are
+  neither unpaid nor 欠缴. A payment for a month that has ended is 补交, for the month under
+  way 本月, for a month to come 预交 (:func:`payment_kinds`).
 - Rounding modes apply to the exact product 基数 × 比例, never to a rounded value.
+
+The words, each with one meaning everywhere (docs/台账格式.md, 术语):
+应缴合计 the year's due (the contract column); 本期应缴 the due of the period's months;
+截至X月应缴 the due of the months that have ended; 实缴 what was paid; 欠缴 the shortfall
+of the months that have ended; 待缴 the month under way, not yet paid; 未到期 the months
+after it; 多交 paid beyond the due (预交 included).
 """
 
 from __future__ import annotations
@@ -77,6 +85,12 @@ MONTH_SHORT = "不足"  # paid, but less than the due
 MONTH_UNPAID = "未缴"
 MONTH_NOT_OWED = "不需缴"
 MONTH_NOT_DUE = "未到期"  # owed later this year, nothing paid yet
+MONTH_COLLECTING = "待缴"  # the month under way, owed, nothing paid yet
+
+# what a payment for a month is, by when it is made (see payment_kinds)
+PAY_LATE = "补交"  # for a month that has ended
+PAY_CURRENT = "本月"  # for the month under way
+PAY_AHEAD = "预交"  # for a month to come
 
 
 def rate_permille(category: str, base_fen: int | None) -> int | None:
@@ -279,17 +293,58 @@ def format_months(months: Iterable[int]) -> str:
 # --- a year's dues -----------------------------------------------------------------------
 
 
+def arrears_text(m: MemberDues, year: int) -> str:
+    """``张三：2025年7月至12月连续6个月未交党费`` (with the 党章 warning from 6 months)."""
+    run = m.arrears_run
+    if run is None:
+        return ""
+    first, last, length = run
+    span = f"{year}年{first}月" if first == last else f"{year}年{first}月至{last}月"
+    text = f"{m.name}：{span}连续{length}个月未交党费"
+    if length >= ARREARS_SERIOUS_MONTHS:
+        text += "（已满6个月；党章第九条：无正当理由连续6个月不交党费，视为自行脱党，请支部及时核实处理）"
+    elif length >= ARREARS_WARN_MONTHS:
+        text += f"（满6个月将视为自行脱党，还差{ARREARS_SERIOUS_MONTHS - length}个月）"
+    return text
+
+
+def payment_kinds(year: int, months: Iterable[int], today: dt.date) -> dict[str, list[int]]:
+    """The months of a payment by what paying them is on ``today``: :data:`PAY_LATE` (补交,
+    months that have ended), :data:`PAY_CURRENT` (the month under way) and
+    :data:`PAY_AHEAD` (预交, months to come) — each list sorted, empty ones included."""
+    now = today.year * 12 + today.month
+    out: dict[str, list[int]] = {PAY_LATE: [], PAY_CURRENT: [], PAY_AHEAD: []}
+    for m in sorted(set(months)):
+        at = year * 12 + m
+        out[PAY_LATE if at < now else PAY_CURRENT if at == now else PAY_AHEAD].append(m)
+    return out
+
+
+def describe_payment(year: int, months: Iterable[int], today: dt.date) -> str:
+    """``补交8–11月，本月（12月），预交2027年1月`` — what a payment of these months is."""
+    kinds = payment_kinds(year, months, today)
+    parts = []
+    if kinds[PAY_LATE]:
+        parts.append(f"{PAY_LATE}{format_months(kinds[PAY_LATE])}")
+    if kinds[PAY_CURRENT]:
+        parts.append(f"{PAY_CURRENT}（{kinds[PAY_CURRENT][0]}月）")
+    if kinds[PAY_AHEAD]:
+        parts.append(f"{PAY_AHEAD}{format_months(kinds[PAY_AHEAD])}")
+    return "，".join(parts)
+
+
 @dataclass
 class Totals:
-    """应缴 / 实缴 / 欠缴 / 多交 (分), month by month. They reconcile:
-    paid = due − short − pending + extra."""
+    """应缴 / 实缴 / 欠缴 / 待缴 / 未到期 / 多交 (分), month by month. They reconcile:
+    paid = due − short − collecting − pending + extra."""
 
     due_fen: int = 0
     paid_fen: int = 0
-    short_fen: int = 0  # 欠缴: money due in months that have come, not paid
+    short_fen: int = 0  # 欠缴: money due in months that have ended, not paid
     extra_fen: int = 0  # 多交 / 预交 beyond the due
     unpaid_count: int = 0  # members (or, for a month, members) with an unpaid month
-    pending_fen: int = 0  # due in months not yet come (this year), not paid yet
+    pending_fen: int = 0  # 未到期: due in months after the one under way, not paid yet
+    collecting_fen: int = 0  # 待缴: due in the month under way, not paid yet
 
     def add(self, other: Totals) -> None:
         self.due_fen += other.due_fen
@@ -298,6 +353,7 @@ class Totals:
         self.extra_fen += other.extra_fen
         self.unpaid_count += other.unpaid_count
         self.pending_fen += other.pending_fen
+        self.collecting_fen += other.collecting_fen
 
 
 @dataclass
@@ -320,7 +376,9 @@ class MemberDues:
     short_fen: int = 0
     extra_fen: int = 0
     pending_fen: int = 0
-    due_through: int = 12  # months after this one have not come yet (this year)
+    due_through: int = 12  # months after this one have not ended yet (this year)
+    collecting_fen: int = 0
+    current_month: int = 0  # the month under way (待缴) when the year is this year, else 0
 
     @property
     def fixed(self) -> bool:
@@ -351,7 +409,7 @@ class MemberDues:
     def open_months(self) -> list[int]:
         """Owed months with nothing paid yet, through the month under way: the unpaid
         months plus the month still being collected (待缴) — what a collection round takes."""
-        last = min(self.due_through + 1, 12)
+        last = self.current_month or self.due_through
         return [
             m
             for m in self.owed_months
@@ -372,30 +430,34 @@ class MemberDues:
         return (self.monthly_due_fen or 0) if month in self.owed_months else 0
 
     def month_totals(self, month: int) -> Totals:
-        """The month's 应缴 / 实缴 / 欠缴 (or 未到期) / 多交 for this member."""
+        """The month's 应缴 / 实缴 / 欠缴 (or 待缴, 未到期) / 多交 for this member."""
         due = self.month_due(month)
         paid = self.paid_by_month.get(month, 0)
         missing = max(due - paid, 0)
-        later = month > self.due_through
+        ended = month <= self.due_through
+        current = month == self.current_month
         return Totals(
             due_fen=due,
             paid_fen=paid,
-            short_fen=0 if later else missing,
+            short_fen=missing if ended else 0,
             extra_fen=max(paid - due, 0),
             unpaid_count=1 if month in self.unpaid_months else 0,
-            pending_fen=missing if later else 0,
+            pending_fen=0 if ended or current else missing,
+            collecting_fen=missing if current else 0,
         )
 
     def month_state(self, month: int) -> str:
-        """:data:`MONTH_PAID`, :data:`MONTH_SHORT`, :data:`MONTH_UNPAID` or
-        :data:`MONTH_NOT_OWED` (a month not owed with money paid is 已缴: 预交 or 多交)."""
+        """:data:`MONTH_PAID`, :data:`MONTH_SHORT`, :data:`MONTH_UNPAID`,
+        :data:`MONTH_COLLECTING` (the month under way), :data:`MONTH_NOT_DUE` (a month to
+        come) or :data:`MONTH_NOT_OWED` (a month not owed with money paid is 已缴: 预交 or
+        多交)."""
         paid = self.paid_by_month.get(month, 0)
         if month not in self.owed_months:
             return MONTH_PAID if paid > 0 else MONTH_NOT_OWED
         if month in self.unpaid_months:
             return MONTH_UNPAID
         if month > self.due_through and paid <= 0 and self.monthly_due_fen != 0:
-            return MONTH_NOT_DUE
+            return MONTH_COLLECTING if month == self.current_month else MONTH_NOT_DUE
         if paid <= 0:  # owed, nothing paid, but nothing due either (免交)
             return MONTH_NOT_OWED
         return MONTH_SHORT if paid < self.month_due(month) else MONTH_PAID
@@ -455,11 +517,13 @@ def member_dues(
         group=member.group_name,
         setting=setting,
         due_through=through,
+        current_month=today.month if today is not None and today.year == year else 0,
     )
     t = Totals()
     for m in range(1, 13):
         t.add(md.month_totals(m))
-    md.short_fen, md.extra_fen, md.pending_fen = t.short_fen, t.extra_fen, t.pending_fen
+    md.short_fen, md.extra_fen = t.short_fen, t.extra_fen
+    md.pending_fen, md.collecting_fen = t.pending_fen, t.collecting_fen
     return md
 
 
@@ -498,6 +562,7 @@ def compute_year(
             r.extra_fen,
             1 if r.unpaid_months else 0,
             r.pending_fen,
+            r.collecting_fen,
         )
         totals.add(t)
         by_group.setdefault(r.group or NO_GROUP, Totals()).add(t)

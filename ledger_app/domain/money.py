@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+# No amount a branch records comes near this (a month's dues, a base of income, a year's
+# total); anything beyond is a typing or a spreadsheet error — and beyond 9.2e16 元 it would
+# not even fit SQLite's integer.
+MAX_YUAN = Decimal(100_000_000)
+
 
 def parse_yuan(value: object) -> int:
     """``"11.73"``, ``11.73``, ``"¥1,234.5"``, ``"12元"`` → 分 (int). Raises ``ValueError``
@@ -31,6 +36,8 @@ def parse_yuan(value: object) -> int:
         raise ValueError(f'金额不是数字: "{value}"') from None
     if not d.is_finite():
         raise ValueError(f'金额不是数字: "{value}"')
+    if abs(d) >= MAX_YUAN:
+        raise ValueError(f'金额过大: "{value}"（应小于 1 亿元）')
     fen = d * 100
     if fen != fen.to_integral_value():
         raise ValueError(f'金额最多两位小数: "{value}"')

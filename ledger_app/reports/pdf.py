@@ -8,7 +8,6 @@ reportlab is imported only when a PDF is made, so the program starts fast.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -111,11 +110,3 @@ def export_pdf(
         doc.build(story, canvasmaker=_Canvas)
     tell(100, 100, "已完成")
     return out
-
-
-def cmd_export_pdf(ledger: Ledger, args: argparse.Namespace) -> int:
-    """``export-pdf --year Y [--quarter Q] -o OUT.pdf``."""
-    out = getattr(args, "output", None) or getattr(args, "o", None)
-    path = export_pdf(ledger, args.year, getattr(args, "quarter", None), out)
-    print(f"已导出：{path}")
-    return 0

@@ -3,157 +3,21 @@ problems all come from here, on the one rule code in ``domain.compliance``."""
 
 from __future__ import annotations
 
-import argparse
-import json
-
-from ..domain import compliance
-from ..domain.compliance import ALERT_KINDS, Board, CheckResult
-from ..domain.dates import checked_period
+from ..domain.compliance import Board, CheckResult
 from .ledger import Ledger
 
 
 def run_check(ledger: Ledger, year: int, quarter: int | None = None) -> CheckResult:
-    """Check a whole year or one quarter of it, as of ``ledger.today()``."""
-    repo = ledger.repo
-    period = checked_period(year, quarter)
-    data = _rule_inputs(ledger, period)
-    return compliance.check(
-        members=data["members"],
-        groups=data["groups"],
-        records=data["records"],
-        rules=data["rules"],
-        paid_by_month=repo.paid_by_month(year),
-        period=period,
-        today=ledger.today(),
-        founded=data["founded"],
-        monthly_due=_monthly_due(ledger, year),
-    )
+    """Check a whole year or one quarter of it, as of ``ledger.today()`` (the period
+    model's check)."""
+    from .period import load
 
-
-def _rule_inputs(ledger: Ledger, period) -> dict:
-    """Members, groups, the period's records, rules and founding date, as the rule code
-    reads them (never modifies them). The 工作台 asks for a year's board and its check one
-    after the other; the second reuses what the first read, unless anything was written
-    since (by this connection: total_changes; by another: data_version)."""
-    repo = ledger.repo
-    conn = ledger.db.conn
-    version = (conn.total_changes, *conn.execute("PRAGMA data_version").fetchone())
-    memo = getattr(ledger, "_rule_inputs_memo", None)
-    if memo is None or memo[0] != version:
-        # a few periods: the board shows one year and its "still needed" strip this year
-        memo = (version, {})
-        ledger._rule_inputs_memo = memo  # type: ignore[attr-defined]
-    cached = memo[1].get((period.start, period.end))
-    if cached is not None:
-        return cached
-    data = {
-        "members": repo.members(),
-        "groups": repo.groups(),
-        "records": repo.records(start=period.start, end=period.end),
-        "rules": repo.rules(),
-        "founded": repo.branch().founded,
-    }
-    if len(memo[1]) >= 4:
-        memo[1].clear()
-    memo[1][(period.start, period.end)] = data
-    return data
-
-
-def _monthly_due(ledger: Ledger, year: int):
-    """A member's monthly due (分) under the year's dues setting, so that a month with
-    nothing due (免交) is not reported as unpaid."""
-    from ..domain.dues import monthly_due_fen
-
-    settings = ledger.repo.dues_settings(year)
-    known: dict = {}  # member id → due: the same for every month of the year
-
-    def due(member, month: int) -> int | None:
-        if member.id not in known:
-            known[member.id] = monthly_due_fen(member, settings.get(member.id))
-        return known[member.id]
-
-    return due
+    return load(ledger, year, quarter).check
 
 
 def board_data(ledger: Ledger, year: int) -> Board:
     """The 工作台 grid of ``year`` (rows, cells, 谈心谈话 coverage, what is still needed now).
     Member alerts and incomplete records come from :func:`run_check`."""
-    period = checked_period(year, None)
-    data = _rule_inputs(ledger, period)
-    return compliance.board(
-        members=data["members"],
-        groups=data["groups"],
-        records=data["records"],
-        rules=data["rules"],
-        year=year,
-        today=ledger.today(),
-        founded=data["founded"],
-    )
+    from .period import load
 
-
-_PERIOD_WORDS = {"month": "月", "quarter": "季度"}
-
-
-def _gap_period(g) -> str:
-    """``2025年4月``, or ``2025年4月（开 1 次，应开 2 次）`` when held some but too few."""
-    if g.held:
-        return f"{g.period.label}（开 {g.held} 次，应开 {g.required} 次）"
-    return g.period.label
-
-
-def format_check_text(result: CheckResult, branch_name: str) -> str:
-    """The readable Chinese report of ``check`` (without ``--json``)."""
-    period = result.period
-    title = f"{branch_name or '本支部'} {period.label}组织生活检查"
-    lines = [title, "=" * 20]
-    if result.today is not None and not period.has_ended(result.today):
-        lines.append(
-            f"注：{period.label}尚未结束，截至{result.today.year}年{result.today.month}月"
-            f"{result.today.day}日，未结束的月份、季度和年度不作判断。"
-        )
-    if result.clean:
-        lines.append("未发现问题。")
-        return "\n".join(lines) + "\n"
-
-    lines.append("")
-    lines.append(f"一、缺少的会议（{len(result.gaps)} 项）")
-    if not result.gaps:
-        lines.append("  无")
-    by_label: dict[str, list] = {}
-    for g in result.gaps:
-        by_label.setdefault(g.label, []).append(g)
-    for label, gaps in by_label.items():
-        periods = "、".join(_gap_period(g) for g in gaps)
-        kind = gaps[0].period.kind
-        if kind == "year":
-            lines.append(f"  {label}：{periods}" + ("" if gaps[0].held else "未开展"))
-        else:
-            lines.append(f"  {label} 缺 {len(gaps)} 个{_PERIOD_WORDS[kind]}：{periods}")
-
-    lines.append("")
-    lines.append(f"二、党员预警（{len(result.member_alerts)} 项）")
-    if not result.member_alerts:
-        lines.append("  无")
-    for kind in ALERT_KINDS:
-        for a in (x for x in result.member_alerts if x.kind == kind):
-            span = a.start.label if a.start == a.end else f"{a.start.label}至{a.end.label}"
-            serious = "，已满六个月（党章第九条）" if a.months >= 6 else ""
-            lines.append(f"  {a.name}：连续 {a.months} 个月{a.kind}（{span}）{serious}")
-
-    lines.append("")
-    lines.append(f"三、记录不完整（{len(result.incomplete_records)} 条）")
-    if not result.incomplete_records:
-        lines.append("  无")
-    for r in result.incomplete_records:
-        lines.append(f"  {r.date.isoformat()}  {r.item}：缺少 {'、'.join(r.missing)}")
-    return "\n".join(lines) + "\n"
-
-
-def cmd_check(ledger: Ledger, args: argparse.Namespace) -> int:
-    """``check --year Y [--quarter Q] [--json]``."""
-    result = run_check(ledger, args.year, getattr(args, "quarter", None))
-    if getattr(args, "json", False):
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
-    else:
-        print(format_check_text(result, ledger.repo.branch().name), end="")
-    return 0
+    return load(ledger, year).board

@@ -7,17 +7,12 @@ who entered what and when.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 
 from ..domain.dates import format_date_cn
 from ..domain.dues import (
-    ARREARS_SERIOUS_MONTHS,
-    ARREARS_WARN_MONTHS,
     COMPONENTS,
     FARMER,
     FARMER_RANGE_FEN,
@@ -37,7 +32,7 @@ from ..domain.dues import (
     owed_months,
 )
 from ..domain.models import ROUND_FEN, DuesSetting, Member, Payment
-from ..domain.money import format_fen, format_yuan
+from ..domain.money import format_fen
 from ..errors import UserError, ValidationError
 from .ledger import Changes, Ledger
 
@@ -85,136 +80,6 @@ def to_json(dues_year: DuesYear) -> dict:
         ],
         "totals": {"due_fen": dues_year.totals.due_fen, "paid_fen": dues_year.totals.paid_fen},
     }
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _cell(text: str, width: int, right: bool = False) -> str:
-    pad = " " * max(width - _width(text), 0)
-    return pad + text if right else text + pad
-
-
-def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    widths = [max(_width(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    lines = []
-    for r in [header, *rows]:
-        lines.append("  ".join(_cell(c, w, i in right) for i, (c, w) in enumerate(zip(r, widths))))
-    return [line.rstrip() for line in lines]
-
-
-def arrears_text(m: MemberDues, year: int) -> str:
-    """``张三：2025年7月至12月连续6个月未交党费`` (with the 党章 warning from 6 months)."""
-    run = m.arrears_run
-    if run is None:
-        return ""
-    first, last, length = run
-    span = f"{year}年{first}月" if first == last else f"{year}年{first}月至{last}月"
-    text = f"{m.name}：{span}连续{length}个月未交党费"
-    if length >= ARREARS_SERIOUS_MONTHS:
-        text += "（已满6个月；党章第九条：无正当理由连续6个月不交党费，视为自行脱党，请支部及时核实处理）"
-    elif length >= ARREARS_WARN_MONTHS:
-        text += f"（满6个月将视为自行脱党，还差{ARREARS_SERIOUS_MONTHS - length}个月）"
-    return text
-
-
-def format_dues_text(dues_year: DuesYear, branch_name: str = "") -> str:
-    """The readable Chinese report of ``dues`` without ``--json``."""
-    y = dues_year.year
-    title = f"{branch_name} {y}年党费收缴情况".strip()
-    out = [title, f"（月应缴{ROUNDING_LABELS.get(dues_year.rounding, '')}；金额单位：元）", ""]
-    if not dues_year.members:
-        out.append(f"{y}年没有在册党员。")
-        return "\n".join(out) + "\n"
-    header = [
-        "姓名",
-        "人员类别",
-        "党小组",
-        "月缴费基数",
-        "比例",
-        "月应缴",
-        "应缴合计",
-        "实缴合计",
-        "欠缴月份",
-    ]
-    rows = [
-        [
-            m.name,
-            m.category,
-            m.group or "",
-            format_fen(m.base_fen),
-            m.rate_text,
-            format_fen(m.monthly_due_fen),
-            format_fen(m.due_fen),
-            format_fen(m.paid_fen),
-            format_months(m.unpaid_months) or "—",
-        ]
-        for m in dues_year.members
-    ]
-    t = dues_year.totals
-    rows.append(["合计", "", "", "", "", "", format_fen(t.due_fen), format_fen(t.paid_fen), ""])
-    out += _table(header, rows, right={3, 5, 6, 7})
-    out.append("")
-    summary = (
-        f"{len(dues_year.members)}名党员，应缴{format_yuan(t.due_fen)}，"
-        f"实缴{format_yuan(t.paid_fen)}，欠缴{format_yuan(t.short_fen)}"
-    )
-    if t.pending_fen:
-        summary += f"，尚未到期{format_yuan(t.pending_fen)}"
-    if t.extra_fen:
-        summary += f"，多交（含预交）{format_yuan(t.extra_fen)}"
-    out.append(summary + "。")
-    if len(dues_year.by_group) > 1:
-        out.append("")
-        out.append("按党小组：")
-        for name, g in dues_year.by_group.items():
-            out.append(
-                f"  {name}：应缴{format_yuan(g.due_fen)}，实缴{format_yuan(g.paid_fen)}，"
-                f"欠缴{format_yuan(g.short_fen)}"
-            )
-    out.append("")
-    out.append("按月份：")
-    month_rows = [
-        [
-            f"{mo}月",
-            format_fen(t.due_fen),
-            format_fen(t.paid_fen),
-            format_fen(t.short_fen),
-            str(t.unpaid_count),
-        ]
-        for mo, t in dues_year.by_month.items()
-        if t.due_fen or t.paid_fen or t.unpaid_count
-    ]
-    out += [
-        "  " + line
-        for line in _table(["月份", "应缴", "实缴", "欠缴", "未缴人数"], month_rows, {1, 2, 3, 4})
-    ]
-    unset = [m.name for m in dues_year.members if m.unset and m.owed_months]
-    if unset:
-        out.append("")
-        out.append(f"未核定缴费基数（月应缴未知，未计入应缴）：{'、'.join(unset)}")
-    late = [m for m in dues_year.in_arrears]
-    if late:
-        out.append("")
-        out.append("欠缴党费：")
-        for m in late:
-            line = f"  {arrears_text(m, y)}"
-            run = m.arrears_run
-            if run and run[2] != len(m.unpaid_months):
-                line += f"；全年欠缴{format_months(m.unpaid_months)}"
-            out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def cmd_dues(ledger: Ledger, args: argparse.Namespace) -> int:
-    """``dues --year Y [--json]``."""
-    report = dues_report(ledger, args.year)
-    if getattr(args, "json", False):
-        print(json.dumps(to_json(report), ensure_ascii=False, indent=2))
-    else:
-        print(format_dues_text(report, ledger.repo.branch().name), end="")
-    return 0
 
 
 def payment_history(ledger: Ledger, year: int, member_id: int | None = None) -> list[Payment]:

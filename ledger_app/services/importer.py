@@ -4,7 +4,7 @@
 :class:`ImportPlan` — the errors (each ``sheet!cell: message``), the counts per sheet, the
 sheets it does not handle — which the GUI shows as a preview. :func:`apply_plan` writes the
 plan in one transaction. :func:`import_workbook` does both and refuses to write anything
-when there is any error; :func:`cmd_import` is ``python main.py import WORKBOOK.xlsx``.
+when there is any error (``python main.py import WORKBOOK.xlsx`` is ``cli.cmd_import``).
 
 Decisions (the contract leaves them open):
 
@@ -30,10 +30,10 @@ Decisions (the contract leaves them open):
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import functools
 import gc
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
@@ -78,8 +78,10 @@ from ..workbook.contract import (
     VOLUNTEER,
 )
 from ..workbook.reader import (
+    QUOTE_MAX,
     Row,
     Table,
+    WorkbookData,
     find_table,
     parse_amount,
     parse_cell_date,
@@ -87,6 +89,7 @@ from ..workbook.reader import (
     parse_names,
     parse_text,
     parse_year,
+    quote,
     read_workbook,
 )
 from .ledger import Changes, Ledger
@@ -240,6 +243,7 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
     data = read_workbook(path, SHEETS)
+    refuse_masked(data)
     plan = ImportPlan(Path(path))
     titles = {name.strip(): name for name in data.sheet_names}
     for name in data.sheet_names:
@@ -279,6 +283,7 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
             title, data.rows.get(title, []), COLUMNS[sheet], REQUIRED[sheet], plan.errors
         )
         if table is not None:
+            a.reported |= table.reported
             handlers[sheet](table)
         elif sheet == ROSTER and len(plan.errors) > n_errors:
             a.roster_broken = True
@@ -308,9 +313,12 @@ class _Analyzer:
         self._record_keys: Counter | None = None
         self._dues_settings: dict[int, dict[int, DuesSetting]] = {}
         self._paid: dict[int, dict[int, dict[int, int]]] = {}
+        self.reported: set[str] = set()  # cells find_table already gave an error for
 
     def err(self, ref: str, message: str) -> None:
-        self.errors.append(f"{ref}: {message}")
+        if ref in self.reported:
+            return  # one message a cell: the first (a formula without its value, say)
+        self.errors.append(f"{ref}: {_cut_quoted(message)}")
 
     # -- cells with their errors --------------------------------------------------------
 
@@ -345,7 +353,7 @@ class _Analyzer:
             key = "".join(key.split())
             if key not in BRANCH_INFO_KEYS:
                 self.plan.warnings.append(
-                    f"{row.ref('项目')}: 未知的项目“{key}”，已忽略"
+                    f"{row.ref('项目')}: 未知的项目“{quote(key)}”，已忽略"
                     f"（可用项目：{'、'.join(BRANCH_INFO_KEYS)}）"
                 )
                 continue
@@ -810,6 +818,40 @@ class _Analyzer:
             self.plan.volunteer.append((m, entry))
 
 
+_LONG = f"{{{QUOTE_MAX + 1},}}"  # more characters than a message quotes
+_QUOTED = re.compile(rf'"([^"]{_LONG})"|“([^”]{_LONG})”')
+
+
+def _cut_quoted(message: str) -> str:
+    """Every value quoted in a message cut to a readable length (a cell may hold 32,767
+    characters; the message names the cell, which is enough to find it)."""
+    return _QUOTED.sub(
+        lambda m: f'"{quote(m[1])}"' if m[1] is not None else f"“{quote(m[2])}”", message
+    )
+
+
+# an ID number as a masked export writes it (domain.idcard.mask): 110105********1234
+_MASKED_ID = re.compile(r"\d{6}\*{4,}\d{3}[\dXx]")
+MASKED_MESSAGE = (
+    "“{name}”是脱敏版台账（身份证号、电话已隐去），不能导入：导入时按公民身份号码匹配党员。"
+    "请导入未脱敏的原始台账。"
+)
+
+
+def refuse_masked(data: WorkbookData) -> None:
+    """A workbook exported with ``--mask`` is for sending out: one clear message instead of
+    an error for every masked ID number."""
+    for sheet in (ROSTER, DUES):
+        title = next((t for t in data.rows if t.strip() == sheet), None)
+        for row in data.rows.get(title, [])[:MASK_SCAN_ROWS] if title else []:
+            for v in row:
+                if isinstance(v, str) and ("脱敏版" in v or _MASKED_ID.fullmatch(v.strip())):
+                    raise WorkbookError(MASKED_MESSAGE.format(name=data.path.name))
+
+
+MASK_SCAN_ROWS = 40  # the title, the header and the first rows tell
+
+
 def recorded_any(paid: dict[int, dict[int, int]], m: Member) -> bool:
     """Has anything been paid already by this member in that year?"""
     return m.id is not None and bool(paid.get(m.id))
@@ -917,16 +959,3 @@ def import_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
         )
     apply_plan(ledger, plan)
     return plan
-
-
-def cmd_import(ledger: Ledger, args: argparse.Namespace) -> int:
-    """``python main.py [--db F] import WORKBOOK.xlsx``: a short summary on stdout; errors
-    are raised (cli.py prints them on stderr and exits 1)."""
-    plan = import_workbook(ledger, args.workbook)
-    title = f"已导入“{plan.path.name}”" if plan.has_changes else f"“{plan.path.name}”中没有新的数据"
-    print(title + "：")
-    for line in plan.summary_lines():
-        print("  " + line)
-    for w in plan.warnings:
-        print("  提示：" + w)
-    return 0

@@ -47,9 +47,13 @@ class Ledger:
         self._today = today
 
     @classmethod
-    def open(cls, path: str | Path | None, today: dt.date | None = None) -> Ledger:
+    def open(
+        cls, path: str | Path | None, today: dt.date | None = None, sibling: Ledger | None = None
+    ) -> Ledger:
+        """``sibling``: the ledger of this program already open on the same file, whose
+        checks a second connection (a worker thread's) shares instead of redoing them."""
         p = None if path is None or str(path) == ":memory:" else Path(path)
-        return cls(open_database(p), p, today)
+        return cls(open_database(p, sibling.db if sibling is not None else None), p, today)
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()

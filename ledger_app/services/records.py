@@ -203,6 +203,11 @@ def duplicate_record(ledger: Ledger, record_id: int, new_date: dt.date | None = 
     )
 
 
+def record(ledger: Ledger, record_id: int) -> Record | None:
+    """One record with its attendance (None when it no longer exists)."""
+    return ledger.repo.record(record_id)
+
+
 # --- checks shown on the form and in the lists ---------------------------------------------
 
 
@@ -505,7 +510,7 @@ def talk_coverage(ledger: Ledger, year: int) -> compliance.TalkCoverage:
     """Committee members × members for ``year``: who has been talked with (domain rule)."""
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     records = ledger.repo.records(kinds=[TALK], start=start, end=end)
-    return compliance.talk_coverage(ledger.repo.members(), records, year)
+    return compliance.talk_coverage(ledger.repo.members(), records, year, ledger.today())
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ from ..domain.models import (
     GENDERS,
     MEMBER_TYPES,
     STATUSES,
+    Branch,
+    Group,
     Member,
+    StatusChange,
 )
 from ..errors import UserError, ValidationError
 from .ledger import Changes, Ledger
@@ -152,3 +155,30 @@ def delete_group(ledger: Ledger, group_id: int) -> Changes:
 def members_on(ledger: Ledger, day: dt.date) -> list[Member]:
     """Members belonging to the branch on ``day``."""
     return [m for m in ledger.repo.members() if m.belongs_on(day)]
+
+
+# --- reading (the pages ask here, never the repository) ------------------------------------
+
+
+def branch(ledger: Ledger) -> Branch:
+    """支部信息."""
+    return ledger.repo.branch()
+
+
+def groups(ledger: Ledger) -> list[Group]:
+    """The 党小组, in their order."""
+    return ledger.repo.groups()
+
+
+def members(ledger: Ledger) -> list[Member]:
+    """Every member ever recorded (left members included), in roster order."""
+    return ledger.repo.members()
+
+
+def member(ledger: Ledger, member_id: int) -> Member | None:
+    return ledger.repo.member(member_id)
+
+
+def status_history(ledger: Ledger, member_id: int) -> list[StatusChange]:
+    """A member's status changes, oldest first (never rewritten)."""
+    return ledger.repo.status_history(member_id)

@@ -11,14 +11,18 @@ import os
 import sys
 import time
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DatabaseError, UserError
 from ..storage import audit
 from ..storage import backup as storage_backup
-from ..storage.backup import BackupInfo, inspect_file, newest_good_backup
+from ..storage.backup import BackupInfo, newest_good_backup
+from ..storage.db import before_first_write, checked
 from .ledger import Changes, Ledger
+from .verification import Verification, verify_database
+
+__all__ = ["Verification", "verify_database"]  # re-exported: verify is one of the commands
 
 HOURLY = 3600  # seconds between automatic backups while the program is open
 
@@ -35,18 +39,13 @@ class _State:
 _state: weakref.WeakKeyDictionary[Ledger, _State] = weakref.WeakKeyDictionary()
 
 
-def _seal(ledger: Ledger) -> None:
-    """Seal audit rows written outside ``Repository.atomic`` (rare) before copying."""
-    if ledger.db.execute("SELECT 1 FROM audit WHERE hash IS NULL LIMIT 1").fetchone():
-        with ledger.repo.atomic():
-            pass  # atomic() seals at its end
-
-
 def backup_now(ledger: Ledger, reason: str = "manual") -> Path:
-    """A checked backup of the open ledger into ``backups/`` beside it."""
+    """A checked backup of the open ledger into ``backups/`` beside it. A file not yet known
+    sound this session is checked in full first: a damaged ledger is never backed up (its
+    copies would push the good backups out). :class:`DamagedDatabaseError` then."""
     if ledger.path is None:
         raise DatabaseError("内存中的数据库无法备份")
-    _seal(ledger)
+    before_first_write(ledger.db)
     path = storage_backup.backup(ledger, reason)
     _state[ledger] = _State(time.monotonic(), ledger.db.conn.total_changes)
     return path
@@ -59,16 +58,21 @@ def maybe_backup(ledger: Ledger, reason: str) -> Path | None:
     ``close`` (only if something changed since the last one). Returns the new backup."""
     if ledger.path is None:
         return None
-    changes = ledger.db.conn.total_changes
     state = _state.get(ledger)
-    if reason not in ("close", "hourly"):  # open, before-import …
-        empty = not ledger.db.execute("SELECT 1 FROM audit LIMIT 1").fetchone()
+    at_start = reason not in ("close", "hourly")  # open, before-import …
+    if at_start:
+        before_first_write(ledger.db)  # a damaged file is said now, and never copied
+    changes = ledger.db.conn.total_changes
+    if at_start:
+        empty = not audit.has_entries(ledger.db)
         if empty or storage_backup.same_as_newest_backup(ledger.db.conn, ledger.path):
             _state[ledger] = _State(time.monotonic(), changes)
             return None
     else:
         if state is not None and state.changes == changes:
             return None  # nothing written since the last backup (or since opening)
+        if state is None and not checked(ledger.db):
+            return None  # nothing written this session: a write passes the full check first
         if reason == "hourly" and state is not None and time.monotonic() - state.at < HOURLY:
             return None
     return backup_now(ledger, reason)
@@ -94,69 +98,40 @@ def newest_good_backup_for(path: str | Path) -> BackupInfo | None:
 # --- verification -----------------------------------------------------------------------------
 
 
-@dataclass
-class Verification:
-    file_problem: str | None = None
-    first_bad_audit: int | None = None
-    mismatches: list[tuple[str, str]] = field(default_factory=list)
-    audit_rows: int = 0
-    head: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.file_problem is None and self.first_bad_audit is None and not self.mismatches
-
-    def lines(self) -> list[str]:
-        if self.file_problem:
-            return [f"数据库文件：有问题——{self.file_problem}"]
-        out = ["数据库文件：完好（完整性检查通过，数据引用一致）"]
-        if self.first_bad_audit is None:
-            out.append(f"修改记录：共 {self.audit_rows} 条，校验链完整")
-        else:
-            out.append(
-                f"修改记录：校验链在第 {self.first_bad_audit} 条处断开——该条或其后的记录被改动过"
-            )
-        for table, key in self.mismatches[:20]:
-            label = audit.TABLE_LABELS.get(table, table)
-            out.append(f"  {label}（编号 {key}）的数据与修改记录不符：可能被绕过程序直接改动")
-        if len(self.mismatches) > 20:
-            out.append(f"  …… 另有 {len(self.mismatches) - 20} 处")
-        if self.head:
-            out.append(f"校验码（末条修改记录）：{self.head}")
-        return out
-
-
-def verify_database(path: str | Path) -> Verification:
-    """Check a database file read-only: integrity, the audit chain, and that the data match
-    what the audit trail says (nothing changed behind the program's back)."""
-    import sqlite_utils
-
-    problem = inspect_file(path, full=True)
-    if problem:
-        return Verification(file_problem=problem[1])
-    conn = storage_backup._ro_connect(Path(path))
-    try:
-        db = sqlite_utils.Database(conn)
-        if "audit" not in db.table_names():
-            return Verification()
-        return Verification(
-            first_bad_audit=audit.verify_chain(db),
-            mismatches=audit.replay_mismatches(db),
-            audit_rows=int(db.execute("SELECT COUNT(*) FROM audit").fetchone()[0]),
-            head=audit.head_hash(db),
-        )
-    finally:
-        conn.close()
-
-
 def head_hash(ledger: Ledger) -> str:
-    """The audit chain's head hash for the inspection PDF's footer (all rows sealed first)."""
-    _seal(ledger)
+    """The audit chain's head hash (the 台账校验码 printed on PDFs and in workbooks). It seals
+    nothing: rows the program did not write stay unsealed, named by ``verify``."""
     return audit.head_hash(ledger.db)
 
 
 def verify_chain(ledger: Ledger) -> int | None:
     return audit.verify_chain(ledger.db)
+
+
+def soundness_ready(ledger: Ledger) -> bool:
+    """Whether the full check of the open file (begun on opening) has finished, so that
+    :func:`ensure_sound` answers at once (the window asks before its first backup)."""
+    from ..storage.db import pending_check
+
+    check = pending_check(ledger.db)
+    return check is None or check.ready()
+
+
+def soundness_checked(ledger: Ledger) -> bool:
+    """Whether the open file is known sound this session (its full check passed, or the
+    file was made in this session) — without starting or waiting for the check."""
+    from ..storage.db import pending_check
+
+    check = pending_check(ledger.db)
+    if check is not None and check.finished_sound():
+        before_first_write(ledger.db)  # passed: nothing left to wait for
+    return checked(ledger.db)
+
+
+def ensure_sound(ledger: Ledger) -> None:
+    """What must come before the session's first write: :class:`DamagedDatabaseError`
+    (nothing written, the newest good backup named) when the file is damaged."""
+    before_first_write(ledger.db)
 
 
 # --- audit history and recycle bin ------------------------------------------------------------
@@ -345,7 +320,7 @@ def _resolve_backup(db_path: Path, name: str) -> Path:
 def cmd_restore(db_path: Path, args) -> int:
     """``restore FILE``: replace the database's content with a backup's."""
     source = _resolve_backup(db_path, args.file)
-    damaged = db_path.exists() and inspect_file(db_path) is not None
+    damaged = db_path.exists() and db_path.stat().st_size > 0  # if nothing is saved: aside
     saved = restore(db_path, source)
     print(f"已从备份 {source.name} 恢复数据库 {db_path}。")
     if saved:
@@ -356,17 +331,22 @@ def cmd_restore(db_path: Path, args) -> int:
 
 
 def cmd_verify(db_path: Path, args) -> int:
-    """``verify``: integrity, audit chain, data against the trail; exit 1 on any problem."""
+    """``verify [--code XXXX…]``: integrity, audit chain, data against the trail, changes
+    from outside; with a 台账校验码, the changes since it was printed. Exit 1 on any
+    problem (and when the ledger changed since the code)."""
     if not db_path.exists():
         raise UserError(f"找不到数据库文件：{db_path}")
-    result = verify_database(db_path)
+    result = verify_database(db_path, getattr(args, "code", None))
     for line in result.lines():
         print(line)
     if not result.ok:
-        good = newest_good_backup(db_path) if result.file_problem else None
+        good = newest_good_backup(db_path) if not result.content_ok else None
         if good:
             print(f"最近的完好备份：{good.path.name}（{_when(good)}），可用 restore 命令恢复。")
-        print("检查未通过。", file=sys.stderr)
+        if result.content_ok:
+            print("台账在校验码之后有改动。", file=sys.stderr)
+        else:
+            print("检查未通过。", file=sys.stderr)
         return 1
     warning = risky_location(db_path)
     if warning:

@@ -12,6 +12,15 @@ USER_NAME_KEY = "user_name"
 PERIODS = {"month": "每月", "quarter": "每季度", "year": "每年"}
 
 
+def user_name(ledger: Ledger) -> str:
+    return ledger.repo.setting(USER_NAME_KEY) or ""
+
+
+def rules(ledger: Ledger) -> list[FrequencyRule]:
+    """The frequency rules (设置 › 频次要求)."""
+    return ledger.repo.rules()
+
+
 def set_user_name(ledger: Ledger, name: str) -> Changes:
     """The person keeping the ledger (written as 录入人 and in the audit trail)."""
     with ledger.repo.atomic():

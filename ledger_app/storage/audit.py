@@ -2,11 +2,18 @@
 
 Every INSERT / UPDATE / DELETE on the audited tables is recorded by a trigger in table
 ``audit`` with the row before and after (JSON), the time and the user name set in 设置.
-SQLite has no SHA-256 built in, so rows are sealed lazily into a hash chain by
-:func:`seal` (called at the end of every ``Repository.atomic()`` block, inside the same
-transaction): ``hash = sha256(previous hash + canonical row)``. :func:`verify_chain` finds the
-first row whose stored hash does not match; :func:`head_hash` is printed in the inspection
-PDF so a handed-over ledger cannot be rewritten quietly.
+SQLite has no SHA-256 built in, so the program seals the rows *it* wrote into a hash chain
+with :func:`seal`, at the end of every ``Repository.atomic()`` block, inside the same
+transaction: ``hash = sha256(previous sealed hash + canonical row)``. An audit row left
+unsealed was therefore written by someone else — a change made from outside the program —
+and stays unsealed for good (:func:`unsealed`); the chain skips it. :func:`verify_chain`
+finds the first sealed row whose stored hash does not match; :func:`head_hash` is printed
+in the inspection PDF and the workbook (台账校验码), so a handed-over ledger cannot be
+rewritten quietly: whoever controls the PC can rewrite the whole chain, but not the paper.
+
+Large columns (an attachment's bytes, a recycle-bin entry's payload) are not copied into
+the trail: the program stores their SHA-256 in a ``sha256`` column beside them, which is
+audited like any other column and checked against the bytes (:func:`large_mismatches`).
 
 A deleted record goes to table ``trash`` with its attendance and attachments (base64), and
 can be put back with :func:`restore_from_trash`.
@@ -20,8 +27,15 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _encode_string
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # the checker of a file before it is opened needs no sqlite_utils
+    import sqlite3
+
+    import sqlite_utils
+
+    # what the read-only functions need: .execute() (checks use a plain read-only connection)
+    Readable = sqlite_utils.Database | sqlite3.Connection
 
 # audited table → the columns that identify a row (joined with ":" in audit.row_id)
 AUDITED: dict[str, tuple[str, ...]] = {
@@ -33,7 +47,24 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "volunteer": ("id",),
     "branch_info": ("key",),
     "party_group": ("id",),
+    # audited since schema version 3
+    "setting": ("key",),
+    "frequency_rule": ("item",),
+    "attachment": ("id",),
+    "member_status_history": ("id",),
+    "topic_template": ("id",),
+    "trash": ("id",),
 }
+# the schema version from which a table is audited (the others: 2, when the trail began)
+AUDITED_FROM = {
+    t: 3
+    for t in (
+        "setting", "frequency_rule", "attachment", "member_status_history", "topic_template",
+        "trash",
+    )
+}  # fmt: skip
+# table → its large column, audited through the table's ``sha256`` column instead
+LARGE_COLUMNS = {"attachment": "data", "trash": "payload"}
 
 TABLE_LABELS = {
     "member": "党员",
@@ -44,8 +75,30 @@ TABLE_LABELS = {
     "volunteer": "志愿服务",
     "branch_info": "支部信息",
     "party_group": "党小组",
+    "setting": "设置",
+    "frequency_rule": "频次要求",
+    "attachment": "附件",
+    "member_status_history": "党员状态变更",
+    "topic_template": "议题模板",
+    "trash": "回收站",
 }
 OP_LABELS = {"INSERT": "新增", "UPDATE": "修改", "DELETE": "删除"}
+
+
+def audited(version: int | None = None) -> dict[str, tuple[str, ...]]:
+    """The tables audited in a database of schema ``version`` (None: the current one)."""
+    if version is None:
+        return dict(AUDITED)
+    return {t: k for t, k in AUDITED.items() if AUDITED_FROM.get(t, 2) <= version}
+
+
+def sha256_hex(value: bytes | str | None) -> str | None:
+    """The digest kept beside a large column (text is hashed as UTF-8)."""
+    if value is None:
+        return None
+    data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    return hashlib.sha256(data).hexdigest()
+
 
 GENESIS = ""  # the "previous hash" of the first audit row
 
@@ -103,8 +156,10 @@ CREATE TABLE IF NOT EXISTS trash (
 ]
 
 
-def _columns(db: sqlite_utils.Database, table: str) -> list[str]:
-    return [r[1] for r in db.execute(f"PRAGMA table_info([{table}])").fetchall()]
+def _columns(db: Readable, table: str) -> list[str]:
+    """The columns a table's audit rows hold (its large column is left out)."""
+    large = LARGE_COLUMNS.get(table)
+    return [r[1] for r in db.execute(f"PRAGMA table_info([{table}])").fetchall() if r[1] != large]
 
 
 def _json(prefix: str, cols: list[str]) -> str:
@@ -115,17 +170,27 @@ def _key(prefix: str, key: tuple[str, ...]) -> str:
     return " || ':' || ".join(f'CAST({prefix}."{k}" AS TEXT)' for k in key)
 
 
-def install_triggers(db: sqlite_utils.Database) -> None:
-    """(Re)create the audit tables and the triggers of every audited table from its current
-    columns. Run inside each migration's transaction, so a migration that adds a column
-    gets it audited too."""
+def trigger_names(version: int | None = None) -> list[str]:
+    """The names of the triggers that keep the trail, in a database of ``version``."""
+    names = ["audit_no_delete", "audit_no_update"]
+    for table in audited(version):
+        names += [f"audit_{table}_{op}" for op in ("insert", "update", "delete")]
+    return names
+
+
+def install_triggers(db: sqlite_utils.Database, version: int | None = None) -> None:
+    """(Re)create the audit tables and the triggers of every table audited at schema
+    ``version`` (None: the current one) from its current columns. Run inside each
+    migration's transaction, so a migration that adds a column gets it audited too."""
     for stmt in AUDIT_TABLES_SQL:  # one by one: executescript() would COMMIT
         db.execute(stmt)
     who = "(SELECT value FROM setting WHERE key = 'user_name')"
-    existing = set(db.table_names())
-    for table, key in AUDITED.items():
+    existing = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    tables = audited(version)
+    for table in AUDITED:
         for op in ("insert", "update", "delete"):
             db.execute(f"DROP TRIGGER IF EXISTS audit_{table}_{op}")
+    for table, key in tables.items():
         if table not in existing:
             continue
         cols = _columns(db, table)
@@ -148,12 +213,59 @@ def install_triggers(db: sqlite_utils.Database) -> None:
         )
 
 
-def record_baseline(db: sqlite_utils.Database, who: str = "（启用修改记录前已有）") -> int:
-    """Write the rows that already exist into the trail as INSERTs, so that replaying the
-    trail rebuilds them too (a database upgraded to the audit trail with data in it)."""
+def missing_triggers(db: Readable, version: int | None = None) -> list[str]:
+    """The trail's triggers that are not in the database (someone dropped them)."""
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return [n for n in trigger_names(version) if n not in present]
+
+
+TRIGGERS_RESTORED_KEY = "audit_triggers_restored"  # setting: when and which were put back
+
+
+def restore_missing_triggers(db: sqlite_utils.Database) -> list[str]:
+    """Put back the trail's triggers someone dropped, and say so in the trail itself (a
+    ``setting`` row, audited and sealed): the changes made while they were gone left no
+    audit rows. Returns the names that were missing."""
+    missing = missing_triggers(db)
+    if missing:
+        import datetime as dt
+
+        now = dt.datetime.now().replace(microsecond=0).isoformat()
+        with db.atomic():
+            since = last_id(db)
+            install_triggers(db)
+            db.execute(
+                "INSERT INTO setting (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [TRIGGERS_RESTORED_KEY, f"{now} {'、'.join(missing)}"],
+            )
+            seal(db, after=since)
+    return missing
+
+
+BASELINE_WHO = "（启用修改记录前已有）"  # the "who" of rows that were there before the trail
+
+
+def has_entries(db: Readable) -> bool:
+    """Whether anything was ever written to the ledger (beyond the rows that were there
+    when its trail began, such as a new ledger's default frequency rules)."""
+    row = db.execute("SELECT 1 FROM audit WHERE who IS NOT ? LIMIT 1", [BASELINE_WHO])
+    return row.fetchone() is not None
+
+
+def record_baseline(
+    db: sqlite_utils.Database,
+    tables: dict[str, tuple[str, ...]] | None = None,
+    who: str | None = None,
+) -> int:
+    """Write the rows that already exist in ``tables`` (table → key columns; None: every
+    audited table) into the trail as INSERTs, so that replaying the trail rebuilds them too
+    (a database upgraded to the audit trail, or to a wider one, with data in it)."""
+    who = BASELINE_WHO if who is None else who
     n = 0
-    for table, key in AUDITED.items():
-        if table not in db.table_names():
+    existing = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table, key in (AUDITED if tables is None else tables).items():
+        if table not in existing:
             continue
         cols = _columns(db, table)
         cur = db.execute(
@@ -207,10 +319,23 @@ def _chain(prev: str, rows: Iterable[tuple]) -> Iterator[tuple[int, str]]:
         yield id_, prev
 
 
-def seal(db: sqlite_utils.Database) -> int:
-    """Hash the unsealed audit rows in id order; returns how many. Call it inside the
-    transaction that made the changes (``Repository.atomic`` does)."""
-    rows = db.execute(_ROW + " WHERE hash IS NULL ORDER BY id").fetchall()
+def last_id(db: sqlite_utils.Database) -> int:
+    """The id of the newest audit row (0 when there is none): what a transaction that is
+    about to write notes, to seal afterwards only the rows it wrote itself."""
+    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM audit").fetchone()[0])
+
+
+def seal(db: sqlite_utils.Database, after: int | None = None) -> int:
+    """Hash the unsealed audit rows with an id above ``after`` (None: all) in id order;
+    returns how many. Call it inside the transaction that made the changes, with the
+    :func:`last_id` from its start (``Repository.atomic`` does): rows written by someone
+    else before are never sealed, so that they keep showing as changes from outside."""
+    sql = _ROW + " WHERE hash IS NULL"
+    params: list = []
+    if after is not None:
+        sql += " AND id > ?"
+        params.append(after)
+    rows = db.execute(sql + " ORDER BY id", params).fetchall()
     if not rows:
         return 0
     before = db.execute(
@@ -237,25 +362,45 @@ def _swap(hashes: dict[int, str]) -> Iterator[tuple[str, int]]:
     return ((h, i) for i, h in hashes.items())
 
 
-def verify_chain(db: sqlite_utils.Database) -> int | None:
-    """The id of the first audit row whose content or hash does not match the chain, or None
-    when the whole chain is intact. Unsealed rows are allowed only at the end."""
+def verify_chain(db: Readable) -> int | None:
+    """The id of the first sealed audit row whose content or hash does not match the chain,
+    or None when the chain is intact. Unsealed rows (changes from outside the program, see
+    :func:`unsealed`) are not part of the chain; a hash someone cleared breaks it at the
+    next sealed row."""
     prev = GENESIS
-    unsealed_from = None
-    for row in db.execute(_ROW + " ORDER BY id"):
-        if row[8] is None:
-            if unsealed_from is None:
-                unsealed_from = row[0]
-            continue
-        if unsealed_from is not None:
-            return unsealed_from  # a hole in the middle: someone cleared a hash
-        if next(_chain(prev, (row,)))[1] != row[8]:
-            return int(row[0])
-        prev = row[8]
+    cur = db.execute(_ROW + " WHERE hash IS NOT NULL ORDER BY id")
+    while chunk := cur.fetchmany(20_000):
+        # up to a mismatch the computed hashes are the stored ones: chain on from them
+        for row, (id_, digest) in zip(chunk, _chain(prev, chunk)):
+            if digest != row[8]:
+                return int(id_)
+        prev = chunk[-1][8]
     return None
 
 
-def head_hash(db: sqlite_utils.Database) -> str:
+def unsealed(db: Readable) -> list[AuditEntry]:
+    """Audit rows the program did not seal: changes made from outside the program."""
+    rows = db.execute(_ROW + " WHERE hash IS NULL ORDER BY id").fetchall()
+    return [_entry(r) for r in rows]
+
+
+def entries_after(db: Readable, audit_id: int) -> list[AuditEntry]:
+    """Every audit row written after the row ``audit_id``, oldest first."""
+    return [_entry(r) for r in db.execute(_ROW + " WHERE id > ? ORDER BY id", [audit_id])]
+
+
+def find_code(db: Readable, code: str) -> tuple[int, str] | None:
+    """(id, at) of the sealed audit row whose hash begins with ``code`` (a 台账校验码 as
+    printed: the first 16 or more hex digits of the chain head), or None."""
+    row = db.execute(
+        "SELECT id, at FROM audit WHERE hash IS NOT NULL AND substr(hash, 1, ?) = ? "
+        "ORDER BY id DESC LIMIT 1",
+        [len(code), code],
+    ).fetchone()
+    return (int(row[0]), row[1]) if row else None
+
+
+def head_hash(db: Readable) -> str:
     """The hash of the last sealed audit row (GENESIS when there is none)."""
     row = db.execute(
         "SELECT hash FROM audit WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1"
@@ -315,7 +460,7 @@ def history(db: sqlite_utils.Database, table: str, row_id: int | str) -> list[Au
     return [_entry(r) for r in db.execute(sql + " ORDER BY id", params).fetchall()]
 
 
-def replay(db: sqlite_utils.Database, table: str) -> dict[str, dict]:
+def replay(db: Readable, table: str) -> dict[str, dict]:
     """Rebuild a table's rows (row key → column values) from the audit trail alone."""
     state: dict[str, dict] = {}
     for r in db.execute(
@@ -328,11 +473,11 @@ def replay(db: sqlite_utils.Database, table: str) -> dict[str, dict]:
     return state
 
 
-def current_rows(db: sqlite_utils.Database, table: str) -> dict[str, dict]:
-    """A table's rows keyed like the audit trail keys them."""
+def current_rows(db: Readable, table: str) -> dict[str, dict]:
+    """A table's rows keyed like the audit trail keys them (its large column left out)."""
     key = AUDITED[table]
-    cur = db.execute(f"SELECT * FROM [{table}]")
-    cols = [c[0] for c in cur.description]
+    cols = _columns(db, table)
+    cur = db.execute(f"SELECT {', '.join(f'[{c}]' for c in cols)} FROM [{table}]")
     out = {}
     for row in cur.fetchall():
         d = dict(zip(cols, row))
@@ -340,15 +485,95 @@ def current_rows(db: sqlite_utils.Database, table: str) -> dict[str, dict]:
     return out
 
 
-def replay_mismatches(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+def _same(a: dict | None, b: dict | None) -> bool:
+    """Equal on the columns both hold: a column a later migration added is in neither the
+    older audit rows nor a row's JSON of before that migration."""
+    if a is None or b is None:
+        return a is b
+    return all(a[k] == b[k] for k in a.keys() & b.keys())
+
+
+def replay_mismatches(db: Readable, version: int | None = None) -> list[tuple[str, str]]:
     """(table, row key) of every row whose stored values differ from what the audit trail
-    says they should be: changed behind the program's back (or a damaged file)."""
+    says they should be: changed behind the program's back (or a damaged file). For the
+    tables audited at schema ``version`` (None: the current one), in SQL: each row's JSON
+    against its key's last audit row (found through the index), and the number of keys the
+    trail holds alive against the number of rows; only what differs there is looked at in
+    Python."""
     out = []
-    for table in AUDITED:
-        replayed, current = replay(db, table), current_rows(db, table)
-        for k in sorted(set(replayed) | set(current)):
-            if replayed.get(k) != current.get(k):
+    for table, key in audited(version).items():
+        cols = _columns(db, table)
+        rows = db.execute(
+            f"SELECT k FROM (SELECT {_key('t', key)} AS k, {_json('t', cols)} AS j "
+            f"FROM [{table}] AS t) WHERE j IS NOT (SELECT after FROM audit "
+            "WHERE tbl = ? AND row_id = k ORDER BY id DESC LIMIT 1)",
+            [table],
+        )
+        suspects = {r[0] for r in rows}
+        alive = db.execute(
+            "SELECT COUNT(*) FROM (SELECT MAX(id) AS last FROM audit WHERE tbl = ? "
+            "GROUP BY row_id) JOIN audit ON id = last WHERE op <> 'DELETE'",
+            [table],
+        ).fetchone()[0]
+        present = db.execute(f"SELECT COUNT(*) FROM [{table}]").fetchone()[0]
+        if not suspects and alive == present:
+            continue  # every row is its last audit row, and no row the trail holds is gone
+        replayed = replay(db, table)
+        current = current_rows(db, table)
+        for k in sorted(suspects | (replayed.keys() ^ current.keys())):
+            if not _same(replayed.get(k), current.get(k)):
                 out.append((table, k))
+    return out
+
+
+def continuity_breaks(db: Readable, version: int | None = None) -> list[tuple[str, str, int]]:
+    """(table, row key, audit id) wherever a row's trail has a gap — it was changed without
+    an audit row in between: an UPDATE or DELETE whose "before" is not the previous row's
+    "after", of a row never inserted or already deleted, or an INSERT of a row that exists.
+    Only rows ever changed or inserted twice are read (a small part of the trail)."""
+    tables = set(audited(version))
+    rows = db.execute(
+        """
+        WITH keys AS (
+            SELECT DISTINCT tbl, row_id FROM audit WHERE op <> 'INSERT'
+            UNION
+            SELECT tbl, row_id FROM audit WHERE op = 'INSERT'
+            GROUP BY tbl, row_id HAVING COUNT(*) > 1
+        ), hist AS (
+            SELECT a.id, a.tbl, a.row_id, a.op, a.before,
+                   LAG(a.op) OVER w AS prev_op, LAG(a.after) OVER w AS prev_after
+            FROM audit a JOIN keys k ON a.tbl = k.tbl AND a.row_id = k.row_id
+            WINDOW w AS (PARTITION BY a.tbl, a.row_id ORDER BY a.id)
+        )
+        SELECT id, tbl, row_id, op, before, prev_op, prev_after FROM hist
+        WHERE (op = 'INSERT' AND prev_op IS NOT NULL AND prev_op <> 'DELETE')
+           OR (op <> 'INSERT' AND (prev_op IS NULL OR prev_op = 'DELETE'
+                                   OR before IS NOT prev_after))
+        ORDER BY id
+        """
+    ).fetchall()
+    out = []
+    for id_, tbl, row_id, op, before, prev_op, prev_after in rows:
+        if tbl not in tables:
+            continue
+        if op == "UPDATE" or op == "DELETE":
+            if prev_op in ("INSERT", "UPDATE") and _same(
+                json.loads(before), json.loads(prev_after)
+            ):
+                continue  # the same values; the JSON differs only by a column added since
+        out.append((tbl, row_id, int(id_)))
+    return out
+
+
+def large_mismatches(db: Readable) -> list[tuple[str, str]]:
+    """(table, id) of every attachment or recycle-bin entry whose bytes do not match the
+    SHA-256 recorded beside them (schema version 3 on)."""
+    out = []
+    for table, column in LARGE_COLUMNS.items():
+        cur = db.execute(f"SELECT id, sha256, CAST([{column}] AS BLOB) FROM [{table}] ORDER BY id")
+        for id_, digest, data in cur:
+            if sha256_hex(data) != digest:
+                out.append((table, str(id_)))
     return out
 
 
@@ -389,9 +614,9 @@ def move_record_to_trash(db: sqlite_utils.Database, record_id: int) -> int | Non
     )
     title = " ".join(str(x) for x in (rec.get("date"), rec.get("kind"), rec.get("topic")) if x)
     cur = db.execute(
-        "INSERT INTO trash (kind, title, payload, deleted_by) VALUES "
-        "('record', ?, ?, (SELECT value FROM setting WHERE key = 'user_name'))",
-        [title, payload],
+        "INSERT INTO trash (kind, title, payload, sha256, deleted_by) VALUES "
+        "('record', ?, ?, ?, (SELECT value FROM setting WHERE key = 'user_name'))",
+        [title, payload, sha256_hex(payload)],
     )
     db.execute("DELETE FROM record WHERE id = ?", [record_id])
     return int(cur.lastrowid)
@@ -406,10 +631,11 @@ def move_attachment_to_trash(db: sqlite_utils.Database, attachment_id: int) -> i
     att["data"] = base64.b64encode(bytes(att["data"])).decode("ascii")
     rec = db.execute("SELECT date, kind FROM record WHERE id = ?", [att["record_id"]]).fetchone()
     title = f"附件 {att['filename']}" + (f"（{rec[0]} {rec[1]}）" if rec else "")
+    payload = json.dumps({"attachments": [att]}, ensure_ascii=False)
     cur = db.execute(
-        "INSERT INTO trash (kind, title, payload, deleted_by) VALUES "
-        "('attachment', ?, ?, (SELECT value FROM setting WHERE key = 'user_name'))",
-        [title, json.dumps({"attachments": [att]}, ensure_ascii=False)],
+        "INSERT INTO trash (kind, title, payload, sha256, deleted_by) VALUES "
+        "('attachment', ?, ?, ?, (SELECT value FROM setting WHERE key = 'user_name'))",
+        [title, payload, sha256_hex(payload)],
     )
     db.execute("DELETE FROM attachment WHERE id = ?", [attachment_id])
     return int(cur.lastrowid)
@@ -420,6 +646,7 @@ def _insert_attachments(db: sqlite_utils.Database, attachments: list[dict], reco
         att = {k: v for k, v in att.items() if k != "id"}
         att["record_id"] = record_id
         att["data"] = base64.b64decode(att["data"])
+        att["sha256"] = sha256_hex(att["data"])  # (absent in entries deleted before v3)
         db.execute(
             f"INSERT INTO attachment ({', '.join(att)}) VALUES ({', '.join('?' for _ in att)})",
             list(att.values()),

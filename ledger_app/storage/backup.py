@@ -20,7 +20,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DamagedDatabaseError, DatabaseError
+from ..errors import DamagedDatabaseError, DatabaseError, os_error_text
+from . import check
 from .schema import SCHEMA_VERSION
 
 BACKUP_DIR_NAME = "backups"
@@ -79,37 +80,88 @@ def _unreadable(p: Path, e: Exception) -> str:
     return f"无法读取文件 {p}（{e}）"
 
 
-def inspect_file(path: str | Path, full: bool = False) -> tuple[str, str] | None:
+def _ends(text: str) -> str:
+    """A sentence without its final 。, to be followed by more."""
+    return text.rstrip("。")
+
+
+# Errors met while reading a file that mean it is damaged (text that is not UTF-8 is
+# damage too: SQLite never checks it, Python's decoding does)
+READ_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError, ValueError, OverflowError)
+
+
+def inspect_file(
+    path: str | Path, full: bool = False, content: bool | None = None
+) -> tuple[str, str] | None:
     """What is wrong with a database file, as (kind, Chinese message), or None if it is
-    usable. kind: ``missing``, ``unreadable``, ``damaged``, ``newer``, ``foreign``. ``full``
-    runs ``integrity_check`` (backups) instead of the faster ``quick_check`` (opening)."""
+    usable. kind: ``missing``, ``unreadable``, ``damaged``, ``newer``, ``foreign``,
+    ``empty`` (no ledger in it: a 0-byte file or one without tables — a new database may
+    be made in it, but it is no backup). ``full``: ``integrity_check`` (indexes against
+    tables) instead of the faster ``quick_check``, and the content against the audit trail
+    (storage.check.content_problems) — for backups, restore sources and before the first
+    write of a session; without it, for opening. ``content=False`` leaves the content out of
+    a full check (a copy of a file whose content was just checked)."""
     p = Path(path)
     if not p.is_file():
         return "missing", f"找不到文件 {p}"
+    try:
+        if p.stat().st_size == 0:
+            return "empty", f"文件 {p.name} 是空文件（0 字节），不是台账数据库"
+        not_sqlite = check.header_problem(p)
+    except OSError as e:
+        return "unreadable", _unreadable(p, e)
+    if not_sqlite:
+        return "damaged", f"文件 {p.name} 不是有效的台账数据库（{not_sqlite}），或已损坏"
     try:
         conn = _ro_connect(p)
     except sqlite3.Error as e:
         return "unreadable", _unreadable(p, e)
     try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            return "newer", newer_version_message(version)
-        rows = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
-        if rows != [("ok",)]:
-            return "damaged", f"数据库文件 {p.name} 已损坏（{rows[0][0]}）"
-        broken = conn.execute("PRAGMA foreign_key_check").fetchall()
-        if broken:
-            return "damaged", f"数据库文件 {p.name} 中有 {len(broken)} 处数据相互引用不一致"
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if tables and "member" not in tables:
-            return "foreign", f"文件 {p.name} 不是支部台账的数据库"
-    except sqlite3.DatabaseError as e:
+        return _inspect(conn, p, full, full if content is None else content)
+    except READ_ERRORS as e:
         text = str(e)
         if "unable to open" in text or "readonly" in text or "locked" in text:
             return "unreadable", _unreadable(p, e)
-        return "damaged", f"文件 {p.name} 不是有效的台账数据库，或已损坏（{text}）"
+        return "damaged", f"文件 {p.name} 不是有效的台账数据库，或已损坏（{_cut(text)}）"
     finally:
         conn.close()
+
+
+def _cut(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def _inspect(
+    conn: sqlite3.Connection, p: Path, full: bool, content: bool
+) -> tuple[str, str] | None:
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        return "newer", newer_version_message(version)
+    rows = conn.execute("PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
+    if rows != [("ok",)]:
+        return "damaged", f"数据库文件 {p.name} 已损坏（{_cut(str(rows[0][0]))}）"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if version == 0:
+        if tables:
+            return "foreign", f"文件 {p.name} 不是支部台账的数据库"
+        return "empty", f"文件 {p.name} 中没有任何数据表，不是台账数据库"
+    if "member" not in tables:
+        return "foreign", f"文件 {p.name} 不是支部台账的数据库"
+    broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        return "damaged", f"数据库文件 {p.name} 中有 {len(broken)} 处数据相互引用不一致"
+    # (opening does without: SQLite refuses a schema it cannot read in any case, and building
+    # the expected one costs the window ~0.1 s)
+    odd = check.schema_problems(conn, version) if full else []
+    if odd:
+        return "damaged", f"数据库文件 {p.name} 的结构与本程序的不一致（{check.summarize(odd)}）"
+    if content:
+        wrong = check.content_problems(conn, version)
+        if wrong:
+            return "damaged", (
+                f"数据库文件 {p.name} 的数据与修改记录对不上（{check.summarize(wrong)}）："
+                "文件已损坏，或被程序以外的工具改动过"
+            )
     return None
 
 
@@ -119,64 +171,161 @@ def check_file(path: str | Path, full: bool = True) -> str | None:
     return problem[1] if problem else None
 
 
-class _Inspection(threading.Thread):
-    """``inspect_file`` run beside the start-up: SQLite releases the GIL while it checks,
-    so the check of a large file costs the window no time while Qt loads."""
+# (device, inode, size, mtime) of a backup file → its verdict: a backup is written once and
+# never changed, so the full check of one (seconds for ten years) is made once per process
+_verdicts: dict[tuple[int, int, int, int], str | None] = {}
 
-    def __init__(self, path: Path):
-        super().__init__(name="inspect-db", daemon=True)
+
+def backup_problem(path: str | Path) -> str | None:
+    """Why a file cannot serve as a backup or a restore source, or None: it must be a
+    ledger of this program (its tables at a known version), whole (``integrity_check``),
+    with its audit trail verified."""
+    try:
+        st = Path(path).stat()
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None
+    if key is not None and key in _verdicts:
+        return _verdicts[key]
+    problem = inspect_file(path, full=True)
+    verdict = problem[1] if problem else None
+    if key is not None and (problem is None or problem[0] in ("damaged", "foreign", "empty")):
+        _verdicts[key] = verdict
+    return verdict
+
+
+class _Check(threading.Thread):
+    """One check of a file (:func:`inspect_file`) in a thread of its own. SQLite releases
+    the GIL while it reads, so the quick check begun before Qt loads costs the window no
+    time."""
+
+    def __init__(self, path: Path, full: bool):
+        super().__init__(name="inspect-db-full" if full else "inspect-db", daemon=True)
         self.path = path
+        self.full = full
         self.result: tuple[str, str] | None = None
         self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
-            self.result = inspect_file(self.path)
-        except BaseException as e:  # handed to the opener, which raises it as its own
+            self.result = inspect_file(self.path, full=self.full)
+        except BaseException as e:  # handed to the caller, which raises it as its own
             self.error = e
 
+    def outcome(self) -> tuple[str, str] | None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.result
 
-_started: dict[Path, _Inspection] = {}
+
+class Inspection:
+    """The checks of one opening of a database file: the quick one, which the opening waits
+    for (:func:`ensure_usable`), and the full one, which the first write waits for
+    (:meth:`ensure_sound`). The full one starts in the background when first asked about
+    (:meth:`ready`: the window asks once it is up) or runs when the first write comes."""
+
+    def __init__(self, path: Path, quick: _Check | None = None):
+        self.path = path
+        self._quick = quick
+        self._full: _Check | None = None
+        self._lock = threading.Lock()
+
+    def quick_problem(self) -> tuple[str, str] | None:
+        if self._quick is None:
+            return inspect_file(self.path)
+        return self._quick.outcome()
+
+    def start_full(self) -> None:
+        with self._lock:
+            if self._full is None:
+                self._full = _Check(self.path, full=True)
+                self._full.start()
+
+    def ready(self) -> bool:
+        """Whether :meth:`ensure_sound` would answer at once (the full check is begun in
+        the background if it was not yet)."""
+        self.start_full()
+        assert self._full is not None
+        return not self._full.is_alive()
+
+    def finished_sound(self) -> bool:
+        """Whether the full check has run (not waiting for it) and found nothing wrong."""
+        full = self._full
+        return full is not None and not full.is_alive() and full.error is None and not full.result
+
+    def full_problem(self) -> tuple[str, str] | None:
+        self.start_full()
+        assert self._full is not None
+        return self._full.outcome()
+
+    def ensure_sound(self) -> None:
+        """Raise :class:`DamagedDatabaseError` (nothing has been written) unless the whole
+        file passed the full check."""
+        problem = self.full_problem()
+        if problem is not None:
+            raise damaged_error(self.path, problem[1])
+
+
+_started: dict[Path, _Check] = {}
 
 
 def start_inspection(path: str | Path) -> None:
-    """Begin checking ``path`` now, for the :func:`ensure_usable` that opens it next."""
+    """Begin the quick check of ``path`` now, for the :func:`ensure_usable` that opens it
+    next."""
     p = Path(path)
     key = p.resolve()
     if key not in _started and p.is_file() and p.stat().st_size > 0:
-        _started[key] = check = _Inspection(p)
-        check.start()
+        _started[key] = check_thread = _Check(p, full=False)
+        check_thread.start()
 
 
-def _inspect_for_open(p: Path) -> tuple[str, str] | None:
-    """The started check of ``p`` (once: a later opening checks afresh), else a check now."""
-    check = _started.pop(p.resolve(), None)
-    if check is None:
-        return inspect_file(p)
-    check.join()
-    if check.error is not None:
-        raise check.error
-    return check.result
+def damaged_error(path: Path, message: str) -> DamagedDatabaseError:
+    """The error for a damaged database, naming the newest good backup to restore."""
+    good = newest_good_backup(path)
+    hint = (
+        f"最近的完好备份是 {good.when:%Y年%m月%d日 %H:%M}（{good.path.name}），可在恢复后继续使用。"
+        if good
+        else "没有找到可用的备份。"
+    )
+    return DamagedDatabaseError(f"{_ends(message)}。为保护数据，程序未对它作任何写入。{hint}", path)
 
 
-def ensure_usable(path: str | Path) -> None:
+def read_damage(exc: BaseException, path: str | Path | None) -> DamagedDatabaseError | None:
+    """A read that failed because the file is damaged — text that is not UTF-8, a broken
+    page the check on opening did not reach — as the damage error naming the newest good
+    backup; None for any other exception (a bug)."""
+    if path is None:
+        return None
+    text = str(exc)
+    damaged = isinstance(exc, UnicodeDecodeError) or (
+        isinstance(exc, sqlite3.DatabaseError)
+        and any(w in text for w in ("malformed", "not a database", "decode", "corrupt"))
+    )
+    if not damaged:
+        return None
+    return damaged_error(Path(path), f"读取数据库时发现文件已损坏（{_cut(text)}）")
+
+
+def ensure_usable(path: str | Path) -> Inspection | None:
     """Raise before anything is written to an existing database file that must not be used:
-    newer version, damaged (:class:`DamagedDatabaseError`), someone else's database."""
+    newer version, damaged (:class:`DamagedDatabaseError`), someone else's database.
+    Returns the inspection (its full check still running, for the first write), or None
+    for a file that does not exist yet or is empty (a new database)."""
     p = Path(path)
     if not p.is_file() or p.stat().st_size == 0:
-        return
-    problem = _inspect_for_open(p)
+        return None
+    inspection = Inspection(
+        p, _started.pop(p.resolve(), None)
+    )  # once: a later opening checks afresh
+    problem = inspection.quick_problem()
     if problem is None:
-        return
+        return inspection
     kind, message = problem
+    if kind == "empty":
+        return None  # no tables yet (made by SQLite elsewhere): becomes a new ledger
     if kind == "damaged":
-        good = newest_good_backup(p)
-        hint = (
-            f"最近的完好备份是 {good.when:%Y年%m月%d日 %H:%M}，可在恢复后继续使用。"
-            if good
-            else "没有找到可用的备份。"
-        )
-        raise DamagedDatabaseError(f"{message}。为保护数据，程序未对它作任何写入。{hint}", p)
+        raise damaged_error(p, message)
     raise DatabaseError(message)
 
 
@@ -257,30 +406,60 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def _copy(src: sqlite3.Connection, target: Path) -> None:
-    """Copy a database through the online backup API into a new single-file database."""
+def _copy(src: sqlite3.Connection, target: Path, content: bool = True) -> None:
+    """Copy a database through the online backup API into a new single-file database and
+    check the copy: a ledger of this program, whole (``integrity_check``), and — unless the
+    source's content was checked already this session (``content=False``) — its data
+    matching its audit trail. A copy that is not is refused (the caller removes it)."""
     dest = sqlite3.connect(target, isolation_level=None)
     try:
         src.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE")
-        result = dest.execute("PRAGMA integrity_check").fetchall()
-        if result != [("ok",)]:
-            raise DamagedDatabaseError(
-                f"备份副本检查未通过（{result[0][0]}），当前数据库可能已损坏。"
-            )
     finally:
         dest.close()
+    problem = inspect_file(target, full=True, content=content)
+    if problem is not None:
+        kind, message = problem
+        if kind == "damaged":
+            raise DamagedDatabaseError(
+                f"备份副本检查未通过（{_ends(message)}），当前数据库可能已损坏。"
+            )
+        raise DatabaseError(f"无法备份：{message}")
 
 
-def _clean_temporaries(folder: Path) -> None:
-    """Remove temporary files left by a backup that was killed (older than an hour)."""
-    cutoff = time.time() - 3600
-    for f in folder.glob(".*.tmp"):
+def _process_gone(pid: int) -> bool:
+    """Whether no process ``pid`` runs any more (POSIX; elsewhere: not known, False)."""
+    if os.name != "posix":
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+_TEMPORARY = re.compile(r"^\..+\.(?:restore-)?(?P<pid>\d+)\.tmp(?:-journal|-wal|-shm)?$")
+
+
+def clean_temporaries(folder: Path, max_age: float = 3600) -> list[Path]:
+    """Remove the temporary files (and their SQLite journals) a killed backup or restore
+    left in ``folder``: at once when the process that wrote one is gone, else when older
+    than ``max_age`` seconds (on Windows a file still open cannot be removed anyway)."""
+    removed = []
+    cutoff = time.time() - max_age
+    for f in folder.glob(".*.tmp*"):
+        m = _TEMPORARY.match(f.name)
+        if not m:
+            continue
         try:
-            if f.stat().st_mtime < cutoff:
+            if os.name == "nt" or _process_gone(int(m["pid"])) or f.stat().st_mtime < cutoff:
                 f.unlink()
+                removed.append(f)
         except OSError:
-            pass
+            pass  # in use, or gone already
+    return removed
 
 
 def write_error(e: sqlite3.Error) -> DatabaseError | None:
@@ -302,20 +481,25 @@ def write_error(e: sqlite3.Error) -> DatabaseError | None:
 
 
 def _disk_error(e: OSError | sqlite3.Error, where: Path) -> DatabaseError:
-    text = str(e)
-    if isinstance(e, OSError) and e.errno == 28 or "full" in text:
-        return DatabaseError(f"磁盘空间不足，无法在 {where} 写入备份。请清理磁盘后重试。")
-    if isinstance(e, PermissionError) or "readonly" in text or "unable to open" in text:
-        return DatabaseError(f"无法在 {where} 写入备份（文件夹只读或无权限）。")
-    return DatabaseError(f"备份失败：{text}")
+    """A backup that failed for the disk's sake, naming the folder, never a temporary."""
+    reason = os_error_text(e)
+    if reason == "磁盘已满":
+        return DatabaseError(f"磁盘已满，无法在 {where} 写入备份。请清理磁盘后重试。")
+    return DatabaseError(f"无法在 {where} 写入备份：{reason}。")
 
 
 def backup(
     src: object, reason: str = "manual", now: dt.datetime | None = None, thin_after: bool = True
 ) -> Path:
     """Make a checked backup of a database (a Ledger, a Database or a path) into
-    ``backups/`` beside it; returns the backup's path. Older backups are thinned."""
+    ``backups/`` beside it; returns the backup's path. Older backups are thinned. The copy
+    is checked in full (see :func:`_copy`) unless it is of an open ledger whose file was
+    checked in full this session (storage.db.checked)."""
     conn, db_path, opened = _source(src)
+    from .db import checked
+
+    db = getattr(src, "db", src)
+    content = opened or not hasattr(db, "conn") or not checked(db)
     folder = backups_dir(db_path)
     now = (now or dt.datetime.now()).replace(microsecond=0)
     stem = db_path.stem
@@ -327,8 +511,8 @@ def backup(
     tmp = folder / f".{final.name}.{os.getpid()}.tmp"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _clean_temporaries(folder)
-        _copy(conn, tmp)
+        clean_temporaries(folder)
+        _copy(conn, tmp, content)
         os.replace(tmp, final)
         _fsync_dir(folder)
     except (OSError, sqlite3.Error) as e:
@@ -336,9 +520,9 @@ def backup(
     finally:
         if opened:
             conn.close()
-        if tmp.exists():
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             try:
-                tmp.unlink()
+                leftover.unlink(missing_ok=True)
             except OSError:
                 pass
     if thin_after:
@@ -355,13 +539,21 @@ def list_backups(db_path: str | Path) -> list[BackupInfo]:
         return []
     for f in folder.iterdir():
         m = _NAME.match(f.name)
-        if not m or m["stem"] != stem or not f.is_file():
+        if not m or m["stem"] != stem or not f.is_file() or not _looks_like_sqlite(f):
             continue
         when = dt.datetime.strptime(m["stamp"], _STAMP)
         st = f.stat()
         out.append((when, st.st_mtime_ns, BackupInfo(f, when, m["reason"], st.st_size)))
     out.sort(key=lambda x: x[:2], reverse=True)  # same second: the later written first
     return [x[2] for x in out]
+
+
+def _looks_like_sqlite(f: Path) -> bool:
+    """A cheap first look (16 bytes): a 0-byte or non-SQLite file is never offered."""
+    try:
+        return check.header_problem(f) is None
+    except OSError:
+        return False
 
 
 def select_keep(
@@ -403,9 +595,9 @@ def thin(db_path: str | Path, now: dt.datetime | None = None) -> list[Path]:
 
 
 def newest_good_backup(db_path: str | Path) -> BackupInfo | None:
-    """The newest backup that passes the full integrity check."""
+    """The newest backup that passes :func:`backup_problem` (a sound ledger of this program)."""
     for b in list_backups(db_path):
-        if inspect_file(b.path, full=True) is None:
+        if backup_problem(b.path) is None:
             return b
     return None
 
@@ -436,12 +628,13 @@ def restore(
     first (``before-restore``; that path is returned), a damaged one is moved aside. Close
     every connection of this program to the database before calling."""
     live, source = Path(ledger_path), Path(backup_file)
-    problem = inspect_file(source, full=True)
+    problem = backup_problem(source)
     if problem:
-        raise DatabaseError(f"该备份无法使用：{problem[1]}。当前数据未作任何改动。")
+        raise DatabaseError(f"该备份无法使用：{_ends(problem)}。当前数据未作任何改动。")
     if live.exists() and live.resolve() == source.resolve():
         raise DatabaseError("不能用数据库自身来恢复。")
-    live_problem = inspect_file(live) if live.exists() and live.stat().st_size else None
+    # in full: a file that only looks healthy is moved aside too, never copied into backups/
+    live_problem = inspect_file(live, full=True) if live.exists() and live.stat().st_size else None
     saved = None
     try:
         if live.exists() and live.stat().st_size and live_problem is None:
@@ -465,17 +658,19 @@ def restore(
                 side = Path(str(live) + suffix)
                 if side.exists():
                     side.unlink()
+            clean_temporaries(live.parent)
             tmp = live.with_name(f".{live.name}.restore-{os.getpid()}.tmp")
             src = _ro_connect(source)
             try:
-                _copy(src, tmp)
+                _copy(src, tmp, content=False)  # the source was checked in full above
+                os.replace(tmp, live)
             finally:
                 src.close()
-            os.replace(tmp, live)
+                for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+                    leftover.unlink(missing_ok=True)
             _fsync_dir(live.parent)
-    except sqlite3.Error as e:
-        raise DatabaseError(
-            f"恢复失败：{e}。恢复前的数据已备份在 {saved}。" if saved else f"恢复失败：{e}"
-        ) from e
+    except (OSError, sqlite3.Error) as e:
+        reason = f"恢复失败：{os_error_text(e)}（{live}）"
+        raise DatabaseError(f"{reason}。恢复前的数据已备份在 {saved}。" if saved else reason) from e
     thin(live, now=now)
     return saved

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from ..errors import DatabaseError
+from ..errors import DatabaseError, os_error_text
 from .schema import MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from .backup import Inspection
 
 
 def configure(db: sqlite_utils.Database, *, memory: bool = False) -> None:
@@ -39,33 +44,69 @@ def check_version(db: sqlite_utils.Database) -> int:
     """Refuse, before anything is written, a file made by a newer version of the program."""
     current = schema_version(db)
     if current > SCHEMA_VERSION:
-        raise DatabaseError(
-            f"该数据库由更新版本的程序创建（数据版本 {current}，本程序支持到 {SCHEMA_VERSION}），"
-            "请升级程序后再打开。数据未作任何改动。"
-        )
+        from .backup import newer_version_message
+
+        raise DatabaseError(newer_version_message(current))
     return current
 
 
-def migrate(db: sqlite_utils.Database) -> int:
-    """Apply pending migrations, each in its own transaction. Returns how many ran."""
+def migrate(db: sqlite_utils.Database, target: int = SCHEMA_VERSION) -> int:
+    """Apply pending migrations up to ``target``, each in its own transaction. Returns how
+    many ran."""
     current = check_version(db)
     ran = 0
-    for version in range(current + 1, SCHEMA_VERSION + 1):
+    for version in range(current + 1, target + 1):
         with db.atomic():
             MIGRATIONS[version - 1](db)
             if "audit" in db.table_names():
                 from .audit import install_triggers
 
-                install_triggers(db)  # audit every column, also those this migration added
+                # audit every column, also those this migration added
+                install_triggers(db, version)
             db.execute(f"PRAGMA user_version = {version}")
         ran += 1
     return ran
 
 
-def open_database(path: str | Path | None) -> sqlite_utils.Database:
+# database → the check of its file begun on opening, to be passed before its first write
+_inspections: weakref.WeakKeyDictionary[sqlite_utils.Database, Inspection] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def pending_check(db: sqlite_utils.Database) -> Inspection | None:
+    """The full check of ``db``'s file still to be passed before its first write, if any."""
+    return _inspections.get(db)
+
+
+def checked(db: sqlite_utils.Database) -> bool:
+    """Whether ``db``'s file is known sound this session: checked in full before its first
+    write, or made by this session (a new or in-memory database)."""
+    return db not in _inspections
+
+
+def before_first_write(db: sqlite_utils.Database) -> None:
+    """Before the session's first write: the whole file must be sound (the check began on
+    opening, in a thread) — else :class:`DamagedDatabaseError`, raised again at every
+    attempt; audit triggers someone dropped are put back, and that is written into the
+    trail. Once passed, nothing to do."""
+    inspection = _inspections.get(db)
+    if inspection is None:
+        return
+    inspection.ensure_sound()
+    from .audit import restore_missing_triggers
+
+    restore_missing_triggers(db)
+    _inspections.pop(db, None)
+
+
+def open_database(
+    path: str | Path | None, sibling: sqlite_utils.Database | None = None
+) -> sqlite_utils.Database:
     """Open (creating if needed) the database at ``path``; ``None`` or ``":memory:"`` for
     an in-memory database (tests). Raises :class:`DatabaseError` with a Chinese message
-    for files that cannot be used."""
+    for files that cannot be used. ``sibling``: an open connection of this program to the
+    same file (a worker thread's second connection): its checks are shared, not redone."""
     if path is None or str(path) == ":memory:":
         db = sqlite_utils.Database(memory=True, execute_plugins=False)
         configure(db, memory=True)
@@ -75,16 +116,23 @@ def open_database(path: str | Path | None) -> sqlite_utils.Database:
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise DatabaseError(f"无法创建数据文件夹 {p.parent}：{e.strerror or e}") from e
+        raise DatabaseError(f"无法创建数据文件夹 {p.parent}：{os_error_text(e)}") from e
     # checked read-only first: a damaged or newer database is never written to
     from .backup import ensure_usable
 
-    ensure_usable(p)
+    inspection = _inspections.get(sibling) if sibling is not None else ensure_usable(p)
     try:
         db = sqlite_utils.Database(p, execute_plugins=False)
-        check_version(db)
+        if check_version(db) < SCHEMA_VERSION and inspection is not None:
+            try:
+                inspection.ensure_sound()  # upgrading writes: the whole file is checked first
+            except DatabaseError:
+                db.close()
+                raise
         configure(db)
         migrate(db)
+        if inspection is not None:
+            _inspections[db] = inspection
     except sqlite3.DatabaseError as e:
         text = str(e)
         if "not a database" in text or "malformed" in text:

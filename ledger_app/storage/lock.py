@@ -12,11 +12,13 @@ import os
 from pathlib import Path
 from typing import IO
 
-from ..errors import DatabaseError
+from ..errors import DatabaseError, os_error_text
 
 
 def lock_path(db_path: str | Path) -> Path:
-    p = Path(db_path)
+    """``<database>.lock`` beside the file the path leads to: a symbolic link to the open
+    ledger (or a path through a linked folder) is the same ledger, with the same lock."""
+    p = Path(db_path).resolve()
     return p.with_name(p.name + ".lock")
 
 
@@ -99,7 +101,7 @@ def acquire_lock(db_path: str | Path) -> Lock:
     except OSError as e:
         raise DatabaseError(
             f"数据库所在的文件夹 {path.parent} 是只读的（或没有写入权限），无法修改其中的台账"
-            f"（{e.strerror or e}）。请把数据库文件复制到可写的文件夹后再试。"
+            f"（{os_error_text(e)}）。请把数据库文件复制到可写的文件夹后再试。"
         ) from e
     if not _try_lock(handle):
         handle.close()

@@ -34,6 +34,7 @@ from ..domain.models import (
 )
 from . import audit
 from .backup import write_error
+from .db import before_first_write
 
 _MEMBER_DATES = ("birth_date", "join_date", "full_date", "status_date", "transfer_in_date")
 _MEMBER_COLUMNS = [f.name for f in fields(Member) if f.name not in ("id", "group_name")]
@@ -105,12 +106,18 @@ class Repository:
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
+        """One user action, one transaction. The first one of a session first makes sure
+        the file is sound (storage.db.before_first_write: a damaged file is never written
+        to); each seals the audit rows it wrote — and only those — in its transaction."""
         outermost = not self.db.conn.in_transaction
+        if outermost:
+            before_first_write(self.db)
         try:
             with self.db.atomic():
+                since = audit.last_id(self.db) if outermost else 0
                 yield
                 if outermost:
-                    audit.seal(self.db)  # hash-chain this action's audit rows in its transaction
+                    audit.seal(self.db, after=since)  # this action's rows, in its transaction
         except sqlite3.OperationalError as e:
             problem = write_error(e) if outermost else None
             if problem is None:
@@ -500,6 +507,35 @@ class Repository:
 
     # --- attachments and topic templates (records) ---------------------------------------
 
+    def first_month(self) -> tuple[int, int] | None:
+        """(year, month) of the ledger's first month: the earliest that holds any record,
+        payment or volunteer entry (member alerts are never counted before it)."""
+        found = []
+        for (day,) in self.db.execute(
+            "SELECT MIN(date) FROM record UNION ALL SELECT MIN(date) FROM volunteer"
+        ).fetchall():
+            if day:
+                found.append((int(day[:4]), int(day[5:7])))
+        row = self.db.execute(
+            "SELECT year, MIN(month) FROM payment WHERE year = (SELECT MIN(year) FROM payment)"
+        ).fetchone()
+        if row and row[0] is not None:
+            found.append((int(row[0]), int(row[1])))
+        return min(found) if found else None
+
+    def attachments_of(self, start: dt.date, end: dt.date) -> dict[int, list[AttachmentInfo]]:
+        """The attachments (without their bytes) of the records between two dates."""
+        rows = self.db.execute(
+            "SELECT a.id, a.record_id, a.filename, a.mime, LENGTH(a.data), a.caption, a.added_at "
+            "FROM attachment a JOIN record r ON r.id = a.record_id "
+            "WHERE r.date BETWEEN ? AND ? ORDER BY a.record_id, a.id",
+            [start.isoformat(), end.isoformat()],
+        ).fetchall()
+        out: dict[int, list[AttachmentInfo]] = {}
+        for row in rows:
+            out.setdefault(row[1], []).append(AttachmentInfo(*row))
+        return out
+
     def attachments(self, record_id: int) -> list[AttachmentInfo]:
         """A record's attachments without their bytes (for lists)."""
         rows = self.db.execute(
@@ -519,9 +555,9 @@ class Repository:
         self, record_id: int, filename: str, mime: str | None, data: bytes, caption: str | None
     ) -> int:
         cur = self.db.execute(
-            "INSERT INTO attachment (record_id, filename, mime, data, caption) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [record_id, filename, mime, data, caption],
+            "INSERT INTO attachment (record_id, filename, mime, data, sha256, caption) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [record_id, filename, mime, data, audit.sha256_hex(data), caption],
         )
         return int(cur.lastrowid)
 

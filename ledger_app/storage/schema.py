@@ -170,16 +170,47 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
 def _v2_audit(db: sqlite_utils.Database) -> None:
     """Audit trail (hash-chained, see storage/audit.py) and the recycle bin. The triggers
     themselves are (re)built by ``db.migrate`` after every migration."""
-    from .audit import install_triggers, record_baseline, seal
+    from .audit import audited, install_triggers, record_baseline, seal
 
-    install_triggers(db)
-    record_baseline(db)  # rows from before the trail (none in a new database)
+    # the tables audited at version 2, named so (AUDITED has grown since): this
+    # migration does what it did when it shipped
+    install_triggers(db, 2)
+    record_baseline(db, audited(2))  # rows from before the trail (none in a new database)
     seal(db)
+
+
+def _v3_audit_everything(db: sqlite_utils.Database) -> None:
+    """The trail covers settings, frequency rules, attachments, status history, topic
+    templates and the recycle bin too (AUDITED_FROM); their large columns (attachment
+    bytes, recycle-bin payloads) through a ``sha256`` column the program fills."""
+    from .audit import (
+        AUDITED_FROM,
+        audited,
+        install_triggers,
+        last_id,
+        record_baseline,
+        seal,
+        sha256_hex,
+    )
+
+    since = last_id(db)  # rows written before (from outside the program) stay unsealed
+    db.execute("ALTER TABLE attachment ADD COLUMN sha256 TEXT")
+    db.execute("ALTER TABLE trash ADD COLUMN sha256 TEXT")
+    db.conn.create_function("_ledger_sha256", 1, sha256_hex, deterministic=True)
+    try:
+        db.execute("UPDATE attachment SET sha256 = _ledger_sha256(data)")
+        db.execute("UPDATE trash SET sha256 = _ledger_sha256(CAST(payload AS BLOB))")
+    finally:
+        db.conn.create_function("_ledger_sha256", 1, None)
+    install_triggers(db, 3)
+    record_baseline(db, {t: k for t, k in audited(3).items() if t in AUDITED_FROM})
+    seal(db, after=since)
 
 
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_audit,
+    _v3_audit_everything,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

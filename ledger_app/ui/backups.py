@@ -7,14 +7,20 @@ as ``ctx.ledger``; every page is then told that everything changed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..errors import DamagedDatabaseError, UserError
 from ..services import safety
 from ..services.ledger import Changes, Ledger
-from ..storage.backup import BackupInfo, backups_dir
+from ..storage.backup import BackupInfo, backups_dir, start_inspection
 from .context import AppContext, confirm, show_error
 from .tasks import run_task
 
@@ -173,21 +179,7 @@ class BackupsWidget(QWidget):
         )
         if not confirm(self, "恢复备份", text, ok="恢复"):
             return
-        ledger = self.ctx.ledger
-        path, today = ledger.path, getattr(ledger, "_today", None)
-        error: UserError | None = None
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            ledger.close()  # restoring needs the program's own connection closed
-            try:
-                safety.restore(path, b.path)
-            except UserError as e:
-                error = e  # the live file was not touched
-            # pages read ctx.ledger each time, so swapping it reconnects them all
-            self.ctx.ledger = Ledger.open(path, today=today)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.ctx.notify(Changes.everything())
+        error = restore_and_reopen(self.ctx, b.path)
         self.reload()
         if error is not None:
             show_error(self, error, title="无法恢复")
@@ -195,20 +187,110 @@ class BackupsWidget(QWidget):
             self.ctx.status(f"已恢复 {b.when:%Y-%m-%d %H:%M} 的备份")
 
     def verify(self) -> None:
-        ledger = self.ctx.ledger
-        safety.head_hash(ledger)  # seal pending rows first
-        result = safety.verify_database(ledger.path)
-        icon = QMessageBox.Icon.Information if result.ok else QMessageBox.Icon.Warning
-        box = QMessageBox(icon, "检查数据库", "检查通过。" if result.ok else "检查发现问题：")
-        box.setInformativeText("\n".join(result.lines()))
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        box.setParent(self, box.windowFlags())
-        box.exec()
+        VerifyDialog(self.ctx, self).exec()
 
     def open_folder(self) -> None:
         folder = backups_dir(self.ctx.ledger.path)
         folder.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def restore_and_reopen(ctx: AppContext, backup_file: Path) -> UserError | None:
+    """Close the open ledger, restore ``backup_file`` over it (the current state is backed
+    up first), open it again as ``ctx.ledger`` and tell every page. Returns the error when
+    the backup could not be restored (the live file is then as it was)."""
+    ledger = ctx.ledger
+    path, today = ledger.path, getattr(ledger, "_today", None)
+    error: UserError | None = None
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        ledger.close()  # restoring needs the program's own connection closed
+        try:
+            safety.restore(path, backup_file)
+        except UserError as e:
+            error = e  # the live file was not touched
+        start_inspection(path)
+        # pages read ctx.ledger each time, so swapping it reconnects them all
+        ctx.ledger = Ledger.open(path, today=today)
+        safety.soundness_ready(ctx.ledger)  # the full check before the next write: begun now
+    finally:
+        QGuiApplication.restoreOverrideCursor()
+    ctx.notify(Changes.everything())
+    return error
+
+
+class VerifyDialog(QDialog):
+    """检查数据库: the whole file, the audit trail, changes from outside the program — and,
+    given the 台账校验码 printed on an earlier PDF or workbook, what changed since."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("检查数据库")
+        self.resize(640, 420)
+        layout = QVBoxLayout(self)
+        hint = QLabel(
+            "检查数据库文件是否完好、修改记录是否完整、有没有被程序以外的工具改动过。\n"
+            "要核对交出去的台账此后是否改过，请填写当时 PDF 页脚或 Excel 汇总表上印的"
+            "“台账校验码”（16 位），可不填。"
+        )
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        layout.addWidget(hint)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("台账校验码："))
+        self.code = QLineEdit()
+        self.code.setObjectName("verify_code")
+        self.code.setPlaceholderText("如 3f9a0c1d5e7b2a48（可不填）")
+        self.code.setClearButtonEnabled(True)
+        self.code.returnPressed.connect(self.check)
+        row.addWidget(self.code, 1)
+        self.check_button = QPushButton("检查")
+        self.check_button.setProperty("primary", True)
+        self.check_button.clicked.connect(self.check)
+        row.addWidget(self.check_button)
+        layout.addLayout(row)
+        self.verdict = QLabel()
+        self.verdict.setWordWrap(True)
+        layout.addWidget(self.verdict)
+        self.result = QPlainTextEdit()
+        self.result.setReadOnly(True)
+        self.result.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.result.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont))
+        layout.addWidget(self.result, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.last: safety.Verification | None = None
+
+    def check(self) -> None:
+        code = self.code.text().strip() or None
+        path = self.ctx.ledger.path
+        outcome = run_task(
+            self,
+            "正在检查数据库…",
+            lambda _ledger, _progress: safety.verify_database(path, code),
+            self.ctx.ledger,
+            cancellable=False,
+        )
+        if isinstance(outcome.error, UserError):
+            show_error(self, outcome.error, title="无法检查")
+            self.code.setFocus()
+            return
+        if outcome.error is not None:
+            raise outcome.error
+        result: safety.Verification = outcome.value
+        self.last = result
+        if result.ok:
+            verdict = "检查通过：台账自校验码之后没有改动。" if code else "检查通过。"
+        elif result.content_ok:
+            verdict = "数据库完好，但台账在校验码之后有改动（见下）。"
+        else:
+            verdict = "检查发现问题（见下）。"
+        self.verdict.setText(verdict)
+        self.verdict.setStyleSheet("" if result.ok else "color: #B00020;")
+        self.result.setPlainText("\n".join(result.lines()))
 
 
 class TrashWidget(QWidget):
@@ -262,11 +344,14 @@ class TrashWidget(QWidget):
         )
 
 
-def offer_restore(parent: QWidget | None, error: DamagedDatabaseError) -> bool | None:
-    """When opening found the database damaged: say so, offer the newest good backup and
+def offer_restore(
+    parent: QWidget | None, error: DamagedDatabaseError, ctx: AppContext | None = None
+) -> bool | None:
+    """When the database was found damaged: say so, offer the newest good backup and
     restore it (the damaged file is kept aside as ``….damaged-<time>``). True if restored,
     so that the caller opens the ledger again; False if not; None when there is no good
-    backup to offer (the caller shows the error as it is)."""
+    backup to offer (the caller shows the error as it is). With ``ctx`` (found while the
+    window is open) the open ledger is closed for restoring and opened again."""
     path = error.path
     good = safety.newest_good_backup_for(path) if path is not None else None
     if good is None:
@@ -277,15 +362,21 @@ def offer_restore(parent: QWidget | None, error: DamagedDatabaseError) -> bool |
     )
     box = QMessageBox(QMessageBox.Icon.Warning, "数据库已损坏", text, parent=parent)
     yes = box.addButton("用备份恢复", QMessageBox.ButtonRole.AcceptRole)
-    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.addButton("暂不恢复" if ctx is not None else "退出", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(yes)
     box.exec()
     if box.clickedButton() is not yes:
         return False
-    try:
-        safety.restore(path, good.path)
-    except UserError as e:
-        show_error(parent, e, title="无法恢复")
+    if ctx is not None:
+        failed = restore_and_reopen(ctx, good.path)
+    else:
+        try:
+            safety.restore(path, good.path)
+            failed = None
+        except UserError as e:
+            failed = e
+    if failed is not None:
+        show_error(parent, failed, title="无法恢复")
         return False
     return True
 
@@ -307,23 +398,56 @@ class AutoBackup(QObject):
         self.timer.timeout.connect(lambda: self._run("hourly"))
         self._opened = False
 
+    POLL_MS = 200  # while the full check of the file (begun on opening) is still running
+
     def opened(self) -> None:
+        """The backup of opening — once the full check of the file has passed (it runs in
+        the background from the start): a damaged file is never copied into backups/, the
+        clerk is told at once and offered the newest good backup instead."""
         if self._opened:
+            return
+        if not safety.soundness_ready(self.ctx.ledger):
+            QTimer.singleShot(self.POLL_MS, self.opened)
             return
         self._opened = True
         self._run("open")
         self.timer.start()
 
     def closing(self) -> None:
-        self.opened()  # a window closed at once still gets the check made at opening
+        if not self._opened:
+            self._opened = True
+            # a window closed at once still gets the backup of opening — unless the full
+            # check of the file has not run: then nothing was saved in this session (a save
+            # waits for that check), the state is the one the next opening backs up, and
+            # closing does not wait seconds for a check only a backup would need
+            if safety.soundness_checked(self.ctx.ledger):
+                self._run("open")
         self.timer.stop()
         self._run("close")
 
     def _run(self, reason: str) -> None:
         try:
             made = safety.maybe_backup(self.ctx.ledger, reason)
+        except DamagedDatabaseError as e:
+            self._damaged(e, offer=reason == "open")
+            return
         except UserError as e:
             self.ctx.status(f"自动备份失败：{e.message}")
             return
         if made is not None and reason != "close":
             self.ctx.status(f"已自动备份（{made.name}）")
+
+    def _damaged(self, error: DamagedDatabaseError, offer: bool) -> None:
+        """The file turned out damaged: nothing is written to it any more (the first write
+        is refused, see storage.db.before_first_write); offer the newest good backup."""
+        self.timer.stop()
+        self.ctx.status("数据库已损坏：程序不会再写入它。请在 设置 › 数据备份 中恢复备份。")
+        if not offer:
+            return
+        parent = self.parent()  # the window
+        restored = offer_restore(parent if isinstance(parent, QWidget) else None, error, self.ctx)
+        if restored is None:
+            show_error(None, error, title="数据库已损坏")
+        elif restored:
+            self.ctx.status("已用备份恢复，可以继续使用。")
+            self.timer.start()

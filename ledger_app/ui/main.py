@@ -8,6 +8,7 @@ import gc
 import importlib
 import logging
 import os
+import sqlite3
 import sys
 import traceback
 from pathlib import Path
@@ -443,6 +444,7 @@ def write_crash_log(
 
 
 _in_hook = False
+_open_path: Path | None = None  # the database the window has open (for damage found reading)
 
 
 def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -461,6 +463,12 @@ def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackT
             show_error(QApplication.activeWindow(), exc)
             return
         path = write_crash_log(exc_type, exc, tb)
+        from ..storage.backup import read_damage
+
+        damage = read_damage(exc, _open_path)
+        if damage is not None:  # a damaged file, not a bug: say so, name the backup
+            show_error(QApplication.activeWindow(), damage, title="数据库已损坏")
+            return
         where = f"详细信息已记录在日志文件：\n{path}" if path else "（日志文件无法写入。）"
         box = QMessageBox(
             QMessageBox.Icon.Critical,
@@ -551,8 +559,30 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
             lock.release()
         return 1
 
-    ctx = AppContext(ledger)
-    window = MainWindow(ctx, demo=demo)
+    global _open_path
+    _open_path = path
+    try:
+        ctx = AppContext(ledger)
+        window = MainWindow(ctx, demo=demo)
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
+        # text that is not UTF-8 or a broken page, met while the first page reads its data
+        from ..storage.backup import read_damage
+        from .backups import offer_restore
+
+        damage = read_damage(e, path)
+        if damage is None:
+            raise
+        ledger.close()
+        restored = offer_restore(None, damage)
+        if not restored:
+            if restored is None:  # no good backup to offer
+                show_error(None, damage, title="无法打开数据库")
+            if lock is not None:
+                lock.release()
+            return 1
+        ledger = open_ledger(path, demo)
+        ctx = AppContext(ledger)
+        window = MainWindow(ctx, demo=demo)
     window.restore_state()
     window.show()
     from .backups import AutoBackup

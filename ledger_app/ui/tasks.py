@@ -134,7 +134,7 @@ def worker_ledger(ledger: Ledger) -> Ledger | None:
     """A second connection to the same database file for a worker thread (None: in memory)."""
     if ledger.path is None:
         return None
-    return Ledger.open(ledger.path, today=getattr(ledger, "_today", None))
+    return Ledger.open(ledger.path, today=getattr(ledger, "_today", None), sibling=ledger)
 
 
 def run_task(

@@ -3,7 +3,11 @@
 - :func:`read_workbook` opens a file safely (openpyxl read-only, which parses with
   defusedxml when it is installed) and returns the raw cell values of the wanted sheets;
   a file that is not a workbook, is damaged or carries an XML entity bomb becomes a
-  :class:`WorkbookError` with a Chinese message, never a traceback.
+  :class:`WorkbookError` with a Chinese message, never a traceback. Before any parsing
+  the archive is measured (:func:`check_archive`): a part or the whole that inflates
+  beyond what a ledger needs, or a single cell longer than Excel allows, is refused — a
+  zip bomb costs a read of the archive, not the machine. A formula cell whose value was
+  never computed (saved by a program other than Excel) reads as :data:`NO_VALUE`.
 - :func:`find_table` finds a sheet's header row by its column names (merged title rows
   above it are skipped), and yields the data rows below it, skipping blank rows and
   stopping at a 合计 row.
@@ -33,8 +37,49 @@ MAX_ROWS = 200_000
 # How far down a header row may sit below title rows.
 HEADER_SEARCH_ROWS = 30
 
+# What a workbook may inflate to. A 300-member branch's ten years (bench XL) are 27 MB in
+# all, 13 MB in its largest sheet; beyond these it is not a ledger (or it is a zip bomb).
+MAX_PART_BYTES = 64 << 20
+MAX_TOTAL_BYTES = 160 << 20
+# Excel holds at most 32,767 characters in a cell: ≤ 200 KB of XML (3 bytes a character,
+# 6 for an escaped quote). A stretch of the XML this long without a tag is no cell of a
+# workbook Excel can open.
+MAX_TEXT_RUN = 256 << 10
+EXCEL_MAX_ROWS = 1_048_576
+QUOTE_MAX = 40  # characters of a cell's value quoted in a message
+
+
+class _NoValue:
+    """A formula cell saved without its computed value."""
+
+    def __repr__(self) -> str:
+        return "<公式没有计算结果>"
+
+
+NO_VALUE = _NoValue()
+NO_VALUE_MESSAGE = "公式没有计算结果，请在 Excel 或 WPS 中打开并保存后再导入"
+
 # A row whose first non-empty cells say this ends the data (what follows is a footer).
 _TOTAL_WORDS = {"合计", "总计", "小计", "合计:", "合计："}
+
+_CHINESE_MONTHS = "一二三四五六七八九十"
+# 党费's month columns as clerks write them: 1月, 01月, 1月份, 一月, 十二月份, 1月(元) …
+_MONTH_HEADER = re.compile(
+    r"(?P<n>0?[1-9]|1[0-2]|[一二三四五六七八九十]|十[一二])月份?(?:\(元\)|缴费|党费)?"
+)
+
+
+def _month_header(text: str) -> str | None:
+    m = _MONTH_HEADER.fullmatch(text)
+    if not m:
+        return None
+    n = m["n"]
+    if n.isdigit():
+        return f"{int(n)}月"
+    if n.startswith("十"):
+        return f"{10 + (_CHINESE_MONTHS.index(n[1]) + 1 if len(n) > 1 else 0)}月"
+    return f"{_CHINESE_MONTHS.index(n) + 1}月"
+
 
 # Header spellings seen in clerks' own spreadsheets → the contract's column name.
 HEADER_ALIASES = {
@@ -58,7 +103,13 @@ def normalize_header(value: object) -> str:
         return ""
     text = "".join(str(value).split())
     text = text.replace("（", "(").replace("）", ")").rstrip("†*＊")
-    return HEADER_ALIASES.get(text, text)
+    return HEADER_ALIASES.get(text) or _month_header(text) or text
+
+
+def quote(value: object) -> str:
+    """A cell's value as quoted in a message: cut to :data:`QUOTE_MAX` characters."""
+    text = str(value)
+    return text if len(text) <= QUOTE_MAX else text[:QUOTE_MAX] + "…"
 
 
 def cell_ref(sheet: str, row: int, col: int) -> str:
@@ -115,6 +166,7 @@ def read_workbook(path: str | Path, wanted: Iterable[str]) -> WorkbookData:
         raise WorkbookError(_NOT_A_WORKBOOK.format(name=name, why="文件内容不是工作簿格式"))
 
     wanted = set(wanted)
+    check_archive(p)
     try:
         import openpyxl
     except ImportError as e:  # pragma: no cover - a broken installation
@@ -132,12 +184,14 @@ def read_workbook(path: str | Path, wanted: Iterable[str]) -> WorkbookData:
         for ws in wb.worksheets:
             if ws.title.strip() not in wanted:
                 continue
-            # The <dimension> a file declares may be wrong (or absurdly large): ignore it
-            # and read the rows that really are there.
-            ws.reset_dimensions()
             rows: list[tuple] = []
             filled = 0
-            for r in ws.iter_rows(values_only=True):
+            for r in _values(wb, ws):
+                if len(rows) >= EXCEL_MAX_ROWS:
+                    raise WorkbookError(
+                        f"工作表“{ws.title}”超过 Excel 的最大行数 {EXCEL_MAX_ROWS}，不是正常的"
+                        "台账工作簿，未导入。"
+                    )
                 if all(_is_blank(v) for v in r):
                     rows.append(())  # formatted but empty: keep the numbering, not the cells
                     continue
@@ -160,6 +214,98 @@ def read_workbook(path: str | Path, wanted: Iterable[str]) -> WorkbookData:
         if wb is not None:
             wb.close()
         fh.close()
+
+
+def _values(wb, ws):
+    """The rows of a read-only worksheet as value tuples, like ``iter_rows(values_only=True)``
+    but from the rows really there (the <dimension> a file declares may be wrong or absurd)
+    and with :data:`NO_VALUE` for a formula saved without its value (openpyxl's data-only
+    reading gives None, which would read as a blank cell: a payment silently lost)."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = NO_VALUE
+            return cell
+
+    with ws._get_source() as src:  # what ReadOnlyWorksheet._cells_by_row does
+        parser = Parser(
+            src,
+            ws._shared_strings,
+            data_only=True,
+            epoch=wb.epoch,
+            date_formats=wb._date_formats,
+            timedelta_formats=wb._timedelta_formats,
+        )
+        expected = 1
+        for number, cells in parser.parse():
+            for _ in range(expected, number):
+                yield ()  # a row the file leaves out
+            expected = number + 1
+            if not cells:
+                yield ()
+                continue
+            values: list = [None] * max(c["column"] for c in cells)
+            for c in cells:
+                values[c["column"] - 1] = c["value"]
+            yield tuple(values)
+
+
+def check_archive(path: Path) -> None:
+    """Refuse, before parsing, a workbook whose parts inflate beyond what a ledger needs
+    (:data:`MAX_PART_BYTES` each, :data:`MAX_TOTAL_BYTES` in all) or that holds a stretch
+    of text no Excel cell can hold (:data:`MAX_TEXT_RUN`): both are what a zip bomb looks
+    like. Reads the archive once (inflating costs ~3 ms a megabyte); nothing is kept."""
+    name = path.name
+    too_big = _NOT_A_WORKBOOK.format(name=name, why="解压后内容过大，不像是一个支部的台账")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES or any(
+                i.file_size > MAX_PART_BYTES for i in infos
+            ):
+                raise WorkbookError(too_big)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")) and _longest_text_run(z, info):
+                    raise WorkbookError(
+                        _NOT_A_WORKBOOK.format(
+                            name=name,
+                            why=f"含有超过 Excel 上限（{MAX_CELL_TEXT} 个字符）的单元格内容",
+                        )
+                    )
+    except WorkbookError:
+        raise
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError) as e:
+        raise WorkbookError(_NOT_A_WORKBOOK.format(name=name, why=_explain(e))) from e
+
+
+MAX_CELL_TEXT = 32767
+
+
+def _longest_text_run(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether the part holds :data:`MAX_TEXT_RUN` bytes or more without a ``<``: every
+    stretch of twice that is found, none of less than it is (windows sampled, so that the
+    scan costs no more than inflating)."""
+    step = MAX_TEXT_RUN
+    since_tag = 0  # bytes since the last "<", carried over chunk boundaries
+    with z.open(info) as f:
+        while chunk := f.read(4 * step):
+            first = chunk.find(b"<")
+            if first < 0:
+                since_tag += len(chunk)
+                if since_tag >= step:
+                    return True
+                continue
+            if since_tag + first >= step:
+                return True
+            last = chunk.rfind(b"<")
+            for at in range(first, last, step):
+                if chunk.find(b"<", at + 1, at + 1 + step) < 0 and at + step < last:
+                    return True
+            since_tag = len(chunk) - last - 1
+    return since_tag >= step
 
 
 _UNSAFE_XML = (
@@ -229,6 +375,7 @@ class Table:
     columns: dict[str, int]
     rows: list[Row] = field(default_factory=list)
     first_col: int = 0  # 0-based column of the header row's first non-empty cell
+    reported: set[str] = field(default_factory=set)  # cells already in the errors
 
     def header_ref(self) -> str:
         return cell_ref(self.sheet, self.header_row, self.first_col)
@@ -275,12 +422,23 @@ def find_table(
         return None
 
     columns: dict[str, int] = {}
+    twice: list[tuple[int, str]] = []
     for idx, v in enumerate(rows[best_row]):
         name = normalize_header(v)
-        if name in known_set and name not in columns:
-            columns[name] = idx
+        if name in known_set:
+            if name in columns:
+                twice.append((idx, name))
+            else:
+                columns[name] = idx
     first = next((i for i, v in enumerate(rows[best_row]) if not _is_blank(v)), 0)
     table = Table(sheet, best_row + 1, columns, first_col=first)
+    for idx, name in twice:  # the second would be silently ignored: say so
+        from openpyxl.utils import get_column_letter
+
+        errors.append(
+            f"{cell_ref(sheet, best_row + 1, idx)}: 列“{quote(rows[best_row][idx])}”与 "
+            f"{get_column_letter(columns[name] + 1)} 列同为“{name}”，请删除或改名其中一列"
+        )
     missing = [c for c in required if c not in columns]
     for c in missing:
         errors.append(f"{table.header_ref()}: 缺少必需的列“{c}”")
@@ -294,8 +452,26 @@ def find_table(
             break
         if all(_is_blank(values[j]) for j in indices if j < len(values)):
             continue
+        if any(v is NO_VALUE for v in values):
+            values = _formula_errors(table, i + 1, values, indices, errors)
         table.rows.append(Row(table, i + 1, values))
     return table
+
+
+def _formula_errors(
+    table: Table, number: int, values: tuple, indices: list[int], errors: list[str]
+) -> tuple:
+    """A formula without its value in a column that is read is an error naming the cell
+    (it would read as blank: a payment, a name silently lost); the cell then reads as
+    blank, and no second message is given for it (``table.reported``)."""
+    out = list(values)
+    for j in indices:
+        if j < len(out) and out[j] is NO_VALUE:
+            ref = cell_ref(table.sheet, number, j)
+            errors.append(f"{ref}: {NO_VALUE_MESSAGE}")
+            table.reported.add(ref)
+            out[j] = None
+    return tuple(out)
 
 
 # --- cells -------------------------------------------------------------------------------

@@ -161,7 +161,13 @@ def set_widths(ws, widths: dict[int, float]) -> None:
 
 
 def merge_title(grid, row: int, first_col: int, last_col: int, text: str, style="tz_title"):
-    grid.set(row, first_col, clean_text(text), grid.book.named(style))
+    """A title across columns; like :func:`put`, text a spreadsheet would read as a formula
+    when re-typed (a branch named ``=…``) is quote-prefixed."""
+    text = clean_text(text)
+    st = grid.book.named(style)
+    if text.startswith(FORMULA_START):
+        st = grid.book.variant(st, quotePrefix=True)
+    grid.set(row, first_col, text, st)
     if last_col > first_col:
         grid.merge(row, first_col, row, last_col)
 

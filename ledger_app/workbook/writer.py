@@ -4,13 +4,14 @@ committees ask for, styled and print-ready, written atomically.
 The contract sheets (支部信息 … 志愿服务) import back through ``services.importer``:
 a merged title row sits above the header and a 合计 row below the data, both of which
 the importer skips; computed (†) columns are ignored on import. With ``mask=True`` the
-公民身份号码 and phone numbers are masked — such a workbook is for sending out, and
-cannot be imported back (members are matched by 公民身份号码).
+公民身份号码 and phone numbers are masked and the 出生日期 left out (it is the middle of
+the ID number) — such a workbook is for sending out, and cannot be imported back (members
+are matched by 公民身份号码). The 党费收缴公示 shows each member's 月缴费基数 (their
+income) only with ``show_base=True``.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -57,11 +58,15 @@ SHEETS = CONTRACT_SHEETS + (
     SHEET_VOLUNTEER_STATS,
 )
 
+CHAIN_CODE_LENGTH = 16  # as on the PDF's footer
+CHAIN_CODE_NOTE = (
+    "（导出时修改记录的校验码：用“设置 › 数据备份 › 检查数据库”或 verify --code 核对此后是否改动）"
+)
 SEQ = "序号"  # not a contract column: unknown to the importer, hence ignored
 TOTAL = "合计"
-MASK_NOTE = "（脱敏版：身份证号、电话已隐去，不能导回）"
+MASK_NOTE = "（脱敏版：身份证号、出生日期、电话已隐去，不能导回）"
 MASK_MESSAGE = (
-    "注意：本文件已隐去公民身份号码和联系电话，仅供报送或外发，"
+    "注意：本文件已隐去公民身份号码、出生日期和联系电话，仅供报送或外发，"
     "不能再导入本程序（导入时按公民身份号码匹配党员）。"
 )
 
@@ -331,6 +336,8 @@ class ExportData:
     mask: bool
     months: list[int] = field(default_factory=list)
     changed: dict[int, str] = field(default_factory=dict)  # record id → when changed (ISO)
+    chain_code: str = ""  # 台账校验码: the audit chain's head when exported (verify --code)
+    show_base: bool = False  # 党费收缴公示 shows 月缴费基数 (each member's income)
     _roster: Roster | None = field(default=None, repr=False)
     _summaries: dict[int, AttendanceSummary] = field(default_factory=dict, repr=False)
 
@@ -361,6 +368,10 @@ class ExportData:
     def phone_text(self, phone: str | None) -> str | None:
         return idcard.mask_phone(phone) if self.mask else phone
 
+    def birth_date(self, m: Member) -> dt.date | None:
+        """Left out of a masked export: it is the middle of the ID number, digit for digit."""
+        return None if self.mask else m.birth_date
+
 
 def _dues_lines(ledger: Ledger, year: int, members: list[Member]) -> list[DuesLine]:
     """Per member dues of ``year`` from the dues service (the one implementation of rates,
@@ -377,7 +388,9 @@ def _dues_lines(ledger: Ledger, year: int, members: list[Member]) -> list[DuesLi
     ]
 
 
-def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) -> ExportData:
+def collect(
+    ledger: Ledger, year: int, quarter: int | None, mask: bool = False, show_base: bool = False
+) -> ExportData:
     """Read what an export of ``year`` (or one quarter of it) shows."""
     repo = ledger.repo
     period = checked_period(year, quarter)
@@ -393,7 +406,7 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
     ]
     volunteer = repo.volunteer(period.start, period.end)
     from ..services.compliance import board_data
-    from ..services.safety import changed_records
+    from ..services.safety import changed_records, head_hash
 
     board = board_data(ledger, year)
     return ExportData(
@@ -410,6 +423,8 @@ def collect(ledger: Ledger, year: int, quarter: int | None, mask: bool = False) 
         mask=mask,
         months=months,
         changed=changed_records(ledger),
+        chain_code=head_hash(ledger)[:CHAIN_CODE_LENGTH],
+        show_base=show_base,
     )
 
 
@@ -542,6 +557,8 @@ def _sheet_branch(book, data: ExportData) -> None:
     w.write_header()
     for key in BRANCH_INFO_KEYS:
         value = data.branch_info.get(key) or None
+        if key == "联系电话":
+            value = data.phone_text(value)
         if key == "成立日期" and value:
             from ..domain.dates import parse_date
 
@@ -568,7 +585,7 @@ def _sheet_roster(book, data: ExportData) -> None:
                 m.name,
                 m.gender,
                 m.ethnicity,
-                m.birth_date,
+                data.birth_date(m),
                 data.id_text(m.id_number),
                 m.education,
                 m.member_type,
@@ -787,6 +804,11 @@ def _sheet_summary(book, data: ExportData) -> None:
         "tz_note",
     )
     row += 1
+    if data.chain_code:
+        merge_title(
+            grid, row, 1, ncols, f"台账校验码 {data.chain_code}{CHAIN_CODE_NOTE}", "tz_note"
+        )
+        row += 1
     if data.mask:
         merge_title(grid, row, 1, ncols, MASK_MESSAGE, "tz_note")
         row += 1
@@ -941,7 +963,7 @@ def _sheet_dues_notice(book, data: ExportData) -> None:
         Col(SEQ, "int", width=5),
         Col("姓名", "center"),
         Col("人员类别", "center"),
-        Col("月缴费基数(元)", "money", width=11),
+        *([Col("月缴费基数(元)", "money", width=11)] if data.show_base else []),
         Col("缴纳比例", "center", width=7),
         Col("月应缴(元)", "money", width=9),
         Col("应缴月数", "int", width=6),
@@ -967,7 +989,7 @@ def _sheet_dues_notice(book, data: ExportData) -> None:
                 i,
                 d.member.name,
                 d.category,
-                _yuan(d.md.base_fen),
+                *([_yuan(d.md.base_fen)] if data.show_base else []),
                 d.md.rate_text,
                 _yuan(d.md.monthly_due_fen),
                 len(d.owes_in(months)),
@@ -981,7 +1003,7 @@ def _sheet_dues_notice(book, data: ExportData) -> None:
             TOTAL,
             f"{len(data.dues)}人",
             None,
-            None,
+            *([None] if data.show_base else []),
             None,
             None,
             None,
@@ -1289,26 +1311,18 @@ def export_workbook(
     out_path: str | Path,
     mask: bool = False,
     progress: Progress | None = None,
+    show_base: bool = False,
 ) -> Path:
     """Export the ledger of ``year`` (or its ``quarter``) to ``out_path`` (.xlsx).
 
     ``progress(done, total)`` reports sheets written; raising from it cancels the export
-    and leaves ``out_path`` as it was. Returns the path written.
+    and leaves ``out_path`` as it was. ``show_base``: the 党费收缴公示 shows each member's
+    月缴费基数. Returns the path written.
     """
     out = Path(out_path)
-    data = collect(ledger, year, quarter, mask)
+    data = collect(ledger, year, quarter, mask, show_base)
     book = build_workbook(data, progress)
     path = save_atomic(book, out)
     if progress is not None:
         progress(len(_BUILDERS) + 1, len(_BUILDERS) + 1)
     return path
-
-
-def cmd_export_xlsx(ledger: Ledger, args: argparse.Namespace) -> int:
-    """``export-xlsx --year Y [--quarter Q] -o OUT [--mask]``."""
-    mask = bool(getattr(args, "mask", False))
-    path = export_workbook(ledger, args.year, getattr(args, "quarter", None), args.output, mask)
-    print(f"已导出：{path}")
-    if mask:
-        print(MASK_MESSAGE)
-    return 0

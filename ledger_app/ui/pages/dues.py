@@ -6,7 +6,6 @@ refresh); every cell shows a word or amount and an icon as well as its colour.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import (
@@ -94,6 +93,7 @@ _STATE_KIND = {
     D.MONTH_UNPAID: STATUS_MISSING,
     D.MONTH_NOT_OWED: STATUS_NONE,
     D.MONTH_NOT_DUE: STATUS_NONE,
+    D.MONTH_COLLECTING: STATUS_WARN,
 }
 
 
@@ -110,31 +110,17 @@ def cell_text(md: D.MemberDues, month: int) -> str:
         return status_text(kind, format_fen(paid))
     if state == D.MONTH_SHORT:
         return status_text(kind, f"{format_fen(paid)} 不足")
-    if _collecting(md, month):
-        return status_text(STATUS_WARN, "待缴")
     return status_text(kind, state)
 
 
 # a narrow month column (the whole year fits 1366×768 at 125 %): the icon and one word;
 # the amount is in the tooltip and in 月应缴
-_COMPACT = {D.MONTH_PAID: "✓", D.MONTH_SHORT: "!少", D.MONTH_UNPAID: "✗", "collecting": "!待"}
+_COMPACT = {D.MONTH_PAID: "✓", D.MONTH_SHORT: "!少", D.MONTH_UNPAID: "✗", D.MONTH_COLLECTING: "!待"}
 
 
 def compact_cell_text(md: D.MemberDues, month: int) -> str:
     """A month cell in a narrow column: ``✓``, ``!少``, ``✗``, ``!待``, ``–``."""
-    if _collecting(md, month):
-        return _COMPACT["collecting"]
     return _COMPACT.get(md.month_state(month), "–")
-
-
-def _collecting(md: D.MemberDues, month: int) -> bool:
-    """The month under way, not paid yet: still being collected (amber 待缴, not arrears)."""
-    return (
-        md.month_state(month) == D.MONTH_NOT_DUE
-        and month == md.due_through + 1
-        and md.due_through < 12
-        and (md.due_through > 0 or month == dt.date.today().month)
-    )
 
 
 class DuesGridModel(QAbstractTableModel):
@@ -325,8 +311,6 @@ class DuesGridModel(QAbstractTableModel):
 
     def _kind(self, md: D.MemberDues, col: int, month: int | None) -> str | None:
         if month is not None:
-            if _collecting(md, month):
-                return STATUS_WARN
             kind = _STATE_KIND[md.month_state(month)]
             if kind == STATUS_OK and self.late(md.member_id, month):
                 return STATUS_WARN
@@ -370,7 +354,7 @@ class DuesGridModel(QAbstractTableModel):
             return f"{s.reduction}：{s.approved_by or ''} {format_date(s.approved_on)} 批准"
         if col == COL_UNPAID and md.unpaid_months:
             return (
-                S.arrears_text(md, self._year.year) + f"\n欠缴{D.format_months(md.unpaid_months)}"
+                D.arrears_text(md, self._year.year) + f"\n欠缴{D.format_months(md.unpaid_months)}"
             )  # type: ignore[union-attr]
         if col == 0 and md.setting and md.setting.note:
             return md.setting.note
@@ -1238,7 +1222,7 @@ class DuesPage(QWidget):
             run = md.arrears_run
             assert run is not None
             kind = STATUS_MISSING if md.arrears_warning else STATUS_WARN
-            item = QListWidgetItem(status_text(kind, S.arrears_text(md, self.year)))
+            item = QListWidgetItem(status_text(kind, D.arrears_text(md, self.year)))
             item.setForeground(status_foreground(kind))
             item.setData(Qt.ItemDataRole.UserRole, md.member_id)
             item.setToolTip(f"欠缴{D.format_months(md.unpaid_months)}，双击补交")

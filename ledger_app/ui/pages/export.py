@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import UserError
+from ...errors import UserError, os_error_text
 from ...services.ledger import Changes
 from ..context import AppContext, show_error
 from ..tasks import run_task
@@ -103,10 +103,14 @@ class ExportPage(QWidget):
                 "党员名册、三会一课、主题党日、其他组织生活、党费收缴、志愿服务，每类一张表，可直接打印。"
             )
         )
-        self.mask = QCheckBox("隐去身份证号和电话（报送、外发时用）")
+        self.mask = QCheckBox("隐去身份证号、出生日期和电话（报送、外发时用）")
         self.mask.setObjectName("export_mask")
         self.mask.setToolTip("隐去后的文件不能再导入本程序")
         xl.addWidget(self.mask)
+        self.show_base = QCheckBox("党费收缴公示列出月缴费基数")
+        self.show_base.setObjectName("export_show_base")
+        self.show_base.setToolTip("缴费基数即每人的收入，公示时一般不列出")
+        xl.addWidget(self.show_base)
         xl.addStretch(1)
         self.xlsx_button = make_primary(QPushButton("导出 Excel 台账…"))
         self.xlsx_button.clicked.connect(self.export_xlsx)
@@ -210,13 +214,16 @@ class ExportPage(QWidget):
         if target.suffix.lower() != ".xlsx":
             target = target.with_name(target.name + ".xlsx")
         mask = self.mask.isChecked()
+        show_base = self.show_base.isChecked()
 
         def work(ledger, progress):
-            from ...workbook.writer import export_workbook
+            from ...services.exports import export_xlsx
 
-            return export_workbook(ledger, year, quarter, target, mask=mask, progress=progress)
+            return export_xlsx(
+                ledger, year, quarter, target, mask=mask, show_base=show_base, progress=progress
+            )
 
-        note = "（已隐去身份证号和电话，不能再导入本程序）" if mask else ""
+        note = "（已隐去身份证号、出生日期和电话，不能再导入本程序）" if mask else ""
         self._run(work, "正在导出 Excel 台账……", target, note)
 
     def export_pdf(self) -> None:
@@ -237,7 +244,7 @@ class ExportPage(QWidget):
             target = target.with_name(target.name + ".pdf")
 
         def work(ledger, progress):
-            from ...reports.pdf import export_pdf
+            from ...services.exports import export_pdf
 
             return export_pdf(ledger, year, quarter, target, sections=sections, progress=progress)
 
@@ -252,12 +259,9 @@ class ExportPage(QWidget):
             if isinstance(result.error, UserError):
                 show_error(self, result.error, title="导出失败")
                 return
-            if isinstance(result.error, OSError):
-                e = result.error
+            if isinstance(result.error, OSError):  # the target, not the hidden temporary
                 show_error(
-                    self,
-                    f"无法写入文件 {e.filename or target}：{e.strerror or e}",
-                    title="导出失败",
+                    self, f"无法写入文件 {target}：{os_error_text(result.error)}", title="导出失败"
                 )
                 return
             raise result.error

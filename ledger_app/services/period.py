@@ -1,0 +1,95 @@
+"""The period model of a year or a quarter, read from the ledger in one snapshot.
+
+``load`` reads what a period's figures are computed from (roster, the year's records with
+attendance, rules, dues settings and payments, volunteer entries) in one read transaction,
+and hands back a :class:`~ledger_app.domain.period.PeriodModel`. The 工作台, the 党费 page,
+``check``, ``dues``, the Excel workbook and the PDF all render such a model; none of them
+reads the database for a figure of its own.
+
+A model is kept until the database changes (by this connection or another), so pages that
+show the same year share it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..domain import compliance
+from ..domain.dates import Period, checked_period
+from ..domain.dues import compute_year
+from ..domain.period import PeriodInputs, PeriodModel
+from .ledger import Ledger
+
+_KEEP = 6  # models kept per ledger (a few years and quarters the pages and exports show)
+
+
+def _version(ledger: Ledger) -> tuple[int, int]:
+    """Changes by this connection (total_changes) and by any other (data_version)."""
+    conn = ledger.db.conn
+    return conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def load(
+    ledger: Ledger, year: int, quarter: int | None = None, *, attachments: bool = False
+) -> PeriodModel:
+    """The model of ``year`` (or one quarter of it) as of ``ledger.today()``.
+    ``attachments``: also list each record's attachments (the PDF prints them)."""
+    key = (year, quarter, attachments, ledger.today())
+    version = _version(ledger)
+    memo: dict = ledger.__dict__.setdefault("_period_models", {})
+    found = memo.get(key)
+    if found is not None and found[0] == version:
+        return found[1]
+    conn = ledger.db.conn
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")  # one snapshot: every part of the model agrees
+    try:
+        model = PeriodModel(_inputs(ledger, checked_period(year, quarter), attachments))
+        model.check  # noqa: B018 — counting alerts back may read earlier years: now, in the snapshot
+    finally:
+        if own:
+            conn.execute("COMMIT")
+    if len(memo) >= _KEEP:
+        memo.clear()
+    memo[key] = (version, model)
+    return model
+
+
+def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
+    from . import dues, safety, volunteer
+
+    repo = ledger.repo
+    year = period.year
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    members = repo.members()
+    today = ledger.today()
+    rounding = dues.rounding(ledger)
+    first = repo.first_month()
+
+    def earlier(y: int) -> compliance.YearFlags:
+        """An earlier year's month flags, for alerts counted back across the period."""
+        records = repo.records(start=dt.date(y, 1, 1), end=dt.date(y, 12, 31))
+        dy = compute_year(members, repo.dues_settings(y), repo.paid_by_month(y), y, rounding, today)
+        unpaid = {md.member_id: md.unpaid_months for md in dy.members}
+        return compliance.year_flags(members, records, unpaid, y, today)
+
+    return PeriodInputs(
+        branch=repo.branch(),
+        period=period,
+        today=today,
+        members=members,
+        groups=repo.groups(),
+        records=repo.records(start=start, end=end),
+        rules=repo.rules(),
+        dues_settings=repo.dues_settings(year),
+        paid_by_month=repo.paid_by_month(year),
+        rounding=rounding,
+        volunteer=repo.volunteer(start, end),
+        volunteer_min=volunteer.min_per_month(ledger),
+        changed=safety.changed_records(ledger),
+        attachments=repo.attachments_of(period.start, period.end) if attachments else {},
+        floor=Period.month(*first) if first else None,
+        earlier=earlier,
+        user=ledger.user,
+    )
