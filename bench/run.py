@@ -586,7 +586,8 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="KEY",
-        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf check "
+        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf "
+        "check-open check-full check "
         "dues roster meetings board board-year theme other dues-page volunteer export-page "
         "settings form-open form-save 2k-board 2k-roster 2k-meetings 2k-theme 2k-other "
         "2k-dues 2k-volunteer 2k-form-open 2k-form-save)",

@@ -417,7 +417,8 @@ def test_narrow_grid_keeps_this_month_in_view(qtbot):
         S.set_setting(lg, DuesSetting(a.id, 2026, base_fen=450_000))
         p = DuesPage(AppContext(lg))
         qtbot.addWidget(p)
-        p.resize(420, 500)  # not even the narrow months fit
+        p.resize(600, 500)
+        p.table.setFixedWidth(300)  # not even the narrow months fit
         p.show()
         qtbot.waitExposed(p)
         nov, dec = FIRST_MONTH + 10, FIRST_MONTH + 11
