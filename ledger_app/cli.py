@@ -269,9 +269,13 @@ def cmd_check(ledger: Ledger, args: argparse.Namespace) -> int:
 
     model = load(ledger, args.year, getattr(args, "quarter", None))
     if getattr(args, "json", False):
-        _print_json(model.check.to_json())
+        # the contract's object, then the additive keys of issue 18 when they list anything
+        _print_json({**model.check.to_json(), **model.check_additions()})
     else:
+        from .domain.followup import format_followup_text
+
         print(format_check_text(model.check, model.branch.name), end="")
+        print(format_followup_text(model), end="")
     return 0
 
 

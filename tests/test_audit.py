@@ -14,6 +14,7 @@ from ledger_app.errors import UserError
 from ledger_app.services import records, roster, safety
 from ledger_app.services.ledger import Ledger
 from ledger_app.storage import audit
+from ledger_app.storage.schema import SCHEMA_VERSION
 
 PHOTO = b"\x89PNG\r\n" + bytes(range(256)) * 8
 
@@ -505,7 +506,7 @@ def test_a_ledger_of_schema_version_2_upgrades_into_the_wider_trail(tmp_path):
     db.close()
     assert _verify(path)[0] == 1  # the outside change is named in version 2 as well
     lg = Ledger.open(path)
-    assert lg.db.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert lg.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert lg.repo.attachment_data(1) == PHOTO
     assert [e.table for e in audit.unsealed(lg.db)] == ["member"]  # not sealed by the upgrade
     kept = lg.db.execute(

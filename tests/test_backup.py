@@ -381,7 +381,7 @@ def test_read_only_folder_gives_a_clear_message(tmp_path):
 def test_full_disk_gives_a_clear_message_and_keeps_older_backups(tmp_path):
     """A real full file system: a small tmpfs (needs root; skipped otherwise)."""
     mnt = tmp_path / "small"
-    if not _mount_tmpfs(mnt, "700k"):
+    if not _mount_tmpfs(mnt, "700k"):  # room for the ledger and one backup, not more
         pytest.skip("cannot mount a small tmpfs here")
     try:
         path = make_ledger(mnt / "ledger.db")

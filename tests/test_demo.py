@@ -77,6 +77,8 @@ def test_a_year_of_records_up_to_today(demo):
         "组织生活会",
         "民主评议党员",
         "谈心谈话",
+        "集中学习",  # issue 18: 学习教育, with their own rules
+        "交流研讨",
     }
     in_2025 = [r for r in records if r.date.year == 2025]
     count = {k: sum(1 for r in in_2025 if r.kind == k) for k in kinds}

@@ -223,6 +223,7 @@ EXPECTED_HEADERS = {
         "状态",
         "状态变更日期",
         "转入日期",
+        "党员领导干部",
     ],
     "三会一课": [
         "序号",
@@ -240,9 +241,12 @@ EXPECTED_HEADERS = {
         "结合主题党日",
         "主要内容",
         "决议事项",
+        "列席人员",
+        "表决情况",
         "应到人数",
         "实到人数",
         "登记情况",
+        "记录过简",
     ],
     "主题党日": [
         "序号",
@@ -258,6 +262,7 @@ EXPECTED_HEADERS = {
         "应到人数",
         "实到人数",
         "登记情况",
+        "记录过简",
     ],
     "其他组织生活": [
         "序号",
@@ -271,9 +276,11 @@ EXPECTED_HEADERS = {
         "请假人员",
         "缺席人员",
         "主要内容",
+        "列席人员",
         "应到人数",
         "实到人数",
         "登记情况",
+        "记录过简",
     ],
     "党费": [
         "序号",
@@ -339,6 +346,8 @@ def test_print_setup_of_every_sheet(filled, tmp_path):
         "党费签收表（上半年）",
         "党费签收表（下半年）",
         "志愿服务统计",
+        "民主评议",
+        "整改清单",
     }
     for ws in wb:
         ps = ws.page_setup
@@ -390,8 +399,8 @@ def test_records_of_the_period_with_attendance_and_computed_columns(filled, tmp_
     assert wb["三会一课"]["B3"].number_format == "yyyy-mm-dd"
     other = _rows(wb["其他组织生活"], 3)
     assert [r[2] for r in other] == ["谈心谈话", "组织生活会"]
-    assert other[0][-3:-1] == [2, 2]  # a 谈心谈话 expects the people it lists
-    assert other[0][-1] == "补记"  # 登记情况: entered more than 30 days after the talk
+    assert other[0][-4:-2] == [2, 2]  # a 谈心谈话 expects the people it lists
+    assert other[0][-2] == "补记"  # 登记情况: entered more than 30 days after the talk
 
 
 def test_roster_lists_everyone_who_belonged_in_the_period(filled, tmp_path):

@@ -66,7 +66,7 @@ def test_navigation_switches_pages_and_builds_them_once(window):
     window.nav.setCurrentRow(1)
     roster = window.stack.currentWidget()
     assert isinstance(roster, RosterPage)
-    window.nav.setCurrentRow(8)
+    window.nav.setCurrentRow([key for key, _ in PAGES].index("settings"))
     assert window.current_key() == "settings"
     window.nav.setCurrentRow(1)
     assert window.stack.currentWidget() is roster

@@ -271,9 +271,10 @@ def test_outline_has_every_section_and_one_entry_per_record(year_pdf, built_bran
         "封面",
         "一、基本情况",
         "二、问题清单",
-        "三、组织生活记录",
-        "四、党费收缴",
-        "五、志愿服务",
+        "三、评议与整改",
+        "四、组织生活记录",
+        "五、党费收缴",
+        "六、志愿服务",
     ]
     records = [t for lvl, t in items if lvl == 2]
     assert len(records) == len(built_branch["records"])
@@ -543,7 +544,7 @@ def test_a_300_member_year_takes_seconds(tmp_path):
 
 
 def test_sections_constant_matches_the_gui_choices():
-    assert SECTIONS == ("cover", "overview", "problems", "records", "dues", "volunteer")
+    assert SECTIONS == ("cover", "overview", "problems", "followup", "records", "dues", "volunteer")
 
 
 def test_a_record_with_an_essay_in_every_field_still_exports(ledger, tmp_path):

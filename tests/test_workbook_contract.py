@@ -47,13 +47,19 @@ def _documented(body: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def test_contract_is_the_documents_sheets_and_columns():
+    from ledger_app.workbook import followup
+
     sections = _sections()
-    assert tuple(sections) == contract.SHEETS
+    # the contract's sheets, then those issue 18 added （新增）
+    assert tuple(sections) == contract.SHEETS + followup.SHEETS
+    columns_of = {**contract.COLUMNS, **followup.COLUMNS}
+    required_of = {**contract.REQUIRED, **followup.REQUIRED}
+    computed_of = {**contract.COMPUTED, followup.RECTIFICATION: (followup.OVERDUE_COLUMN,)}
     for sheet, body in sections.items():
         columns, required, computed = _documented(body)
-        assert contract.COLUMNS[sheet] == tuple(columns), sheet
-        assert contract.REQUIRED[sheet] == tuple(required), sheet
-        assert contract.COMPUTED.get(sheet, ()) == tuple(computed), sheet
+        assert columns_of[sheet] == tuple(columns), sheet
+        assert required_of[sheet] == tuple(required), sheet
+        assert computed_of.get(sheet, ()) == tuple(computed), sheet
 
 
 def test_attendance_columns_and_months():

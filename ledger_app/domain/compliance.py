@@ -41,7 +41,6 @@ from .models import (
     ATTEND_PRESENT,
     IMPORTED,
     MEETING_KINDS,
-    OTHER_KINDS,
     THEME_DAY,
     FrequencyRule,
     Group,
@@ -98,9 +97,9 @@ def checked_fields(kind: str) -> tuple[tuple[str, str], ...]:
         return (*_MEETING_FIELDS, _CONTENT)
     if kind == THEME_DAY:
         return _THEME_FIELDS
-    if kind in OTHER_KINDS:
-        return _OTHER_FIELDS
-    return ()
+    # other organisational life: the contract's three, and 学习教育 and the kinds a branch
+    # adds (issue 18), which the 其他组织生活 sheet carries with the same columns
+    return _OTHER_FIELDS
 
 
 def missing_fields(record: Record, listed: int | None = None) -> list[str]:

@@ -22,7 +22,9 @@ POSTS = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员")
 MEETING_KINDS = ("支部党员大会", "支委会", "党小组会", "党课")
 THEME_DAY = "主题党日"
 OTHER_KINDS = ("组织生活会", "民主评议党员", "谈心谈话")
-RECORD_KINDS = MEETING_KINDS + (THEME_DAY,) + OTHER_KINDS
+# 学习教育 (issue 18): recorded like other organisational life, each with its own rule
+STUDY_KINDS = ("集中学习", "交流研讨")
+RECORD_KINDS = MEETING_KINDS + (THEME_DAY,) + OTHER_KINDS + STUDY_KINDS
 
 IMPORTED = "导入"  # Record.origin of a record read from a workbook
 
@@ -119,6 +121,7 @@ class Member:
     status_date: dt.date | None = None  # 状态变更日期
     transfer_in_date: dt.date | None = None  # 转入日期
     note: str | None = None
+    leading_cadre: bool = False  # 党员领导干部 (gives a 党课 every year)
 
     @property
     def start_date(self) -> dt.date | None:
@@ -202,6 +205,22 @@ class Record:
     attendance: list[Attendance] = field(default_factory=list)
     created_at: dt.datetime | None = None  # when it was entered (补记 = > 30 days after date)
     updated_at: dt.datetime | None = None
+    guests: str | None = None  # 列席人员: non-members, ``王五（街道党工委）、赵六``
+    votes: list[Vote] = field(default_factory=list)  # 表决 of the decisions
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One 表决 of a meeting: what was decided (may be blank) and the counts."""
+
+    subject: str | None
+    agree: int  # 同意
+    against: int = 0  # 反对
+    abstain: int = 0  # 弃权
+
+    @property
+    def total(self) -> int:
+        return self.agree + self.against + self.abstain
 
 
 @dataclass

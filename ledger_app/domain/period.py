@@ -20,9 +20,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from . import compliance as C
+from .appraisal import DEFAULT_CAP_PERMILLE, Appraisal, AppraisalFigures, appraisal_figures  # 18
 from .attendance import QUORUM_KINDS, AttendanceSummary, Roster, quorum_met, summarize
+from .cadres import CADRE_FLAGGED, CadreLectures, cadre_lectures
 from .dates import Period
 from .dues import DuesYear, MemberDues, compute_year
+from .minutes import BriefRecord, MinutesRule, brief_records
 from .models import (
     CATEGORIES,
     IMPORTED,
@@ -38,6 +41,7 @@ from .models import (
     VolunteerEntry,
     split_posts,
 )
+from .rectification import Rectification
 from .volunteer import EXPECTED_CATEGORIES
 
 NO_GROUP = "未分组"
@@ -74,6 +78,12 @@ class PeriodInputs:
     floor: Period | None = None
     earlier: Callable[[int], C.YearFlags] | None = None
     user: str = ""
+    # issue 18: 民主评议等次 of the year, the 整改清单, 记录过简 rules, leading cadres
+    appraisals: list[Appraisal] = field(default_factory=list)
+    rectifications: list[Rectification] = field(default_factory=list)
+    minutes_rules: dict[str, MinutesRule] = field(default_factory=dict)
+    cadre_source: str = CADRE_FLAGGED
+    excellent_cap_permille: int = DEFAULT_CAP_PERMILLE
 
 
 # --- parts --------------------------------------------------------------------------------
@@ -477,6 +487,21 @@ PROBLEM_INCOMPLETE = "记录不完整"
 PROBLEM_CATEGORIES = (PROBLEM_GAP, PROBLEM_ALERT, PROBLEM_INCOMPLETE)
 
 
+def gap_key(g: C.Gap) -> str:
+    """The 问题清单 key of a gap: ``gap:支委会:2025-04`` / ``gap:党小组会:第一党小组:2025-05``
+    (a 整改 item refers to its problem by it)."""
+    group = f":{g.group}" if g.group else ""
+    return f"gap:{g.item}{group}:{g.period.key}"
+
+
+def alert_key(a: C.MemberAlert) -> str:
+    return f"alert:{a.kind}:{a.member_id}:{a.start.key}"
+
+
+def incomplete_key(r: C.IncompleteRecord) -> str:
+    return f"incomplete:{r.record_id}"
+
+
 def alert_text(a: C.MemberAlert) -> str:
     """``连续 4 个月未交党费（2025年6月至2025年9月）``, with what became of an ended run."""
     text = f"连续 {a.months} 个月{a.kind}（{a.span_label}）"
@@ -701,11 +726,10 @@ class PeriodModel:
         record of the period, in that order."""
         out: list[Problem] = []
         for g in self.check.gaps:
-            group = f":{g.group}" if g.group else ""
             detail = f"应开 {g.required} 次，实开 {g.held} 次"
             out.append(
                 Problem(
-                    f"gap:{g.item}{group}:{g.period.key}",
+                    gap_key(g),
                     PROBLEM_GAP,
                     g.period.label,
                     g.label,
@@ -726,7 +750,7 @@ class PeriodModel:
         for a in self.check.member_alerts:
             out.append(
                 Problem(
-                    f"alert:{a.kind}:{a.member_id}:{a.start.key}",
+                    alert_key(a),
                     PROBLEM_ALERT,
                     a.span_label,
                     a.name,
@@ -736,13 +760,14 @@ class PeriodModel:
         for r in self.check.incomplete_records:
             out.append(
                 Problem(
-                    f"incomplete:{r.record_id}",
+                    incomplete_key(r),
                     PROBLEM_INCOMPLETE,
                     r.date.isoformat(),
                     r.item,
                     "缺少 " + "、".join(r.missing),
                 )
             )
+        out += self.followup_problems
         return out
 
     @cached_property
@@ -751,8 +776,96 @@ class PeriodModel:
         own (整改, 发展党员, 组织关系转接, 党课 of the leading cadres, 年度计划 …)."""
         out: list[Reminder] = []
         # each register's reminders are added here, one line each
+        out += self.followup_reminders
         order = {"missing": 0, "warn": 1, "info": 2}
         return sorted(out, key=lambda r: (order.get(r.level, 3), r.due or dt.date.max, r.key))
+
+    # --- issue 18: 民主评议等次, 整改清单, 领导干部讲党课, 记录过简 -------------------------
+
+    @cached_property
+    def appraisal(self) -> AppraisalFigures:
+        """The 民主评议 of the period's year: grades, 优秀 share against the cap, who is
+        still to be graded, whose follow-up is due."""
+        i = self.inputs
+        return appraisal_figures(
+            self.year,
+            i.appraisals,
+            i.members,
+            i.records,
+            i.excellent_cap_permille,
+            self.today,
+        )
+
+    @cached_property
+    def rectifications(self) -> list[Rectification]:
+        """整改清单 of the period: the items raised by its end and not done before its start,
+        by 提出日期."""
+        p = self.period
+        found = [r for r in self.inputs.rectifications if r.open_during(p.start, p.end)]
+        return sorted(found, key=lambda r: (r.found_on or dt.date.min, r.id or 0))
+
+    @cached_property
+    def rectification_by_key(self) -> dict[str, Rectification]:
+        """问题清单 key → the 整改 item made from that problem (the latest one)."""
+        out: dict[str, Rectification] = {}
+        for r in sorted(self.inputs.rectifications, key=lambda r: r.id or 0):
+            if r.source_key:
+                out[r.source_key] = r
+        return out
+
+    def rectification_of(self, problem_key: str) -> Rectification | None:
+        """The 整改 item of one problem of the 问题清单 (its 整改情况 is printed there)."""
+        return self.rectification_by_key.get(problem_key)
+
+    @cached_property
+    def cadre_lectures(self) -> CadreLectures:
+        """党员领导干部 of the year and the 党课 each gave (judged for an ended whole year)."""
+        i = self.inputs
+        return cadre_lectures(
+            i.members,
+            i.records,
+            self.year,
+            i.cadre_source,
+            self.today,
+            whole_year=self.period.kind == "year",
+        )
+
+    @cached_property
+    def brief_records(self) -> list[BriefRecord]:
+        """记录过简: the period's records whose minutes are shorter, or lack parts, than the
+        branch's rules ask (an additive key of ``check``; shown with the incomplete ones)."""
+        return brief_records(
+            (v.record for v in self.records),
+            self.inputs.minutes_rules,
+            C.missing_fields,
+        )
+
+    @cached_property
+    def brief_by_record(self) -> dict[int, list[str]]:
+        return {b.record_id: b.reasons for b in self.brief_records if b.record_id is not None}
+
+    def check_additions(self) -> dict:
+        """The additive keys of ``check --json`` (present only when they list something, so
+        a ledger that does not use them gives the contract's object unchanged)."""
+        out: dict = {}
+        lectures = self.cadre_lectures.to_json()
+        if lectures:
+            out["cadre_lectures"] = lectures
+        if self.brief_records:
+            out["brief_records"] = [b.to_json() for b in self.brief_records]
+        return out
+
+    @cached_property
+    def followup_problems(self) -> list[Problem]:
+        from .followup import followup_problems
+
+        return followup_problems(self)
+
+    @cached_property
+    def followup_reminders(self) -> list[Reminder]:
+        from .followup import followup_reminders
+
+        return followup_reminders(self)
 
     @property
     def gap_count(self) -> int:
@@ -831,8 +944,11 @@ __all__ = [
     "Reminder",
     "RosterFigures",
     "VolunteerFigures",
+    "alert_key",
     "alert_text",
     "count_by",
+    "gap_key",
+    "incomplete_key",
     "entry_note",
     "post_rank",
 ]

@@ -37,13 +37,15 @@ from ..domain.models import (
     Record,
     VolunteerEntry,
 )
+from ..domain.period import PeriodModel
 from ..services.ledger import Ledger
 
-SECTIONS = ("cover", "overview", "problems", "records", "dues", "volunteer")
+SECTIONS = ("cover", "overview", "problems", "followup", "records", "dues", "volunteer")
 SECTION_TITLES = {
     "cover": "封面",
     "overview": "基本情况",
     "problems": "问题清单",
+    "followup": "评议与整改",  # issue 18
     "records": "组织生活记录",
     "dues": "党费收缴",
     "volunteer": "志愿服务",
@@ -114,6 +116,7 @@ class ReportData:
     volunteer: list[VolunteerEntry]
     volunteer_min: int = 1  # services a month expected of an 在职 member
     author: str = ""
+    model: PeriodModel | None = None  # the period model (issue 18: 整改情况, 记录过简, 评议)
 
     @property
     def branch_name(self) -> str:
@@ -205,6 +208,7 @@ def gather(
         by_month.setdefault(r.date.month, AttendanceStats()).add(s)
 
     from ..services.dues import dues_report
+    from ..services.period import load
     from ..services.volunteer import min_per_month
 
     dues = dues_report(ledger, year)
@@ -227,6 +231,7 @@ def gather(
         volunteer=repo.volunteer(period.start, period.end),
         volunteer_min=min_per_month(ledger),
         author=repo.branch().name or ledger.user,
+        model=load(ledger, year, quarter),
     )
 
 

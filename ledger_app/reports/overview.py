@@ -177,7 +177,7 @@ def attendance_part(data: ReportData) -> list[Flowable]:
     widths = [40 * MM] + [(FRAME_W - 40 * MM) / 6] * 6
     total = AttendanceStats()
     rows = []
-    for kind in RECORD_KINDS:
+    for kind in [*RECORD_KINDS, *(k for k in data.by_kind if k not in RECORD_KINDS)]:
         s = data.by_kind.get(kind)
         if s:
             rows.append(_stats_row(kind, s))

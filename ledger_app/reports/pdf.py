@@ -15,11 +15,12 @@ from ..errors import UserError
 from ..files import check_target, replacing
 from ..services.ledger import Ledger
 
-SECTIONS = ("cover", "overview", "problems", "records", "dues", "volunteer")
+SECTIONS = ("cover", "overview", "problems", "followup", "records", "dues", "volunteer")
 SECTION_LABELS = {
     "cover": "封面和目录",
     "overview": "基本情况",
     "problems": "问题清单",
+    "followup": "评议与整改",  # issue 18: 民主评议等次, 整改清单, 领导干部讲党课
     "records": "组织生活记录",
     "dues": "党费收缴",
     "volunteer": "志愿服务",

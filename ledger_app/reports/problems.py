@@ -9,6 +9,8 @@ from reportlab.platypus import (
 )
 
 from ..domain.dates import format_date, format_date_cn
+from ..domain.followup import brief_key
+from ..domain.period import alert_key, gap_key, incomplete_key
 from .common import (
     SUB,
     WRITE_H,
@@ -19,6 +21,12 @@ from .common import (
 from .data import ReportData
 from .styles import FRAME_W, MM, RED, P
 from .tables import PagedTable, TextCell
+
+
+def _fix(data: ReportData, problem_key: str):
+    """整改情况 of one problem: the stored 整改 item's (issue 18), else blank to fill in."""
+    item = data.model.rectification_of(problem_key) if data.model is not None else None
+    return TextCell(item.fix_text) if item is not None else ""
 
 
 def problems(data: ReportData, num: str, key: str) -> list[Flowable]:
@@ -55,7 +63,7 @@ def problems(data: ReportData, num: str, key: str) -> list[Flowable]:
                 g.group or "",
                 str(g.required),
                 str(g.held),
-                "",
+                _fix(data, gap_key(g)),
             ]
             for i, g in enumerate(chk.gaps, 1)
         ]
@@ -82,7 +90,9 @@ def problems(data: ReportData, num: str, key: str) -> list[Flowable]:
         body = []
         for i, a in enumerate(chk.member_alerts, 1):
             span = a.start.label if a.start == a.end else f"{a.start.label}—{a.end.label}"
-            body.append([str(i), a.name, a.kind, f"{a.months} 个月", span, ""])
+            body.append(
+                [str(i), a.name, a.kind, f"{a.months} 个月", span, _fix(data, alert_key(a))]
+            )
         widths = [10 * MM, 22 * MM, 30 * MM, 18 * MM, 0, fix_w]
         widths[4] = FRAME_W - sum(widths)
         out.append(
@@ -112,12 +122,24 @@ def problems(data: ReportData, num: str, key: str) -> list[Flowable]:
         out.append(no_items("没有连续三个月以上未参加组织生活或未交党费的党员。"))
 
     # incomplete records
-    out += h2(f"{SUB[2]}记录不完整（{len(chk.incomplete_records)} 条）", key=f"{key}.incomplete")
-    if chk.incomplete_records:
+    # too-brief minutes (issue 18) are listed with the incomplete records, with why
+    brief = data.model.brief_records if data.model is not None else []
+    rows = [
+        (r.date, r.item, "、".join(r.missing), _fix(data, incomplete_key(r)))
+        for r in chk.incomplete_records
+    ] + [(b.date, b.item, b.text, _fix(data, brief_key(b.record_id))) for b in brief]
+    rows.sort(key=lambda row: row[0])
+    title = f"{SUB[2]}记录不完整（{len(chk.incomplete_records)} 条）"
+    if brief:
+        title = (
+            f"{SUB[2]}记录不完整（{len(chk.incomplete_records)} 条）和记录过简（{len(brief)} 条）"
+        )
+    out += h2(title, key=f"{key}.incomplete")
+    if rows:
         header = ["序号", "日期", "类型", "缺少的内容", "整改情况"]
         body = [
-            [str(i), format_date(r.date), r.item, TextCell("、".join(r.missing)), ""]
-            for i, r in enumerate(chk.incomplete_records, 1)
+            [str(i), format_date(d), item, TextCell(what), fix]
+            for i, (d, item, what, fix) in enumerate(rows, 1)
         ]
         widths = [10 * MM, 22 * MM, 28 * MM, 0, fix_w]
         widths[3] = FRAME_W - sum(widths)

@@ -19,6 +19,7 @@ from reportlab.platypus import (
 )
 
 from ..domain.dates import format_date, format_date_cn
+from ..domain.minutes import guest_count, vote_line, voters
 from ..domain.models import (
     ATTEND_ABSENT,
     ATTEND_LEAVE,
@@ -159,8 +160,11 @@ def _attendance_table(v: RecordView) -> Table:
         [P(f"请假（{len(leave)}人）", "label"), P(_names(leave, True), "cell")],
         [P(f"缺席（{len(absent)}人）", "label"), P(_names(absent), "cell")],
     ]
-    if s.extra:
-        rows.append([P(f"列席（{len(s.extra)}人）", "label"), P(_names(s.extra, True), "cell")])
+    guests = v.record.guests  # 列席人员 who are not members (issue 18)
+    if s.extra or guests:
+        names = "、".join(x for x in (_names(s.extra, True) if s.extra else "", guests) if x)
+        n = len(s.extra) + guest_count(guests)
+        rows.append([P(f"列席（{n}人）", "label"), P(names, "cell")])
     # splitInRow: the names of 300 members on leave, each with a reason, may fill a page
     t = Table(rows, colWidths=[24 * MM, FRAME_W - 24 * MM], hAlign="LEFT", splitInRow=1)
     t.setStyle(
@@ -337,6 +341,9 @@ def record_page(
     out += para_block(content_label, r.content, content_label in v.missing)
     if r.kind in MEETING_KINDS or r.decisions:
         out += para_block("决议事项", r.decisions)
+    if r.votes:  # issue 18: 表决 of the decisions
+        entitled = voters(r, v.summary.expected)
+        out += para_block("表决情况", "\n".join(vote_line(x, entitled) for x in r.votes))
     out += _photos(ledger, v)
     out.append(Spacer(1, 6 * MM))
     if new_page or r.kind not in COMPACT_KINDS:

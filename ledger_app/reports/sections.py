@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
+from . import followup
 from .common import NUMERALS
 from .cover import cover
 from .data import SECTION_TITLES, ReportData
@@ -33,6 +34,7 @@ def build_story(ledger, data: ReportData, sections: list[str]) -> list[Flowable]
     builders = {
         "overview": lambda n, k: overview(data, n, k),
         "problems": lambda n, k: problems(data, n, k),
+        "followup": lambda n, k: followup.section(data.model, n, k),  # issue 18
         "records": lambda n, k: records(ledger, data, n, k),
         "dues": lambda n, k: dues(data, n, k),
         "volunteer": lambda n, k: volunteer(data, n, k),

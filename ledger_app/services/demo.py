@@ -210,6 +210,7 @@ class _Demo:
             self.records()
             self.dues()
             self.volunteer()
+            self.followup()
 
     def branch(self) -> None:
         self.repo.set_branch_info(
@@ -468,7 +469,7 @@ class _Demo:
                         secretary.name,
                         organizer.name,
                         topic=f"{y}年度组织生活会",
-                        content="支部班子对照检查，党员开展批评和自我批评，逐一提出整改措施。",
+                        content="支部班子对照检查、查摆问题，党员开展批评与自我批评，逐一提出整改措施。",
                     )
                 )
                 self.add(
@@ -484,6 +485,12 @@ class _Demo:
                         content="党员个人自评、党员互评、民主测评，支委会综合评定等次。",
                     )
                 )
+
+    def followup(self) -> None:
+        """学习教育, 民主评议等次, 整改清单, leading cadres … (issue 18), written last."""
+        from .demo_followup import write_followup
+
+        write_followup(self)
 
     # --- dues and volunteer --------------------------------------------------------------------
 

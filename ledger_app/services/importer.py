@@ -43,14 +43,13 @@ from typing import ParamSpec, TypeVar
 from ..domain import idcard
 from ..domain.dates import format_date
 from ..domain.dues import belonged_in_year
+from ..domain.minutes import is_vote_kind, normalize_guests, parse_votes
 from ..domain.models import (
     ACTIVE,
     ATTEND_LEAVE,
     BRANCH_INFO_KEYS,
     IMPORTED,
     MEETING_KINDS,
-    OTHER_KINDS,
-    RECORD_KINDS,
     THEME_DAY,
     Attendance,
     DuesSetting,
@@ -77,6 +76,7 @@ from ..workbook.contract import (
     THEME,
     VOLUNTEER,
 )
+from ..workbook.followup import SHEETS as FOLLOWUP_SHEETS
 from ..workbook.reader import (
     QUOTE_MAX,
     Row,
@@ -92,7 +92,10 @@ from ..workbook.reader import (
     quote,
     read_workbook,
 )
+from . import import_followup
+from .import_followup import FollowupPlan, parse_flag
 from .ledger import Changes, Ledger
+from .minutes import other_kinds
 from .roster import fill_from_id_number, validate_member
 
 # Member attribute ← roster column (text and date columns; the rest are handled apart)
@@ -164,6 +167,7 @@ class ImportPlan:
     payments: list[tuple[Member, int, int, int]] = field(default_factory=list)
     volunteer: list[tuple[Member, VolunteerEntry]] = field(default_factory=list)
     applied: bool = False
+    followup: FollowupPlan | None = None  # issue 18: 频次要求, 民主评议, 整改清单
 
     @property
     def ok(self) -> bool:
@@ -180,6 +184,7 @@ class ImportPlan:
             or self.dues_settings
             or self.payments
             or self.volunteer
+            or (self.followup is not None and self.followup.has_changes)
         )
 
     def summary_lines(self) -> list[str]:
@@ -242,20 +247,22 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
 
     Raises :class:`WorkbookError` only when the file cannot be read as a workbook or has no
     sheet to import; every problem inside the sheets is in ``plan.errors``."""
-    data = read_workbook(path, SHEETS)
+    data = read_workbook(path, SHEETS + FOLLOWUP_SHEETS)
     refuse_masked(data)
     plan = ImportPlan(Path(path))
     titles = {name.strip(): name for name in data.sheet_names}
     for name in data.sheet_names:
-        if name.strip() not in SHEETS:
+        if name.strip() not in SHEETS + FOLLOWUP_SHEETS:
             why = "汇总表由程序计算生成" if name.strip() == "汇总" else "不是可导入的数据表"
             plan.skipped.append(f"{name}（{why}，未导入）")
-    if not any(s in titles for s in SHEETS):
+    if not any(s in titles for s in SHEETS + FOLLOWUP_SHEETS):
         raise WorkbookError(
             f"工作簿“{plan.path.name}”中没有可导入的工作表。应有：{'、'.join(SHEETS)}",
             details=[f"现有工作表：{'、'.join(data.sheet_names) or '（无）'}"],
         )
     a = _Analyzer(ledger, plan)
+    followup = import_followup.FollowupAnalyzer(a, plan, data, titles)  # issue 18's sheets
+    followup.rules()  # before the records: a kind of the branch's own must be known
     handlers: dict[str, Callable[[Table], None]] = {
         BRANCH: a.branch,
         ROSTER: a.roster,
@@ -289,6 +296,7 @@ def analyze_workbook(ledger: Ledger, path: str | Path) -> ImportPlan:
             a.roster_broken = True
         if sheet == ROSTER:
             a.index_members()
+    followup.rest()
     return plan
 
 
@@ -314,6 +322,8 @@ class _Analyzer:
         self._dues_settings: dict[int, dict[int, DuesSetting]] = {}
         self._paid: dict[int, dict[int, dict[int, int]]] = {}
         self.reported: set[str] = set()  # cells find_table already gave an error for
+        # the kinds of the 其他组织生活 sheet: the contract's, 学习教育, the branch's own
+        self.other_kinds: tuple[str, ...] = other_kinds(ledger)
 
     def err(self, ref: str, message: str) -> None:
         if ref in self.reported:
@@ -398,6 +408,7 @@ class _Analyzer:
                 values[attr] = row.text(col)
             for attr, col in _ROSTER_DATES.items():
                 values[attr] = self._date(row, col)
+            values["leading_cadre"] = self._cell(row, "党员领导干部", parse_flag)  # issue 18
             for col in REQUIRED[ROSTER]:
                 if col != "姓名" and row.raw(col) is None:  # 姓名: checked above
                     self.err(row.ref(col), f"{col}不能为空")
@@ -591,12 +602,12 @@ class _Analyzer:
         self._records(table, THEME, None, (THEME_DAY,))
 
     def other_life(self, table: Table) -> None:
-        self._records(table, OTHER, "类型", OTHER_KINDS)
+        self._records(table, OTHER, "类型", self.other_kinds)
 
     def _existing_record_keys(self) -> Counter:
         if self._record_keys is None:
             self._record_keys = Counter()
-            for r in self.repo.records(kinds=RECORD_KINDS):
+            for r in self.repo.records():
                 names = [a.name or "" for a in r.attendance]
                 self._record_keys[_record_key(r, r.group_name, names)] += 1
         return self._record_keys
@@ -638,11 +649,13 @@ class _Analyzer:
                 rec.host = row.text("主持人")
                 rec.recorder = row.text("记录人")
                 rec.content = row.text("主要内容")
+                rec.guests = self._cell(row, "列席人员", normalize_guests)  # issue 18
             rec.place = row.text("地点")
             if sheet == MEETINGS:
                 rec.lecturer = row.text("授课人")
                 rec.decisions = row.text("决议事项")
                 rec.also_theme_day = self._cell(row, "结合主题党日", _parse_yes) or False
+                rec.votes = self._votes(row, kind)
                 group = row.text("党小组")
                 if kind == "党小组会":
                     if group is None:
@@ -671,6 +684,13 @@ class _Analyzer:
                 continue
             counts[ADDED] += 1
             self.plan.records.append(PlannedRecord(rec, attendance))
+
+    def _votes(self, row: Row, kind: str | None) -> list:
+        """表决情况 (issue 18): read, and only for the meetings that vote."""
+        votes = self._cell(row, "表决情况", lambda v: parse_votes(parse_text(v))) or []
+        if votes and kind is not None and not is_vote_kind(kind):
+            self.err(row.ref("表决情况"), "只有支部党员大会、支委会记录表决")
+        return votes
 
     def _attendance(self, row: Row, day: dt.date) -> list[tuple[Member, str, str | None]]:
         out: list[tuple[Member, str, str | None]] = []
@@ -940,7 +960,10 @@ def apply_plan(ledger: Ledger, plan: ImportPlan) -> Changes:
         for m, entry in plan.volunteer:
             entry.member_id = m.id  # type: ignore[assignment]
         repo.add_volunteer_entries(entry for _, entry in plan.volunteer)
+        rules_changed, registers_changed = import_followup.apply(ledger, plan)
     return Changes(
+        settings=rules_changed,
+        followup=registers_changed,
         branch=bool(plan.branch_info),
         members=bool(plan.new_groups or plan.new_members or plan.updated_members),
         records=bool(plan.records),

@@ -26,13 +26,14 @@ class Changes:
     dues: bool = False
     volunteer: bool = False
     settings: bool = False
+    followup: bool = False  # 民主评议等次, 整改清单 (issue 18)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(*(a or b for a, b in zip(self.__dict__.values(), other.__dict__.values())))
 
     @classmethod
     def everything(cls) -> Changes:
-        return cls(True, True, True, True, True, True)
+        return cls(*(True for _ in cls.__dataclass_fields__))
 
 
 class Ledger:

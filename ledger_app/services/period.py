@@ -57,7 +57,8 @@ def load(
 
 
 def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
-    from . import dues, safety, volunteer
+    from ..storage import followup_repo
+    from . import dues, minutes, safety, volunteer
 
     repo = ledger.repo
     year = period.year
@@ -92,4 +93,9 @@ def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
         floor=Period.month(*first) if first else None,
         earlier=earlier,
         user=ledger.user,
+        appraisals=followup_repo.appraisals(ledger.db, year),
+        rectifications=followup_repo.rectifications(ledger.db),
+        minutes_rules=minutes.minutes_rules(ledger),
+        cadre_source=minutes.cadre_source(ledger),
+        excellent_cap_permille=minutes.excellent_cap(ledger),
     )

@@ -17,13 +17,14 @@ from pathlib import Path
 
 from ..domain import compliance
 from ..domain.attendance import QUORUM_KINDS, Roster, expected_members, quorum_met
+from ..domain.minutes import is_vote_kind, normalize_guests, vote_problems
 from ..domain.models import (
     ATTEND_LEAVE,
     ATTEND_PRESENT,
     ATTENDANCE_STATUSES,
     MEETING_KINDS,
     OTHER_KINDS,
-    RECORD_KINDS,
+    STUDY_KINDS,
     THEME_DAY,
     AttachmentInfo,
     Attendance,
@@ -48,7 +49,7 @@ def new_record(ledger: Ledger, kind: str, date: dt.date | None = None, **prefill
     """An unsaved record of ``kind`` on ``date`` (today by default), with ``prefill`` fields
     (``group_id``, ``topic``, ``also_theme_day`` …). Attendance starts unmarked: an expected
     member nobody marks counts as 缺席 (contract); the form's 全部出席 marks everyone."""
-    if kind not in RECORD_KINDS:
+    if kind not in _kinds(ledger):
         raise ValidationError("类型", f"“{kind}”不是可登记的类型")
     rec = Record(id=None, kind=kind, date=date or ledger.today())
     for key, value in prefill.items():
@@ -91,8 +92,9 @@ def validate_record(
     """Every problem that stops ``record`` from being saved, each naming its field.
     Empty "checked" fields are NOT errors: the record is saved and listed as incomplete."""
     errors: list[ValidationError] = []
-    if record.kind not in RECORD_KINDS:
-        errors.append(ValidationError("类型", "应为 " + " / ".join(RECORD_KINDS)))
+    kinds = _kinds(ledger)
+    if record.kind not in kinds:
+        errors.append(ValidationError("类型", "应为 " + " / ".join(kinds)))
     if not isinstance(record.date, dt.date):
         errors.append(ValidationError("日期", "不能为空"))
         return errors
@@ -109,6 +111,7 @@ def validate_record(
             errors.append(ValidationError("党小组", "所选党小组已不存在"))
     if record.also_theme_day and record.kind not in MEETING_KINDS:
         errors.append(ValidationError("结合主题党日", "只有三会一课可同时作为主题党日"))
+    errors += _minutes_problems(record)
     roster = {m.id: m for m in (ledger.repo.members() if members is None else members)}
     seen: set[int] = set()
     for a in record.attendance:
@@ -149,6 +152,10 @@ def save_record(
         record.group_id = None
     for a in record.attendance:
         a.reason = _clean(a.reason) if a.status == ATTEND_LEAVE else None
+    try:
+        record.guests = normalize_guests(record.guests)
+    except ValueError:
+        pass  # validate_record names it
     errors = validate_record(ledger, record, members)
     if errors:
         raise UserError("记录有误，未保存：", [str(e) for e in errors])
@@ -400,6 +407,7 @@ def _haystack(r: Record) -> str:
         r.group_name,
         r.content,
         r.decisions,
+        r.guests,
         r.date.isoformat(),
     )
     return " ".join(p for p in parts if p).lower()
@@ -482,7 +490,7 @@ def add_topic_template(
     title = (title or "").strip()
     if not title:
         raise ValidationError("模板标题", "不能为空")
-    if kind is not None and kind not in RECORD_KINDS:
+    if kind is not None and kind not in _kinds(ledger):
         raise ValidationError("类型", f"“{kind}”不是可登记的类型")
     with ledger.repo.atomic():
         ledger.repo.add_topic_template(TopicTemplate(None, kind, title, _clean(body)))
@@ -518,7 +526,7 @@ def talk_coverage(ledger: Ledger, year: int) -> compliance.TalkCoverage:
 KIND_GROUPS = {
     "meetings": MEETING_KINDS,
     "theme": (THEME_DAY,),
-    "other": OTHER_KINDS,
+    "other": OTHER_KINDS + STUDY_KINDS,
 }
 
 
@@ -532,11 +540,37 @@ def record_years(ledger: Ledger) -> list[int]:
 
 
 def page_of(kind: str) -> str:
-    """The list page ('meetings' | 'theme' | 'other') that shows records of ``kind``."""
+    """The list page ('meetings' | 'theme' | 'other') that shows records of ``kind`` (a
+    kind of the branch's own and 学习教育 are other organisational life)."""
     for key, kinds in KIND_GROUPS.items():
         if kind in kinds:
             return key
-    raise KeyError(kind)
+    return "other"
+
+
+# --- issue 18: the branch's kinds, 列席人员 and 表决 ------------------------------------------
+
+
+def _kinds(ledger: Ledger) -> tuple[str, ...]:
+    from .minutes import record_kinds
+
+    return record_kinds(ledger)
+
+
+def _minutes_problems(record: Record) -> list[ValidationError]:
+    """列席人员 that cannot be read, 表决 of a kind without decisions or with more votes
+    than members present."""
+    out = []
+    try:
+        normalize_guests(record.guests)
+    except ValueError as e:
+        out.append(ValidationError("列席人员", str(e)))
+    if record.votes and not is_vote_kind(record.kind):
+        out.append(ValidationError("表决情况", "只有支部党员大会、支委会记录表决"))
+    marked = [a for a in record.attendance if a.status == ATTEND_PRESENT]
+    for problem in vote_problems(record, len(marked) if record.attendance else None):
+        out.append(ValidationError("表决情况", problem))
+    return out
 
 
 def _clean(text: str | None) -> str | None:

@@ -229,7 +229,7 @@ def _verify(conn: sqlite3.Connection, code: str | None) -> Verification:
         first_bad_audit=audit.verify_chain(db),
         mismatches=audit.replay_mismatches(db, version),
         gaps=audit.continuity_breaks(db, version),
-        large=audit.large_mismatches(db) if version >= 3 else [],
+        large=audit.large_mismatches(db, version) if version >= 3 else [],
         outside=audit.unsealed(db),
         missing_triggers=audit.missing_triggers(db, version),
         restored_triggers=_restored_triggers(conn),

@@ -54,17 +54,24 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "member_status_history": ("id",),
     "topic_template": ("id",),
     "trash": ("id",),
+    # audited since schema version 4 (issue 18)
+    "appraisal": ("id",),
+    "rectification": ("id",),
+    "rectification_file": ("id",),
 }
 # the schema version from which a table is audited (the others: 2, when the trail began)
 AUDITED_FROM = {
-    t: 3
-    for t in (
-        "setting", "frequency_rule", "attachment", "member_status_history", "topic_template",
-        "trash",
-    )
+    **{
+        t: 3
+        for t in (
+            "setting", "frequency_rule", "attachment", "member_status_history",
+            "topic_template", "trash",
+        )
+    },
+    **{t: 4 for t in ("appraisal", "rectification", "rectification_file")},
 }  # fmt: skip
 # table → its large column, audited through the table's ``sha256`` column instead
-LARGE_COLUMNS = {"attachment": "data", "trash": "payload"}
+LARGE_COLUMNS = {"attachment": "data", "trash": "payload", "rectification_file": "data"}
 
 TABLE_LABELS = {
     "member": "党员",
@@ -81,6 +88,9 @@ TABLE_LABELS = {
     "member_status_history": "党员状态变更",
     "topic_template": "议题模板",
     "trash": "回收站",
+    "appraisal": "民主评议等次",
+    "rectification": "整改事项",
+    "rectification_file": "整改佐证材料",
 }
 OP_LABELS = {"INSERT": "新增", "UPDATE": "修改", "DELETE": "删除"}
 
@@ -565,11 +575,15 @@ def continuity_breaks(db: Readable, version: int | None = None) -> list[tuple[st
     return out
 
 
-def large_mismatches(db: Readable) -> list[tuple[str, str]]:
-    """(table, id) of every attachment or recycle-bin entry whose bytes do not match the
-    SHA-256 recorded beside them (schema version 3 on)."""
+def large_mismatches(db: Readable, version: int | None = None) -> list[tuple[str, str]]:
+    """(table, id) of every attachment, recycle-bin entry or evidence file whose bytes do
+    not match the SHA-256 recorded beside them (schema version 3 on), among the tables
+    audited at schema ``version`` (None: the current one)."""
     out = []
+    tables = audited(version)
     for table, column in LARGE_COLUMNS.items():
+        if table not in tables:
+            continue
         cur = db.execute(f"SELECT id, sha256, CAST([{column}] AS BLOB) FROM [{table}] ORDER BY id")
         for id_, digest, data in cur:
             if sha256_hex(data) != digest:

@@ -95,7 +95,7 @@ def content_problems(conn: sqlite3.Connection, version: int) -> list[str]:
             f"{_label(table)}（编号 {key}）在第 {at} 条修改记录之前被改动过，没有留下修改记录"
         )
     if version >= 3:
-        for table, key in audit.large_mismatches(conn):
+        for table, key in audit.large_mismatches(conn, version):
             out.append(f"{_label(table)}（编号 {key}）的内容与记下的校验值不符")
     # changes from outside the program are no damage (verify names them), but they are read
     # here, decoded: text that is not UTF-8 written with another tool is damage

@@ -31,6 +31,7 @@ from ..domain.models import (
     StatusChange,
     TopicTemplate,
     VolunteerEntry,
+    Vote,
 )
 from . import audit
 from .backup import write_error
@@ -43,6 +44,18 @@ _RECORD_COLUMNS = [
     for f in fields(Record)
     if f.name not in ("id", "group_name", "attendance", "created_at", "updated_at")
 ]
+# 表决 (a list of Vote) is kept as JSON text; 党员领导干部 as 1 or NULL (issue 18)
+_VOTE_KEYS = ("subject", "agree", "against", "abstain")
+
+
+def votes_to_text(votes: list[Vote]) -> str | None:
+    if not votes:
+        return None
+    return json.dumps([[getattr(v, k) for k in _VOTE_KEYS] for v in votes], ensure_ascii=False)
+
+
+def votes_from_text(text: str | None) -> list[Vote]:
+    return [Vote(*row) for row in json.loads(text)] if text else []
 
 
 _INSERT_ATTENDANCE = (
@@ -82,6 +95,7 @@ def member_from_row(row: dict) -> Member:
     kw = {k: row.get(k) for k in _MEMBER_COLUMNS}
     for k in _MEMBER_DATES:
         kw[k] = from_iso(kw[k])
+    kw["leading_cadre"] = bool(kw["leading_cadre"])
     return Member(id=row["id"], group_name=row.get("group_name"), **kw)
 
 
@@ -89,6 +103,7 @@ def record_from_row(row: dict) -> Record:
     kw = {k: row.get(k) for k in _RECORD_COLUMNS}
     kw["date"] = from_iso(kw["date"])
     kw["also_theme_day"] = bool(kw["also_theme_day"])
+    kw["votes"] = votes_from_text(kw["votes"])
     return Record(
         id=row["id"],
         group_name=row.get("group_name"),
@@ -200,6 +215,7 @@ class Repository:
         values = {k: getattr(m, k) for k in _MEMBER_COLUMNS}
         for k in _MEMBER_DATES:
             values[k] = to_iso(values[k])
+        values["leading_cadre"] = 1 if m.leading_cadre else None
         return values
 
     def add_member(self, m: Member) -> int:
@@ -340,6 +356,7 @@ class Repository:
         values = {k: getattr(r, k) for k in _RECORD_COLUMNS}
         values["date"] = to_iso(r.date)
         values["also_theme_day"] = 1 if r.also_theme_day else 0
+        values["votes"] = votes_to_text(r.votes)
         return values
 
     def add_record(self, r: Record, created_at: dt.datetime | None = None) -> int:

@@ -207,10 +207,66 @@ def _v3_audit_everything(db: sqlite_utils.Database) -> None:
     seal(db, after=since)
 
 
+def _v4_organisational_life(db: sqlite_utils.Database) -> None:
+    """Issue 18: 列席人员 and 表决 on records, 党员领导干部 on members, 民主评议 等次,
+    the 整改清单 with its evidence files (their bytes audited through ``sha256``, as attachments). New columns are NULL by default, so the rows the
+    audit trail recorded before them replay to the same values (audit.replay_mismatches)."""
+    for stmt in (
+        "ALTER TABLE record ADD COLUMN guests TEXT",
+        "ALTER TABLE record ADD COLUMN votes TEXT",
+        "ALTER TABLE member ADD COLUMN leading_cadre INTEGER",
+        """
+        CREATE TABLE appraisal (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            member_id INTEGER NOT NULL REFERENCES member(id) ON DELETE RESTRICT,
+            grade TEXT NOT NULL,
+            reason TEXT,
+            talk_date TEXT,
+            talk_by TEXT,
+            measure TEXT,
+            deadline TEXT,
+            result TEXT,
+            UNIQUE (year, member_id)
+        )
+        """,
+        """
+        CREATE TABLE rectification (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            problem TEXT NOT NULL,
+            measure TEXT,
+            owner TEXT,
+            deadline TEXT,
+            status TEXT NOT NULL DEFAULT '未开始',
+            done_on TEXT,
+            result TEXT,
+            source_key TEXT,
+            record_id INTEGER,
+            found_on TEXT,
+            source_note TEXT
+        )
+        """,
+        """
+        CREATE TABLE rectification_file (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES rectification(id) ON DELETE CASCADE,
+            filename TEXT NOT NULL,
+            mime TEXT,
+            data BLOB NOT NULL,
+            sha256 TEXT,
+            added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now', 'localtime'))
+        )
+        """,
+    ):
+        db.execute(stmt)  # one by one: executescript() would COMMIT
+
+
 MIGRATIONS: list[Migration] = [
     _v1_initial,
     _v2_audit,
     _v3_audit_everything,
+    _v4_organisational_life,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

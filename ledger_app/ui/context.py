@@ -31,6 +31,7 @@ PAGES = (
     ("other", "组织生活"),
     ("dues", "党费"),
     ("volunteer", "志愿服务"),
+    ("followup", "评议整改"),  # issue 18: 民主评议等次, 整改清单
     ("export", "导出"),
     ("settings", "设置"),
 )

@@ -70,6 +70,9 @@ FIELD_LABELS = {
     "project": "项目",
     "witness": "证明人",
     "half_hours": "时长",
+    "guests": "列席人员",
+    "votes": "表决情况",
+    "leading_cadre": "党员领导干部",
 }
 # bookkeeping columns not worth showing to the clerk
 HIDDEN = {"id", "created_at", "updated_at", "origin", "record_id", "member_id"}

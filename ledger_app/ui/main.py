@@ -58,6 +58,7 @@ PAGE_CLASSES = {
     "other": "ledger_app.ui.pages.records:OtherLifePage",
     "dues": "ledger_app.ui.pages.dues:DuesPage",
     "volunteer": "ledger_app.ui.pages.volunteer:VolunteerPage",
+    "followup": "ledger_app.ui.pages.followup:FollowupPage",
     "export": "ledger_app.ui.pages.export:ExportPage",
     "settings": "ledger_app.ui.pages.settings:SettingsPage",
 }

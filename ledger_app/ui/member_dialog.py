@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -121,6 +122,10 @@ class MemberDialog(GuardedDialog, QDialog):
             for i, (label, widget, required) in enumerate(rows):
                 self._add_field(grid, 2 * i, col, label, widget, required)
         self._add_field(grid, 14, 0, "备注", self.note, False, span=3)
+        # issue 18: leading cadres give a 党课 every year (the 工作台 and check remind)
+        self.leading_cadre = QCheckBox("党员领导干部（每年至少讲 1 次党课）")
+        self.leading_cadre.setToolTip("标记后，工作台和检查会提醒其每年至少讲一次党课")
+        grid.addWidget(self.leading_cadre, 16, 1, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout.addLayout(grid)
@@ -253,11 +258,13 @@ class MemberDialog(GuardedDialog, QDialog):
         self.post.setCurrentText(m.post or "")
         self.transfer_in.setDate(m.transfer_in_date)
         self.note.setText(m.note or "")
+        self.leading_cadre.setChecked(m.leading_cadre)
 
     def snapshot(self) -> tuple[str, ...]:
         out = []
         for w in self.fields.values():
             out.append(w.currentText() if isinstance(w, QComboBox) else w.text())  # type: ignore[attr-defined]
+        out.append(str(self.leading_cadre.isChecked()))
         return tuple(out)
 
     # --- validation as you type ----------------------------------------------------------------
@@ -367,6 +374,7 @@ class MemberDialog(GuardedDialog, QDialog):
             status_date=old.status_date if old else None,
             transfer_in_date=dates["转入日期"],
             note=self.note.text().strip() or None,
+            leading_cadre=self.leading_cadre.isChecked(),
         )
         return m, {}
 

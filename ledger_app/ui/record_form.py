@@ -44,10 +44,16 @@ from shiboken6 import Shiboken
 from ..domain import compliance
 from ..domain.attendance import Roster, expected_members, quorum_met
 from ..domain.dates import format_date_cn
+from ..domain.minutes import (
+    brief_reasons,
+    format_votes,
+    is_vote_kind,
+    parse_votes,
+    vote_problems,
+)
 from ..domain.models import (
     ATTEND_PRESENT,
     MEETING_KINDS,
-    RECORD_KINDS,
     THEME_DAY,
     Attendance,
     Member,
@@ -55,6 +61,7 @@ from ..domain.models import (
 )
 from ..domain.names import split_names
 from ..errors import UserError, ValidationError
+from ..services import minutes as minutes_svc
 from ..services import records as svc
 from .attendance_grid import AttendanceGrid
 from .context import AppContext, show_error
@@ -92,6 +99,8 @@ class RecordForm(GuardedDialog, QDialog):
         self._members: list[Member] = self.ledger.repo.members()
         self._roster = Roster(self._members)  # asked again at every change of the lists
         self._groups = self.ledger.repo.groups()
+        self._kinds = minutes_svc.record_kinds(self.ledger)  # with the branch's own (issue 18)
+        self._minutes_rules = minutes_svc.minutes_rules(self.ledger)
         self._pending_files: list[Path] = []
         self._removed_attachments: list[int] = []
         self._talk_ids: list[int] = []
@@ -119,7 +128,7 @@ class RecordForm(GuardedDialog, QDialog):
     def _build(self) -> None:
         names = self._names
         self.kind = QComboBox()
-        self.kind.addItems(RECORD_KINDS)
+        self.kind.addItems(self._kinds)
         self.date = DateEdit(required=True)
         self.time = QLineEdit()
         self.time.setPlaceholderText("如 19:30-21:00")
@@ -145,6 +154,11 @@ class RecordForm(GuardedDialog, QDialog):
         self.talk_people.setPlaceholderText("谈话对象，如 张三、李四（可输拼音首字母）")
         for edit in (self.host, self.recorder, self.lecturer, self.organizer, self.talk_people):
             NameCompleter.attach(edit, names)
+        # issue 18: 列席人员 (non-members, with their unit) and 表决 of the decisions
+        self.guests = QLineEdit()
+        self.guests.setPlaceholderText("非本支部党员，单位写在括号里，如 王五（街道党工委）")
+        self.votes = QLineEdit()
+        self.votes.setPlaceholderText("如 接收张三为预备党员：同意18，反对0，弃权1（多项用；分隔）")
         self.topic = QLineEdit()
         self.template_button = QToolButton()
         self.template_button.setText("模板")
@@ -207,8 +221,17 @@ class RecordForm(GuardedDialog, QDialog):
         self.history_button = QPushButton("修改记录…")
         self.history_button.setToolTip("这条记录的每一次新增和修改（谁、何时、改了什么）")
         self.history_button.clicked.connect(self.show_history)
+        self.print_button = QPushButton("打印")
+        self.print_button.setToolTip("打印本次记录（三会一课记录本），或会前打印空白签到表")
+        print_menu = QMenu(self.print_button)
+        print_menu.addAction("本次记录（三会一课记录本）…").triggered.connect(self.print_book)
+        print_menu.addAction("空白签到表（会前打印，会后扫描存入附件）…").triggered.connect(
+            self.print_sign_sheet
+        )
+        self.print_button.setMenu(print_menu)
         for b in (
             self.history_button,
+            self.print_button,
             self.save_next_button,
             self.cancel_button,
             self.add_file,
@@ -244,6 +267,8 @@ class RecordForm(GuardedDialog, QDialog):
             ("organizer", "组织人", self.organizer, None),
             ("topic", "议题", self.topic_box, self.topic),
             ("talk", "谈话对象", self.talk_people, None),
+            ("guests", "列席人员", self.guests, None),
+            ("votes", "表决情况", self.votes, None),
         ):
             label = QLabel(text)
             label.setBuddy(buddy or widget)
@@ -297,6 +322,7 @@ class RecordForm(GuardedDialog, QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(hint_label("Enter 保存 · Esc 取消 · 出勤表中按 1/2/3"), 1)
         buttons.addWidget(self.history_button)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.save_next_button)
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
@@ -306,7 +332,7 @@ class RecordForm(GuardedDialog, QDialog):
         layout.addLayout(status)
         layout.addLayout(buttons)
 
-        self._relayout(RECORD_KINDS[0])  # parents every field before the tab order is set
+        self._relayout(self._kinds[0])  # parents every field before the tab order is set
         order = [
             self.kind,
             self.date,
@@ -321,6 +347,8 @@ class RecordForm(GuardedDialog, QDialog):
             self.topic,
             self.template_button,
             self.talk_people,
+            self.guests,
+            self.votes,
             self.also_theme_day,
             self.content,
             self.decisions,
@@ -352,7 +380,15 @@ class RecordForm(GuardedDialog, QDialog):
             )
         self.lecturer.textChanged.connect(self._mark_guest)
         self.grid.changed.connect(self._update_status)
-        for edit in (self.topic, self.host, self.recorder, self.lecturer, self.organizer):
+        for edit in (
+            self.topic,
+            self.host,
+            self.recorder,
+            self.lecturer,
+            self.organizer,
+            self.guests,
+            self.votes,
+        ):
             edit.textChanged.connect(self._update_status_soon)
         for editor in (self.content, self.decisions):
             editor.textChanged.connect(self._update_status_soon)
@@ -406,6 +442,9 @@ class RecordForm(GuardedDialog, QDialog):
         self.also_theme_day.setChecked(record.also_theme_day)
         self.content.setPlainText(record.content or "")
         self.decisions.setPlainText(record.decisions or "")
+        self.guests.setText(record.guests or "")
+        self.votes.setText(format_votes(record.votes))
+        set_invalid(self.votes, False)
         self._talk_ids = [a.member_id for a in record.attendance] if record.kind == TALK else []
         self.talk_people.setText("、".join(self._name_of(i) for i in self._talk_ids))
         self._pending_files = []
@@ -441,6 +480,14 @@ class RecordForm(GuardedDialog, QDialog):
             day = None
         kind = self.kind.currentText()
         attendance = self.grid.model.attendance()
+        votes: list = []
+        if is_vote_kind(kind):
+            try:
+                votes = parse_votes(self.votes.text())
+            except ValueError as e:
+                if strict:
+                    raise ValidationError("表决情况", str(e)) from None
+                votes = list(self._record.votes)
         return replace(
             self._record,
             kind=kind,
@@ -459,6 +506,8 @@ class RecordForm(GuardedDialog, QDialog):
             content=self.content.toPlainText(),
             decisions=self.decisions.toPlainText() if kind in MEETING_KINDS else None,
             attendance=attendance,
+            guests=self.guests.text() if kind != TALK else None,
+            votes=votes,
         )
 
     def snapshot(self) -> tuple:
@@ -477,6 +526,8 @@ class RecordForm(GuardedDialog, QDialog):
             self.also_theme_day.isChecked(),
             self.content.toPlainText(),
             self.decisions.toPlainText(),
+            self.guests.text(),
+            self.votes.text(),
             tuple((a.member_id, a.status, a.reason) for a in self.grid.model.attendance()),
             tuple(self._pending_files),
             tuple(self._removed_attachments),
@@ -523,7 +574,7 @@ class RecordForm(GuardedDialog, QDialog):
         "form",
         "organizer",
     )
-    _WIDE = ("topic", "talk")
+    _WIDE = ("topic", "talk", "guests", "votes")
 
     def _visible_fields(self, kind: str) -> set[str]:
         hidden = {"group", "lecturer", "form", "organizer", "talk"}
@@ -536,6 +587,9 @@ class RecordForm(GuardedDialog, QDialog):
             hidden -= {"form", "organizer"}
         if kind == TALK:
             hidden.discard("talk")
+            hidden.add("guests")
+        if not is_vote_kind(kind):
+            hidden.add("votes")
         return {k for k in self._fields if k not in hidden}
 
     def _relayout(self, kind: str) -> None:
@@ -715,14 +769,38 @@ class RecordForm(GuardedDialog, QDialog):
             set_status_label(self.late_status, None, "")
 
         missing = compliance.missing_fields(draft)
-        if missing:
+        brief = brief_reasons(draft, self._minutes_rules.get(draft.kind), missing)
+        problem = self._votes_problem(draft)
+        if problem:  # stops saving: said first
+            set_status_label(self.missing_status, STATUS_MISSING, problem)
+        elif missing:
             set_status_label(
                 self.missing_status,
                 STATUS_WARN,
                 "不完整，缺：" + "、".join(missing) + "（可先保存，稍后补全）",
             )
+        elif brief:
+            set_status_label(
+                self.missing_status, STATUS_WARN, "记录过简：" + "；".join(brief) + "（可先保存）"
+            )
         else:
             set_status_label(self.missing_status, STATUS_OK, "检查项齐全")
+
+    def _votes_problem(self, draft: Record) -> str:
+        """表决情况 that cannot be read or has more votes than members present (the field
+        is marked red; saving names it)."""
+        problem = ""
+        if is_vote_kind(draft.kind) and self.votes.text().strip():
+            try:
+                parse_votes(self.votes.text())
+            except ValueError as e:
+                problem = f"表决情况：{e}"
+        if not problem and draft.attendance:
+            present = sum(1 for a in draft.attendance if a.status == ATTEND_PRESENT)
+            found = vote_problems(draft, present)
+            problem = f"表决情况：{found[0]}" if found else ""
+        set_invalid(self.votes, bool(problem), problem)
+        return problem
 
     # --- templates --------------------------------------------------------------------------
 
@@ -886,7 +964,7 @@ class RecordForm(GuardedDialog, QDialog):
             record = self._draft(strict=True)
         except ValidationError as e:
             show_error(self, e)
-            self.date.setFocus()
+            (self.votes if e.field == "表决情况" else self.date).setFocus()
             return False
         problems = self._people_problems(record)
         if problems:
@@ -920,6 +998,30 @@ class RecordForm(GuardedDialog, QDialog):
             return True
         finally:
             self.saving = False
+
+    # --- printing (issue 18) -----------------------------------------------------------------
+
+    def print_book(self) -> None:
+        """This record as a page of the 三会一课记录本 (what the form shows, saved or not)."""
+        from .print_actions import print_record_book
+
+        try:
+            record = self._draft(strict=True)
+        except ValidationError as e:
+            show_error(self, e)
+            return
+        print_record_book(self.ctx, self, record)
+
+    def print_sign_sheet(self) -> None:
+        """A blank 签到表 for the meeting as planned here (a day to come is fine)."""
+        from .print_actions import print_sign_sheet
+
+        try:
+            record = self._draft(strict=True)
+        except ValidationError as e:
+            show_error(self, e)
+            return
+        print_sign_sheet(self.ctx, self, record)
 
     def show_history(self) -> None:
         from .history_dialog import HistoryDialog

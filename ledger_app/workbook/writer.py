@@ -22,6 +22,8 @@ from ..domain.attendance import AttendanceSummary, Roster, summarize
 from ..domain.compliance import HELD, MISSING, NOT_DUE, NOT_REQUIRED, belongs_during
 from ..domain.dates import Period, checked_period
 from ..domain.dues import MemberDues
+from ..domain.kinds import is_other_kind
+from ..domain.minutes import format_votes
 from ..domain.models import (
     BRANCH_INFO_KEYS,
     CATEGORIES,
@@ -32,9 +34,11 @@ from ..domain.models import (
     Record,
 )
 from ..domain.names import join_names
+from ..domain.period import PeriodModel
 from ..errors import WorkbookError
 from ..services.ledger import Ledger
-from . import contract
+from . import contract, followup
+from .followup import build_followup_sheets
 
 Progress = Callable[[int, int], None]
 
@@ -56,6 +60,7 @@ SHEETS = CONTRACT_SHEETS + (
     SHEET_DUES_QUARTERLY,
     SHEET_DUES_SIGN,
     SHEET_VOLUNTEER_STATS,
+    *followup.SHEETS,  # issue 18: 民主评议, 整改清单, 频次要求
 )
 
 CHAIN_CODE_LENGTH = 16  # as on the PDF's footer
@@ -156,6 +161,7 @@ ROSTER_COLUMNS = _contract_columns(
         "状态": CENTER,
         "状态变更日期": Look("date", width=12.5),
         "转入日期": DATE,
+        "党员领导干部": Look("center", width=7),
     },
 )
 
@@ -167,6 +173,7 @@ ENTRY_COLUMN = "登记情况"
 _RECORD_COMPUTED = {
     **dict.fromkeys(contract.MEETING_COMPUTED, Look("int", width=6.5)),
     ENTRY_COLUMN: Look("center", width=9),
+    "记录过简": Look("wrap", max_width=20),  # issue 18: why the minutes are too brief
 }
 
 MEETING_COLUMNS = _contract_columns(
@@ -186,6 +193,8 @@ MEETING_COLUMNS = _contract_columns(
         "结合主题党日": Look("center", width=7),
         "主要内容": Look("wrap", width=32),
         "决议事项": Look("wrap", max_width=18),
+        "列席人员": Look("wrap", max_width=18),
+        "表决情况": Look("wrap", max_width=24),
     },
     _RECORD_COMPUTED,
 )
@@ -219,6 +228,7 @@ OTHER_COLUMNS = _contract_columns(
         "请假人员": Look("wrap", max_width=18),
         "缺席人员": Look("wrap", max_width=14),
         "主要内容": Look("wrap", width=40),
+        "列席人员": Look("wrap", max_width=18),
     },
     _RECORD_COMPUTED,
 )
@@ -338,6 +348,7 @@ class ExportData:
     changed: dict[int, str] = field(default_factory=dict)  # record id → when changed (ISO)
     chain_code: str = ""  # 台账校验码: the audit chain's head when exported (verify --code)
     show_base: bool = False  # 党费收缴公示 shows 月缴费基数 (each member's income)
+    model: PeriodModel | None = None  # the period model (issue 18's sheets and columns)
     _roster: Roster | None = field(default=None, repr=False)
     _summaries: dict[int, AttendanceSummary] = field(default_factory=dict, repr=False)
 
@@ -409,6 +420,8 @@ def collect(
     from ..services.safety import changed_records, head_hash
 
     board = board_data(ledger, year)
+    from ..services.period import load
+
     return ExportData(
         branch_info=dict(branch.info),
         branch_name=branch.name or "本支部",
@@ -425,6 +438,7 @@ def collect(
         changed=changed_records(ledger),
         chain_code=head_hash(ledger)[:CHAIN_CODE_LENGTH],
         show_base=show_base,
+        model=load(ledger, year, quarter),
     )
 
 
@@ -598,6 +612,7 @@ def _sheet_roster(book, data: ExportData) -> None:
                 m.status,
                 m.status_date if m.status != "在册" else None,
                 m.transfer_in_date,
+                "是" if m.leading_cadre else None,
             ]
         )
     w.finish(data, landscape=True, freeze="C3")
@@ -621,6 +636,7 @@ def _record_sheet(book, data: ExportData, name: str, cols, what: str, kinds, row
                 s.expected_count,
                 s.present_count,
                 entry_note(r, data.changed),
+                "；".join(data.model.brief_by_record.get(r.id, ())) or None if data.model else None,
             ]
         )
     w.finish(data, landscape=True, freeze="C3")
@@ -643,6 +659,8 @@ def _sheet_meetings(book, data: ExportData) -> None:
             "是" if r.also_theme_day else None,
             r.content,
             r.decisions,
+            r.guests,
+            format_votes(r.votes) or None,
         ]
 
     _record_sheet(
@@ -672,9 +690,16 @@ def _sheet_other(book, data: ExportData) -> None:
             leave,
             absent,
             r.content,
+            r.guests,
         ]
 
-    _record_sheet(book, data, contract.OTHER, OTHER_COLUMNS, "组织生活登记台账", OTHER_KINDS, row)
+    # the contract's three kinds, then 学习教育 and the branch's own kinds (issue 18)
+    kinds = OTHER_KINDS + tuple(
+        dict.fromkeys(
+            r.kind for r in data.records if is_other_kind(r.kind) and r.kind not in OTHER_KINDS
+        )
+    )
+    _record_sheet(book, data, contract.OTHER, OTHER_COLUMNS, "组织生活登记台账", kinds, row)
 
 
 def _sheet_dues(book, data: ExportData) -> None:
@@ -1263,6 +1288,7 @@ _BUILDERS = (
     _sheet_dues_quarterly,
     _sheet_dues_sign,
     _sheet_volunteer_stats,
+    lambda book, data: build_followup_sheets(book, data.model, data.mask),  # issue 18
 )
 
 

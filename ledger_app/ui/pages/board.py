@@ -603,7 +603,19 @@ class BoardPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, (r.record_id, r.item))
             item.setToolTip("点击打开这条记录补全")
             self.incomplete.addItem(item)
-        n = len(self.result.incomplete_records)
+        # issue 18: too-brief minutes are listed with the incomplete records, with why
+        from ...services.period import load
+
+        brief = load(self.ledger, self.selected_year()).brief_records
+        for b in brief:
+            item = QListWidgetItem(
+                status_text(STATUS_WARN, f"{format_date(b.date)}  {b.item}：{b.text}")
+            )
+            item.setForeground(status_foreground(STATUS_WARN))
+            item.setData(Qt.ItemDataRole.UserRole, (b.record_id, b.item))
+            item.setToolTip("记录过于简单（设置 › 记录与评议要求）。点击打开这条记录补充")
+            self.incomplete.addItem(item)
+        n = len(self.result.incomplete_records) + len(brief)
         self.incomplete_title.setText(f"不完整的记录（{n}）" if n else "不完整的记录")
         if not n:
             item = QListWidgetItem(status_text(STATUS_OK, "所有记录的检查项都已填写"))

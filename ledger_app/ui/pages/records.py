@@ -311,6 +311,7 @@ class RecordsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.ledger = ctx.ledger
+        self.KINDS = self.kinds_of(ctx)  # the 组织生活 page: with the branch's own kinds
         self.form: RecordForm | None = None
         self._ids_filter: list[int] | None = None
         self._stale = True
@@ -373,6 +374,13 @@ class RecordsPage(QWidget):
         self.edit_button = QPushButton("编辑")
         self.copy_button = QPushButton("复制为新记录")
         self.delete_button = QPushButton("删除")
+        # issue 18: print the selected meeting (记录本 page, or its 签到表 again)
+        self.print_button = QPushButton("打印")
+        self.print_button.setToolTip("打印所选记录（三会一课记录本）或它的签到表")
+        print_menu = QMenu(self.print_button)
+        print_menu.addAction("所选记录（三会一课记录本）…").triggered.connect(self.print_selected)
+        print_menu.addAction("所选会议的签到表…").triggered.connect(self.print_selected_sign_sheet)
+        self.print_button.setMenu(print_menu)
         self.edit_button.clicked.connect(self.edit_selected)
         self.copy_button.clicked.connect(self.duplicate_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -392,7 +400,13 @@ class RecordsPage(QWidget):
         filters.addWidget(self.kind)
         filters.addWidget(self.search, 1)
         actions = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.copy_button, self.delete_button):
+        for b in (
+            self.new_button,
+            self.edit_button,
+            self.copy_button,
+            self.delete_button,
+            self.print_button,
+        ):
             actions.addWidget(b)
         actions.addSpacing(12)
         actions.addWidget(self.banner)
@@ -425,6 +439,26 @@ class RecordsPage(QWidget):
 
     def _body(self) -> QWidget:
         return self.view
+
+    @classmethod
+    def kinds_of(cls, ctx: AppContext) -> tuple[str, ...]:
+        """The kinds this page lists (the class's; the 组织生活 page adds the branch's)."""
+        return cls.KINDS
+
+    def print_selected(self) -> None:
+        from ..print_actions import print_record_book
+
+        rid = self.selected_id()
+        if rid is not None:
+            print_record_book(self.ctx, self, rid)
+
+    def print_selected_sign_sheet(self) -> None:
+        from ..print_actions import print_sign_sheet
+
+        rid = self.selected_id()
+        record = self.ledger.repo.record(rid) if rid is not None else None
+        if record is not None:
+            print_sign_sheet(self.ctx, self, record)
 
     # --- page contract ---------------------------------------------------------------------
 
@@ -588,7 +622,7 @@ class RecordsPage(QWidget):
 
     def _update_buttons(self, *_args) -> None:
         has = self.selected_id() is not None
-        for b in (self.edit_button, self.copy_button, self.delete_button):
+        for b in (self.edit_button, self.copy_button, self.delete_button, self.print_button):
             b.setEnabled(has)
 
     # --- actions ---------------------------------------------------------------------------
@@ -703,13 +737,66 @@ class ThemeDayPage(RecordsPage):
 
 
 class OtherLifePage(RecordsPage):
-    """组织生活会, 民主评议党员, 谈心谈话 — with the year's 谈心谈话 coverage grid."""
+    """组织生活会, 民主评议党员, 谈心谈话, 学习教育 and the branch's own kinds — with the
+    year's 谈心谈话 coverage grid."""
 
     KINDS = OTHER_KINDS
     PARTIAL = False  # a save changes the 谈心谈话 coverage too: the page is read again
     TITLE = "组织生活"
     KEY = "other"
     COLUMNS = ("日期", "类型", "主题", "主持人/谈话人", "应到", "实到", "状态")
+
+    @classmethod
+    def kinds_of(cls, ctx: AppContext) -> tuple[str, ...]:
+        from ...services.minutes import other_kinds
+
+        return other_kinds(ctx.ledger)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
+        super().__init__(ctx, parent)
+        # issue 18: a 组织生活会 or 民主评议党员 puts what it found on the 整改清单
+        self.rectify_button = QPushButton("列入整改清单…")
+        self.rectify_button.setToolTip("把这次组织生活会、民主评议查摆出的问题列入整改清单")
+        self.rectify_button.clicked.connect(self.rectify_selected)
+        i = self.layout_.indexOf(self.body) - 1
+        self.layout_.itemAt(i).layout().insertWidget(5, self.rectify_button)
+        self._update_buttons()
+
+    def _update_buttons(self, *_args) -> None:
+        super()._update_buttons()
+        button = getattr(self, "rectify_button", None)
+        if button is not None:
+            rid = self.selected_id()
+            row = self.model.row_at(self.model.row_of(rid)) if rid is not None else None  # type: ignore[arg-type]
+            button.setEnabled(row is not None and row.kind in ("组织生活会", "民主评议党员"))
+
+    def refresh(self, changes: Changes) -> None:
+        if changes.settings:  # a kind of the branch's own added or removed in 设置
+            kinds = self.kinds_of(self.ctx)
+            if kinds != self.KINDS:
+                self.KINDS = kinds
+                self._refill_kinds()
+        super().refresh(changes)
+
+    def _refill_kinds(self) -> None:
+        current = self.kind.currentData()
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        self.kind.addItem("全部类型", None)
+        for k in self.KINDS:
+            self.kind.addItem(k, k)
+        self.kind.setCurrentIndex(max(self.kind.findData(current), 0))
+        self.kind.blockSignals(False)
+        menu = self.new_button.menu()
+        if menu is not None:
+            menu.clear()
+            for k in self.KINDS:
+                menu.addAction(k).triggered.connect(lambda _=False, k=k: self.new_record(k))
+
+    def rectify_selected(self) -> None:
+        rid = self.selected_id()
+        if rid is not None:
+            self.ctx.navigate("followup", tab="rectification", from_record=rid)
 
     def _body(self) -> QWidget:
         self.coverage = TalkCoverageModel(self)

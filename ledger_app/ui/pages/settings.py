@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -23,12 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from ...domain.dues import ROUNDING_LABELS, ROUNDINGS
+from ...domain.kinds import SUGGESTED_RULES, is_contract_item
 from ...domain.models import DEFAULT_RULES, FrequencyRule
 from ...services import roster
 from ...services import settings as settings_service
 from ...services.ledger import Changes
+from ...services.minutes import add_rule, remove_rule
 from ..backups import BackupsWidget, TrashWidget
 from ..context import AppContext, show_error
+from ..followup_settings import FollowupSettings
 from ..setup_dialog import BranchInfoForm
 from ..unsaved import settle
 from ..widgets import hint_label, make_primary, title_label
@@ -111,16 +115,24 @@ class SettingsPage(QWidget):
         self.user_save.clicked.connect(self.save_user)
         kl.addRow("", _right(self.user_save))
         left.addWidget(keeper_box)
+        left.addWidget(FollowupSettings(ctx))  # issue 18: 记录要求, 党课, 优秀比例
         left.addStretch(1)
 
         # frequency rules
         rules_box = QGroupBox("组织生活频次要求")
         rl = QVBoxLayout(rules_box)
-        rl.addWidget(hint_label("按《支部工作条例》的默认要求；本地有更高要求时在此修改。"))
+        rl.addWidget(
+            hint_label(
+                "按《支部工作条例》的默认要求；本地有更高要求时在此修改。也可增加集中学习、"
+                "交流研讨或本支部自己的活动类型，各按自己的频次检查。"
+            )
+        )
         self.rules = QTableWidget(0, 3)
         self.rules.setObjectName("rules_table")
         self.rules.setHorizontalHeaderLabels(["项目", "周期", "至少（次）"])
         self.rules.verticalHeader().hide()
+        self.rules.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.rules.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.rules.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.rules.setColumnWidth(1, 100)
         self.rules.setColumnWidth(2, 90)
@@ -128,7 +140,27 @@ class SettingsPage(QWidget):
         rl.addWidget(self.rules)
         self.rules_save = QPushButton("保存频次要求")
         self.rules_save.clicked.connect(self.save_rules)
-        rl.addWidget(self.rules_save, 0, Qt.AlignmentFlag.AlignRight)
+        # issue 18: rules the branch adds (学习教育, kinds of its own) and removes again
+        self.rule_add = QPushButton("增加项目")
+        add_menu = QMenu(self.rule_add)
+        for rule in SUGGESTED_RULES:
+            word = settings_service.PERIODS[rule.period]
+            add_menu.addAction(f"{rule.item}（{word}至少 {rule.required} 次）").triggered.connect(
+                lambda _=False, r=rule: self.add_rule(r.item, r.period, r.required)
+            )
+        add_menu.addSeparator()
+        add_menu.addAction("本支部的其他活动类型…").triggered.connect(self.add_own_rule)
+        self.rule_add.setMenu(add_menu)
+        self.rule_remove = QPushButton("删除所选项目")
+        self.rule_remove.setToolTip("只能删除增加的项目；七个固定项目不要求时把次数改为 0")
+        self.rule_remove.clicked.connect(self.remove_rule)
+        self.rules.itemSelectionChanged.connect(self._update_rule_buttons)
+        rule_buttons = QHBoxLayout()
+        rule_buttons.addWidget(self.rule_add)
+        rule_buttons.addWidget(self.rule_remove)
+        rule_buttons.addStretch(1)
+        rule_buttons.addWidget(self.rules_save)
+        rl.addLayout(rule_buttons)
         right.addWidget(rules_box)
 
         # dues and volunteer
@@ -229,6 +261,7 @@ class SettingsPage(QWidget):
             count = count_box(31, rule.required)
             self.rules.setCellWidget(row, 2, count)
         self.rules.setMinimumHeight(30 * len(rules) + 34)
+        self._update_rule_buttons()
 
     def refresh(self, changes: Changes) -> None:
         if changes.branch or changes.settings:
@@ -340,6 +373,83 @@ class SettingsPage(QWidget):
             self, settings_service.save_rules, self.rule_values(), success="已保存频次要求"
         )
         return self._saved("rules", ok)
+
+    # --- rules the branch adds (issue 18) -------------------------------------------------
+
+    def selected_rule(self) -> str | None:
+        rows = {i.row() for i in self.rules.selectedIndexes()}
+        if not rows and self.rules.currentRow() >= 0:
+            rows.add(self.rules.currentRow())
+        if len(rows) != 1:
+            return None
+        item = self.rules.item(rows.pop(), 0)
+        return item.text() if item else None
+
+    def _update_rule_buttons(self) -> None:
+        item = self.selected_rule()
+        self.rule_remove.setEnabled(item is not None and not is_contract_item(item))
+
+    def add_rule(self, item: str, period: str, required: int) -> bool:
+        return self.ctx.run(
+            self,
+            add_rule,
+            item,
+            period,
+            required,
+            success=f"已增加“{item}”：可在组织生活页登记，工作台按频次检查",
+        )
+
+    @classmethod
+    def ask_item(cls, parent: QWidget) -> tuple[str, str, int] | None:
+        """(项目, 周期, 次数) of a kind of the branch's own (tests monkeypatch this)."""
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox
+
+        dialog = QDialog(parent)
+        dialog.setWindowTitle("增加活动类型")
+        form = QFormLayout(dialog)
+        name = QLineEdit()
+        name.setPlaceholderText("如 读书班、专题研讨（不超过 12 个字）")
+        period = QComboBox()
+        for key, label in settings_service.PERIODS.items():
+            period.addItem(label, key)
+        count = count_box(31, 1)
+        form.addRow("活动类型", name)
+        form.addRow("周期", period)
+        form.addRow("至少（次）", count)
+        form.addRow(hint_label("增加后即可在“组织生活”页登记这一类型，工作台和检查按此频次要求。"))
+        box = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        box.accepted.connect(dialog.accept)
+        box.rejected.connect(dialog.reject)
+        form.addRow(box)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return name.text().strip(), period.currentData(), count.currentData()
+
+    def _rules_settled(self) -> bool:
+        """Adding or removing a kind rebuilds the table: its unsaved edits first."""
+        return settle(
+            self, "频次要求", lambda: "rules" in self.dirty_sections(), self.save_rules
+        )
+
+    def add_own_rule(self) -> None:
+        if not self._rules_settled():
+            return
+        answer = self.ask_item(self)
+        if answer is not None:
+            self.add_rule(*answer)
+
+    def remove_rule(self) -> bool:
+        item = self.selected_rule()
+        if item is None or not self._rules_settled():
+            return False
+        from ..context import confirm
+
+        text = f"删除“{item}”的频次要求？工作台和检查不再要求这一项目。"
+        if not confirm(self, "删除项目", text, ok="删除"):
+            return False
+        return self.ctx.run(self, remove_rule, item, success=f"已删除“{item}”的频次要求")
 
     def save_other(self) -> bool:
         from ...errors import UserError
