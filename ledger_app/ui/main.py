@@ -106,11 +106,19 @@ def load_page_class(spec: str) -> type[QWidget] | None:
     return getattr(module, class_name)
 
 
+def page_shortcut(row: int) -> str:
+    """The key of the page at ``row`` of the navigation: Ctrl+1 … Ctrl+9, then Ctrl+0 (as a
+    browser's tabs); "" beyond the tenth."""
+    return f"Ctrl+{(row + 1) % 10}" if row < 10 else ""
+
+
 class NavDelegate(QStyledItemDelegate):
     """A navigation item with its shortcut (Ctrl+1 …) in small grey at the right."""
 
     def paint(self, painter, option, index) -> None:
         super().paint(painter, option, index)
+        if not page_shortcut(index.row()):
+            return
         painter.save()
         font = QFont(option.font)
         font.setPointSizeF(max(font.pointSizeF() * 0.72, 7.0))
@@ -119,7 +127,7 @@ class NavDelegate(QStyledItemDelegate):
         painter.drawText(
             option.rect.adjusted(0, 0, -8, 0),
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            f"Ctrl+{index.row() + 1}",
+            page_shortcut(index.row()),
         )
         painter.restore()
 
@@ -141,15 +149,15 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(132)
         self.nav.setIconSize(QSize(0, 0))
         self.nav.setItemDelegate(NavDelegate(self.nav))
-        for number, (key, title) in enumerate(PAGES, 1):
+        for row_number, (key, title) in enumerate(PAGES):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setToolTip(f"{title}（Ctrl+{number}）")
             self.nav.addItem(item)
-            # Ctrl+1 … Ctrl+9: the pages in the order of the navigation (shown beside each)
-            QShortcut(
-                QKeySequence(f"Ctrl+{number}"), self, activated=lambda key=key: self.go_to(key)
-            )
+            # Ctrl+1 … Ctrl+0: the pages in the order of the navigation (shown beside each)
+            shortcut = page_shortcut(row_number)
+            if shortcut:
+                item.setToolTip(f"{title}（{shortcut}）")
+                QShortcut(QKeySequence(shortcut), self, activated=lambda key=key: self.go_to(key))
         row.addWidget(self.nav)
         self.stack = QStackedWidget()
         row.addWidget(self.stack, 1)

@@ -429,9 +429,7 @@ class SettingsPage(QWidget):
 
     def _rules_settled(self) -> bool:
         """Adding or removing a kind rebuilds the table: its unsaved edits first."""
-        return settle(
-            self, "频次要求", lambda: "rules" in self.dirty_sections(), self.save_rules
-        )
+        return settle(self, "频次要求", lambda: "rules" in self.dirty_sections(), self.save_rules)
 
     def add_own_rule(self) -> None:
         if not self._rules_settled():
