@@ -512,4 +512,5 @@ QComboBox QAbstractItemView { background: white; border: 1px solid #C9C6BF; outl
 QComboBox QAbstractItemView::item { min-height: 22px; padding: 0 6px; }
 QComboBox QAbstractItemView::item:selected { background: #D9E4EF; color: black; }
 QListWidget { selection-background-color: #D9E4EF; selection-color: black; }
+QFrame#needs QPushButton { padding: 2px 10px; }
 """

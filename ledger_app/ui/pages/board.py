@@ -306,7 +306,7 @@ class BoardPage(QWidget):
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.grid.verticalHeader().setVisible(False)
-        self.grid.verticalHeader().setDefaultSectionSize(26)
+        self.grid.verticalHeader().setDefaultSectionSize(self.ROW_HEIGHT)
         self.grid.setWordWrap(False)
         self.grid.setObjectName("board_grid")
         header = self.grid.horizontalHeader()
@@ -472,6 +472,7 @@ class BoardPage(QWidget):
         self._size_grid()
 
     LOWER_MIN = 110  # the two lists below the grid: their titles and three lines
+    ROW_HEIGHT, ROW_HEIGHT_SHORT = 26, 22
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -491,6 +492,11 @@ class BoardPage(QWidget):
             + 28  # the legend line under the grid
         )
         beside = self.splitter.height() < want + self.LOWER_MIN + self.splitter.handleWidth()
+        rows = self.grid.verticalHeader()
+        row_height = self.ROW_HEIGHT_SHORT if beside else self.ROW_HEIGHT
+        if rows.defaultSectionSize() != row_height:  # a short page: tighter rows as well
+            want -= (rows.defaultSectionSize() - row_height) * self.model.rowCount()
+            rows.setDefaultSectionSize(row_height)
         vertical = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
         if self.splitter.orientation() != vertical:
             self.splitter.setOrientation(vertical)
