@@ -1,10 +1,11 @@
 """Synthetic branches in the contract's workbook format, for benchmarks.
 
-    python bench/generate.py S|L|XL|NxY OUT.xlsx
+    python bench/generate.py S|L|XL|2K|NxY OUT.xlsx
 
 S: 30 members, 1 year. L: 300 members, 1 year, full attendance lists, minutes of realistic
-length, payments every month. XL: 300 members, 10 years. ``2000x3``: 2,000 members, 3 years
-(any N members × Y years, as L or XL). Deterministic (fixed seed).
+length, payments every month. XL: 300 members, 10 years. 2K: 2,000 members (200 党小组),
+1 year — a very large branch. ``2000x3``: 2,000 members, 3 years (any N members × Y years,
+as L or XL). Deterministic (fixed seed).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ledger_app.domain.idcard import check_digit  # noqa: E402
 
-SIZES = {"S": (30, 1), "L": (300, 1), "XL": (300, 10)}
+SIZES = {"S": (30, 1), "L": (300, 1), "XL": (300, 10), "2K": (2000, 1)}
 LAST_YEAR = 2025
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯健俊帆帅旭宁龙林欣瑶怡佳雪琳晨阳博文轩子涵雨泽睿思源嘉诚建国国庆海波志强晓东"

@@ -1,10 +1,16 @@
 """The program's side of the measurements that need more than a command line, and the
 set-up steps that derive each floor's input from the program's own output.
 
-    python bench/probes.py gui-page DB KEY [YEAR]   open one page (roster | meetings | board;
+    python bench/probes.py gui-page DB KEY [YEAR]   open one page (a key of the window's
+                                                    PAGE_CLASSES;
                                                     board-year: the open board, YEAR-1 picked)
                                                     on DB as the window does, print JSON
                                                     {"ms", "import_ms", "rows", "cols"}
+    python bench/probes.py gui-form DB open|save [YEAR]
+                                                    the record form of YEAR's largest meeting:
+                                                    open (click to painted dialog), or save
+                                                    (保存 to the list repainted; the slowest of
+                                                    three saves in a row); print JSON
     python bench/probes.py start DB                 the window on DB, quit when idle (used
                                                     only when ui/main.py lacks
                                                     LEDGER_QUIT_AFTER_MS)
@@ -28,12 +34,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-PAGES = {
-    "roster": "ledger_app.ui.pages.roster:RosterPage",
-    "meetings": "ledger_app.ui.pages.records:MeetingsPage",
-    "board": "ledger_app.ui.pages.board:BoardPage",
-}
-
 
 def _profiler():
     """A running pyinstrument profiler when BENCH_PROFILE names an output file (a local
@@ -56,9 +56,9 @@ def _save_profile(profiler) -> None:
 
 
 def gui_page(db: str, key: str, year: str = "2025") -> int:
-    """Time from the click to a filled model and a painted view: page import, construction
-    (which loads its rows), show, processEvents, grab. The QApplication with the program's
-    font and style sheet exists already, as it does when a user clicks a page."""
+    """Time from the click to a filled model and a painted view: construction (which loads
+    its rows), show, processEvents, grab. The QApplication with the program's font and style
+    sheet exists already, and the page's module is loaded, as when a user clicks a page."""
     import importlib
 
     from ledger_app.services import compliance  # noqa: F401 — loaded at start (app.main)
@@ -77,11 +77,16 @@ def gui_page(db: str, key: str, year: str = "2025") -> int:
     switch_year = key == "board-year"  # the board already open: the clerk picks the year before
     if switch_year:
         key = "board"
-    profiler = None if switch_year else _profiler()
-    started = time.perf_counter()
-    module_name, class_name = PAGES[key].split(":")
+    # the page's module first, as the window loads the page modules while idle after start
+    # (MainWindow.preload_pages): a first visit pays for building the page, not for its code
+    from ledger_app.ui.main import PAGE_CLASSES
+
+    loading = time.perf_counter()
+    module_name, class_name = PAGE_CLASSES[key].split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
-    imported = time.perf_counter()
+    import_ms = (time.perf_counter() - loading) * 1000
+    profiler = None if switch_year else _profiler()
+    started, cpu_started = time.perf_counter(), time.process_time()
     page = cls(ctx)
     page.resize(1048, 640)  # the page area of the 1180×700 window
     page.show()
@@ -90,28 +95,114 @@ def gui_page(db: str, key: str, year: str = "2025") -> int:
     done = time.perf_counter()
     if switch_year:
         profiler = _profiler()
-        started = imported = time.perf_counter()
+        started = time.perf_counter()
+        cpu_started = time.process_time()
+        import_ms = 0.0
         page.year.setCurrentIndex(page.year.findData(int(year) - 1))
         app.processEvents()
         page.grab()
         done = time.perf_counter()
     _save_profile(profiler)
 
-    views = page.findChildren(QTableView)
-    view = max(views, key=lambda v: v.model().rowCount() if v.model() else -1)
-    model = view.model()
+    views = [v for v in page.findChildren(QTableView) if v.model() is not None]
+    view = max(views, key=lambda v: v.model().rowCount(), default=None)
     print(
         json.dumps(
             {
                 "ms": (done - started) * 1000,
-                "import_ms": (imported - started) * 1000,
-                "rows": model.rowCount(),
-                "cols": model.columnCount(),
+                "cpu_ms": (time.process_time() - cpu_started) * 1000,
+                "import_ms": import_ms,  # before the clock (see above)
+                "rows": view.model().rowCount() if view else 0,
+                "cols": view.model().columnCount() if view else 0,
             }
         )
     )
     sys.stdout.flush()
     # leave without tearing down Qt objects in interpreter-exit order: not part of the click
+    os._exit(0)
+
+
+def _gui_app(db: str, year: str):
+    """The QApplication as the program sets it up, and a context on DB ("today" at the end of
+    YEAR, so every page shows that year)."""
+    from ledger_app.services import compliance  # noqa: F401 — loaded at start (app.main)
+    from ledger_app.services.ledger import Ledger
+
+    from PySide6.QtWidgets import QApplication  # isort: skip — after, as the program does
+    from ledger_app.ui.context import AppContext
+    from ledger_app.ui.main import setup_application
+
+    app = QApplication(sys.argv)
+    setup_application(app)
+    ledger = Ledger.open(db, today=dt.date(int(year), 12, 31))
+    return app, AppContext(ledger)
+
+
+def gui_form(db: str, what: str, year: str = "2025") -> int:
+    """The record form of the year's meeting with the longest attendance list (a 支部党员大会
+    of the whole branch), opened from the 三会一课 list as the clerk does (Enter on the row).
+
+    open: from Enter to the form painted (read the record and the roster, derive 应到, fill
+    the grid). save: the form open with a changed topic, then from 保存 to the dialog gone and
+    the list (visible behind it) reloaded and repainted — three saves of the same record in a
+    row, reporting the slowest (a later save was once slower than the first)."""
+    app, ctx = _gui_app(db, year)
+    from ledger_app.ui.pages.records import MeetingsPage
+
+    row = ctx.ledger.db.execute(
+        "SELECT r.id, COUNT(a.member_id) n FROM record r JOIN attendance a ON a.record_id = r.id "
+        "WHERE r.date BETWEEN ? AND ? GROUP BY r.id ORDER BY n DESC, r.id LIMIT 1",
+        [f"{year}-01-01", f"{year}-12-31"],
+    ).fetchone()
+    record_id, attendance = row[0], row[1]
+    # the full check of the file, which the session's first write waits for, runs in the
+    # background once the window is up (services.safety.soundness_ready): by the time the
+    # clerk saves a meeting it is done — measured on its own in the check-full row
+    from ledger_app.services import safety
+
+    safety.ensure_sound(ctx.ledger)
+    page = MeetingsPage(ctx)
+    page.resize(1048, 640)
+    page.show()
+    app.processEvents()
+    page.select_id(record_id)
+    times, cpu = [], []
+    profiler = None
+    for turn in range(3 if what == "save" else 1):
+        if what == "open":
+            profiler = _profiler()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        form = page.edit_selected()
+        app.processEvents()
+        form.grab()
+        if what == "open":
+            times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+            break
+        form.topic.setText(f"第{turn + 1}次修改的议题")
+        app.processEvents()
+        if turn == 2:
+            profiler = _profiler()
+        started, cpu_started = time.perf_counter(), time.process_time()
+        assert form.save(), "not saved"
+        app.processEvents()
+        page.grab()
+        times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - cpu_started)
+    _save_profile(profiler)
+    print(
+        json.dumps(
+            {
+                "ms": max(times) * 1000,
+                "all_ms": [round(t * 1000, 1) for t in times],
+                "cpu_ms": [round(t * 1000, 1) for t in cpu],  # this process's CPU time
+                "import_ms": 0.0,
+                "rows": attendance,
+                "cols": 4,
+            }
+        )
+    )
+    sys.stdout.flush()
     os._exit(0)
 
 
@@ -274,6 +365,7 @@ def check_file(db: str, level: str) -> int:
 PROBES = {
     "check-file": check_file,
     "gui-page": gui_page,
+    "gui-form": gui_form,
     "start": start,
     "without-numpy": without_numpy,
     "xlsx-cells": xlsx_cells,

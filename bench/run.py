@@ -29,6 +29,7 @@ ROOT = BENCH.parent
 PY = sys.executable
 YEAR = "2025"  # the generator's last year: the L year and the XL year looked at
 GUI_MS = 100.0  # every GUI action on XL
+GUI_2K_MS = 200.0  # every GUI action on a branch of 2,000 members
 FILE_S = 5.0  # the L year's PDF and workbook
 BIG = ("2000x3", "5000x1")  # large branches (members × years) for the workbook's rows
 
@@ -163,7 +164,7 @@ def setup(workdir: Path, env: dict[str, str], sizes: set[str]) -> None:
 
 def rows(workdir: Path) -> list[Row]:
     w = workdir
-    L, XL = str(w / "L.db"), str(w / "XL.db")
+    L, XL, K2 = str(w / "L.db"), str(w / "XL.db"), str(w / "2K.db")
     probes, floors = str(BENCH / "probes.py"), str(BENCH / "floors.py")
 
     def fresh(*paths: Path) -> Callable[[], None]:
@@ -183,26 +184,52 @@ def rows(workdir: Path) -> list[Row]:
     start_argv = [PY, str(ROOT / "main.py"), "--db", L] if has_quit else [PY, probes, "start", L]
     new_db = w / "new.db"
 
-    def page_floor(what: str) -> Callable[[dict], list[str]]:
+    def page_floor(what: str, db: str = XL) -> Callable[[dict], list[str]]:
         return lambda info: [
             PY,
             floors,
             "table",
-            XL,
+            db,
             what,
-            str(info.get("rows", 300)),
-            str(info.get("cols", 10)),
+            str(max(info.get("rows", 300), 1)),
+            str(max(info.get("cols", 10), 1)),
         ]
 
-    def page(key: str, title: str, what: str, floor_title: str) -> Row:
+    def page(
+        key: str, title: str, what: str, floor_title: str, db: str = XL, page_key: str = ""
+    ) -> Row:
         return Row(
             key,
             title,
-            Side([PY, probes, "gui-page", XL, key, YEAR], in_process=True),
-            Side(page_floor(what), in_process=True),
+            Side([PY, probes, "gui-page", db, page_key or key, YEAR], in_process=True),
+            Side(page_floor(what, db), in_process=True),
             floor_title,
-            max_seconds=GUI_MS / 1000,
+            max_seconds=(GUI_2K_MS if db == K2 else GUI_MS) / 1000,
         )
+
+    def form(key: str, title: str, what: str, db: str) -> Row:
+        return Row(
+            key,
+            title,
+            Side([PY, probes, "gui-form", db, what, YEAR], in_process=True),
+            Side(page_floor("record", db), in_process=True),
+            "QTableView + 最简模型，同出勤名单的行数 × 4 列",
+            max_seconds=(GUI_2K_MS if db == K2 else GUI_MS) / 1000,
+        )
+
+    bare = "QTableView + 最简模型，一条 SELECT 同行列数"
+    pages_2k = [
+        page(f"2k-{key}", f"{title}（2K 库）", what, bare, K2, key)
+        for key, title, what in (
+            ("board", "打开工作台 2025 年", "record"),
+            ("roster", "打开党员名册", "member"),
+            ("meetings", "打开三会一课 2025 年列表", "record"),
+            ("theme", "打开主题党日 2025 年列表", "record"),
+            ("other", "打开组织生活 2025 年（含谈心谈话覆盖）", "record"),
+            ("dues", "打开党费 2025 年", "member"),
+            ("volunteer", "打开志愿服务 2025 年", "record"),
+        )
+    ]
 
     start_note = (
         ""
@@ -383,6 +410,17 @@ def rows(workdir: Path) -> list[Row]:
             "record",
             "QTableView + 最简模型，同网格行列数",
         ),
+        page("theme", "打开主题党日 2025 年列表（XL 库）", "record", bare),
+        page("other", "打开组织生活 2025 年，含谈心谈话覆盖（XL 库）", "record", bare),
+        page("dues-page", "打开党费 2025 年（XL 库）", "member", bare, page_key="dues"),
+        page("volunteer", "打开志愿服务 2025 年（XL 库）", "record", bare),
+        page("export-page", "打开导出（XL 库）", "record", bare, page_key="export"),
+        page("settings", "打开设置（XL 库）", "record", bare),
+        form("form-open", "打开 2025 年人数最多的会议记录（XL 库，从列表按 Enter）", "open", XL),
+        form("form-save", "保存这条记录（XL 库，到列表重画好；连存三次取最慢）", "save", XL),
+        *pages_2k,
+        form("2k-form-open", "打开 2025 年人数最多的会议记录（2K 库）", "open", K2),
+        form("2k-form-save", "保存这条记录（2K 库，连存三次取最慢）", "save", K2),
     ]
 
 
@@ -449,7 +487,7 @@ def _big_export(w: Path, size: str) -> Row:
 # --- what the profiles said --------------------------------------------------------------
 
 # Written by hand from pyinstrument profiles (see README "找原因"); shown for missed rows.
-CAUSES_DATE = "2026-11-23（第二次）"
+CAUSES_DATE = "2026-12-06"
 _START = (
     "地板是一个空窗口（解释器启动 + 导入 Qt + 一个 QTableView，约 100–120 ms），程序在其上"
     "还要（probes 逐段计时，L 库）：导入 sqlite_utils 约 40 ms（其中约 11 ms 是 sqlite_utils.db "
@@ -481,17 +519,38 @@ CAUSES: dict[str, str] = {
         "rl_accel（reportlab 作者的 C 加速模块）；此前：单行单元格画成普通字符串、每段只断行一次。"
         "剩下：表格样式、页眉页脚、书签和图表（地板没有这些）；保存约 0.3 s（地板同样要付）。"
     ),
-    "meetings": (
-        "已达标。已做：列表的出席/请假人数用 SQL 聚合，只有要判断人数过半和谈心谈话的记录才读"
-        "名单；应到用一次建好的 Roster（支委、各小组、每人在册区间只算一次）。"
-    ),
     "board": (
-        "这是工作台第一次建成的时间：工作台是启动页，程序里只在启动时发生一次（已计入启动一行）；"
-        "之后点回工作台（数据有变时重算）或改选年度约 80 ms（下一行 board-year：读该年 + 检查 + 重画）。分段（进程 CPU "
-        "时间）：全年记录和 1.5 万条出勤约 20 ms（SQL 约 10 ms）、检查约 12 ms、党员和党费各约 "
-        "5 ms、网格 4 ms；控件约 14 ms、布局和绘制约 22 ms、grab 约 9 ms；页面模块导入约 5 ms。"
-        "已做：gc.freeze（少了 GC 全量扫描，约 −20 ms）、出勤按子查询读且姓名来自一次查询、"
-        "Roster、格子的各角色值只算一次、样式规则并入全局样式表。"
+        "工作台的数字来自期间模型（services/period.py，issue 14）：剖析（XL，进程 CPU 约 0.35 s）里 约 0.3 s 是它的检查为“连续几个月”的预警去读上一年的全部记录和出勤、再算一遍上一年的党费（services/period.py earlier → repo.records + dues.compute_year），约 0.1 s 是本年的党费计算；页面自己（格子、需办事项、列表、绘制）约 30 ms。这一块由期间模型的负责人改，界面不缓存它（缓存会显示过时的数字）。"
+    ),
+    "board-year": "同上一行：改选年度要为新的年度把期间模型（含上一年的预警回溯）再算一遍。",
+    "2k-board": "同 XL 的工作台：2,000 人时上一年的记录、出勤和党费回溯各翻了几倍。",
+    "dues-page": (
+        "党费表的数字来自 services/dues.dues_report（期间模型的党费部分，issue 14 另行重做）："
+        "剖析里约六成是逐人逐月计算（domain/dues.compute_year），约两成是读全年的缴费明细"
+        "（供格子的提示和“补”字）；表格本身已改为按几个最宽的金额定列宽，不再逐格量。"
+    ),
+    "2k-dues": "同上一行，2,000 人：逐人逐月计算约 0.4 s（进程 CPU），界面约 60 ms。",
+    "settings": (
+        "设置页没有要读的数据：时间都花在建控件上——频次表 10 行各两个下拉框（“至少几次”"
+        "有 32 项）、评议整改设置、备份与回收站列表；一个会话只建一次。"
+    ),
+    "volunteer": (
+        "读全年的志愿服务和名册：services/volunteer 的两个查询（按党员合计、未达要求）各自读一遍"
+        "名册（XL 600 人，各约 10 ms）；机器空闲时约 80 ms。"
+    ),
+    "2k-volunteer": "同上一行，2,000 人：两次读名册各约 30 ms。",
+    "meetings": (
+        "读全年记录（services/records.record_rows：记录、名册、出勤人数、修改痕迹各一条查询，"
+        "判断人数过半的会读名单）；负载下偏慢，机器空闲时约 60–75 ms。保存一条记录后只重读这一条。"
+    ),
+    "other": "同三会一课的列表，另加一年的谈心谈话覆盖（列宽按姓名量，不再逐格问大小）。",
+    "2k-meetings": (
+        "2,000 人、200 个党小组，一年 2,420 条记录：记录、名册（2,200 人）、出勤人数和修改痕迹"
+        "各读一遍约 0.15 s（进程 CPU）。"
+    ),
+    "2k-theme": (
+        "主题党日列表只有 12 行，但要找出“兼主题党日”的会议，services/records.record_rows 读了"
+        "全年 2,420 条三会一课记录再筛（以及 2,200 人的名册）。"
     ),
 }
 
@@ -552,8 +611,13 @@ def table(rows: list[Row]) -> tuple[str, list[str]]:
         fpeak = peak_mb(row.floor_runs) if row.floor_runs else "—"
         extra = ""
         info = row.app_runs[-1].info
-        if "rows" in info:
-            extra = f"<br>{info['rows']} 行 × {info['cols']} 列，其中导入页面模块 {info['import_ms']:.0f} ms"
+        if "all_ms" in info:
+            extra = f"<br>出勤 {info['rows']} 人"
+        elif "rows" in info:
+            extra = (
+                f"<br>{info['rows']} 行 × {info['cols']} 列"
+                f"（另：载入页面模块 {info['import_ms']:.0f} ms，程序启动后空闲时已做）"
+            )
         lines.append(
             f"| {row.title}{extra} | {ratio} | {summary(row.app_runs)} | {floor} | {goal} "
             f"| {peak_mb(row.app_runs)} / {fpeak} | {len(row.app_runs)} |"
@@ -599,7 +663,9 @@ def write_results(rows: list[Row], text: str, misses: list[str], load: tuple, ar
         f"结束时 {ended[0]:.2f} / {ended[1]:.2f} / {ended[2]:.2f}"
         + ("　※ 机器并不空闲，数字偏慢、波动偏大" if max(started[0], ended[0]) > 1.0 else ""),
         "- 每次测量都在新进程中运行（解释器启动和模块导入都计入）；界面页面几行量的是在已启动的"
-        "进程里“点一下到画好”：导入页面模块、构造页面（装入数据）、show、processEvents、grab()；"
+        "进程里“点一下到画好”：构造页面（装入数据）、show、processEvents、grab()（页面模块像程序里"
+        "一样先载入：窗口出现后空闲时逐个载入）；记录表单两行量的是从列表按 Enter 到表单画好、"
+        "从按保存到列表重画好；"
         "程序和地板交替运行，先各跑一次不计（把文件读进页缓存）；“对地板倍数”= 程序中位数 ÷ 地板中位数。",
         "",
         text,
@@ -637,7 +703,13 @@ def main(argv: list[str] | None = None) -> int:
         "--only",
         nargs="+",
         metavar="KEY",
-        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf check dues roster meetings board board-year import-2000x3 export-xlsx-2000x3 import-5000x1 export-xlsx-5000x1 export-pdf-2000x3 export-pdf-5000x1 check-open check-full)",
+        help="only these rows (start start-bundle start-idle import export-xlsx export-pdf "
+        "check-open check-full check "
+        "dues roster meetings board board-year theme other dues-page volunteer export-page "
+        "settings form-open form-save 2k-board 2k-roster 2k-meetings 2k-theme 2k-other "
+        "2k-dues 2k-volunteer 2k-form-open 2k-form-save "
+        "import-2000x3 export-xlsx-2000x3 import-5000x1 export-xlsx-5000x1 "
+        "export-pdf-2000x3 export-pdf-5000x1)",
     )
     p.add_argument(
         "--workdir", default="/tmp/ledger-bench", help="scratch folder (default /tmp/ledger-bench)"
@@ -658,16 +730,15 @@ def main(argv: list[str] | None = None) -> int:
     all_rows = rows(workdir)
     chosen = [r for r in all_rows if not args.only or r.key in args.only]
     if not args.reuse:
-        needs = (
-            {"L"}
-            if all(
-                r.key in ("start", "start-bundle", "import", "export-xlsx", "export-pdf")
-                or r.key.endswith(BIG)
-                or r.sizes
-                for r in chosen
-            )
-            else {"L", "XL"}
-        )
+        l_only = ("start", "start-bundle", "start-idle", "import", "export-xlsx", "export-pdf")
+        needs = {"L"}
+        big = [r for r in chosen if r.key.endswith(BIG) or r.sizes]
+        if any(
+            r.key not in l_only and not r.key.startswith("2k-") and r not in big for r in chosen
+        ):
+            needs.add("XL")
+        if any(r.key.startswith("2k-") for r in chosen):
+            needs.add("2K")
         needs |= {size for size in BIG if any(r.key.endswith(size) for r in chosen)}
         needs |= {size for r in chosen for size in r.sizes}
         print("set-up (not measured):", flush=True)

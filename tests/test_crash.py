@@ -317,6 +317,7 @@ def test_an_exception_in_the_middle_of_saving_a_record_leaves_the_database_ident
 
     monkeypatch.setattr(Repository, "_write_attendance", failing)
     rec.topic = "改过的议题"
+    rec.attendance = [Attendance(1, "请假", "病假")]  # a changed list is written again
     with pytest.raises(Boom), repo.atomic():
         repo.update_record(rec)
     assert _dump(lg) == before

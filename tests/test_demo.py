@@ -163,3 +163,44 @@ def test_stale_demo_is_detected_only_for_the_demo_branch(tmp_path, ledger):
     lg.repo.set_branch_info({"支部名称": "我的党支部"})
     lg.close()
     assert not is_stale(other, today=dt.date(2030, 1, 1))
+
+
+@pytest.mark.parametrize("today", [TODAY, dt.date(2026, 7, 20), dt.date(2027, 4, 2)])
+def test_the_demo_obeys_the_rules_it_demonstrates(today):
+    """Whoever runs a meeting is there: its 主持人, 记录人, 组织人 and a member 授课人 are
+    members on the day and marked 出席 (never 请假 or 缺席); 支部党员大会 and 支委会 reach
+    their quorum; every record saves as the form would save it; dues and volunteer service
+    only while a member belongs."""
+    from ledger_app.domain.attendance import quorum_met
+    from ledger_app.domain.dues import owed_months
+    from ledger_app.services import records as svc
+
+    ledger = Ledger.open(None, today=today)
+    try:
+        fill_demo(ledger, today)
+        members = ledger.repo.members()
+        by_id = {m.id: m for m in members}
+        problems = []
+        for r in ledger.repo.records():
+            what = f"{r.date} {r.kind} {r.group_name or ''}"
+            status = {by_id[a.member_id].name: a.status for a in r.attendance}
+            for role in ("host", "recorder", "organizer", "lecturer"):
+                name = getattr(r, role)
+                if name in status and status[name] != "出席":
+                    problems.append(f"{what}: {role} {name} {status[name]}")
+            problems += [f"{what}: {e}" for e in svc.people_errors(r, members)]
+            problems += [f"{what}: {e}" for e in svc.validate_record(ledger, r, members)]
+            if quorum_met(r, members) is False:
+                problems.append(f"{what}: 不足法定人数")
+            if r.date >= today:
+                problems.append(f"{what}: 晚于今天")
+        for year in (today.year - 1, today.year):
+            for p in ledger.repo.payments(year=year):
+                if p.month not in owed_months(by_id[p.member_id], year):
+                    problems.append(f"{year}-{p.month} 党费 {by_id[p.member_id].name}: 不需缴纳")
+        for e in ledger.repo.volunteer():
+            if not by_id[e.member_id].belongs_on(e.date):
+                problems.append(f"{e.date} 志愿服务 {by_id[e.member_id].name}: 不在本支部")
+        assert problems == []
+    finally:
+        ledger.close()

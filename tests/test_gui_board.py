@@ -16,17 +16,11 @@ from ledger_app.services import records as svc
 from ledger_app.ui.context import AppContext
 from ledger_app.ui.pages.board import BoardPage
 from ledger_app.ui.pages.records import MeetingsPage, ThemeDayPage
-from ledger_app.ui.record_form import RecordForm
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 D = dt.date
 COMPLETE = dict(topic="议题", host="林海", recorder="黄晓丽", content="内容")
-
-
-@pytest.fixture(autouse=True)
-def _never_block(monkeypatch):
-    monkeypatch.setattr(RecordForm, "ask_discard", classmethod(lambda cls, parent: "discard"))
 
 
 @pytest.fixture

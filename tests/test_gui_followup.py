@@ -31,7 +31,6 @@ D = dt.date
 
 @pytest.fixture(autouse=True)
 def _never_block(monkeypatch):
-    monkeypatch.setattr(RecordForm, "ask_discard", classmethod(lambda cls, parent: "discard"))
     monkeypatch.setattr(print_actions, "offer_open", lambda parent, path: "")
 
 

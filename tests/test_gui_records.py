@@ -22,6 +22,7 @@ from ledger_app.ui.context import AppContext
 from ledger_app.ui.pages import records as pages
 from ledger_app.ui.pages.records import MeetingsPage, OtherLifePage, ThemeDayPage
 from ledger_app.ui.record_form import RecordForm
+from ledger_app.ui.unsaved import UnsavedQuestion
 
 # the offscreen platform warns that it cannot pass size hints on to a window manager
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -41,12 +42,6 @@ def branch(ledger):
         "王五": add_member(ledger, "王五", group="第二党小组"),
         "赵六": add_member(ledger, "赵六", group="第一党小组", join_date=D(2025, 12, 1)),
     }
-
-
-@pytest.fixture(autouse=True)
-def _never_block(monkeypatch):
-    """A form still dirty when a test ends is closed without the (modal) question."""
-    monkeypatch.setattr(RecordForm, "ask_discard", classmethod(lambda cls, parent: "discard"))
 
 
 @pytest.fixture
@@ -267,7 +262,9 @@ def test_unsaved_changes_are_never_lost_silently(qtbot, ctx, ledger, branch, mon
     answers = iter(["cancel", "discard"])
     asked = []
     monkeypatch.setattr(
-        RecordForm, "ask_discard", classmethod(lambda cls, p: asked.append(1) or next(answers))
+        UnsavedQuestion,
+        "ask",
+        classmethod(lambda cls, p, what: asked.append(what) or next(answers)),
     )
     qtbot.keyClick(form.topic, Qt.Key.Key_Escape)
     assert form.isVisible() and len(asked) == 1  # 继续编辑
@@ -538,3 +535,54 @@ def test_save_and_new_continues_with_the_next_record(qtbot, ctx, ledger, branch,
     assert form.isVisible() and form.record().id is None
     assert form.group.currentData() == gid and form.grid.model.attendance() == []
     assert not form.is_dirty()
+
+
+def test_a_save_reads_only_its_row_again_and_keeps_the_list_right(
+    qtbot, ctx, ledger, meetings, monkeypatch, errors
+):
+    """After the form saves, only that record's row is read again (a big branch's year is
+    thousands of rows) — and the list is what a full reload would show: the row updated,
+    moved out when it left the filter, a new record added in date order."""
+    a, b, *_ = meetings
+    page = make_page(qtbot, MeetingsPage, ctx)
+    page.year.setCurrentIndex(page.year.findData(2025))
+    calls = []
+    real = svc.record_rows
+    monkeypatch.setattr(
+        pages.svc, "record_rows", lambda *args, **kw: calls.append(kw) or real(*args, **kw)
+    )
+
+    def whole_list():
+        return [
+            (r.id, r.topic, r.expected, r.present, r.missing)
+            for r in real(
+                ledger, kinds=page.kinds(), start=page.date_range()[0], end=page.date_range()[1]
+            )
+        ]
+
+    page.select_id(b.id)
+    form = page.edit_selected()
+    qtbot.addWidget(form)
+    form.topic.setText("选举支部委员会")
+    form.host.setText("林海")
+    assert form.save()
+    assert [kw.get("record_ids") for kw in calls] == [[b.id]]
+    assert [(r.id, r.topic, r.expected, r.present, r.missing) for r in page.model.rows()] == (
+        whole_list()
+    )
+    assert page.selected_id() == b.id
+
+    page.period.setCurrentIndex(page.period.findText("第二季度"))
+    page.select_id(b.id)
+    form = page.edit_selected()
+    qtbot.addWidget(form)
+    form.date.setText("2025-07-02")  # out of the quarter shown
+    assert form.save_and_new()
+    assert b.id not in [r.id for r in page.model.rows()]
+    form.date.setText("2025-05-20")
+    fill_checked(form, "新的一次")
+    assert form.save()
+    assert [r.topic for r in page.model.rows()] == [t for _i, t, *_ in whole_list()]
+    assert "新的一次" in [r.topic for r in page.model.rows()]
+    assert page.count_label.text().startswith(f"共 {len(whole_list())} 条")
+    assert errors == []

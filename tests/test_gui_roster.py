@@ -25,6 +25,7 @@ from ledger_app.ui.pages.roster import (
     RosterPage,
     StatusDialog,
 )
+from ledger_app.ui.unsaved import UnsavedQuestion
 
 # the offscreen platform (CI) says this whenever a window is shown; it is not our warning
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -170,7 +171,9 @@ def test_enter_on_a_row_opens_the_editor(page, qtbot, monkeypatch):
 
 def test_unsaved_changes_are_not_lost_silently(page, qtbot, monkeypatch):
     asked = []
-    monkeypatch.setattr(member_dialog_module, "confirm", lambda *a, **k: asked.append(a) or False)
+    monkeypatch.setattr(
+        UnsavedQuestion, "ask", classmethod(lambda cls, p, what: asked.append(what) or "cancel")
+    )
     d = open_dialog(page, None, qtbot)
     d.reject()  # nothing typed: closes without asking
     assert not asked and d.result() == MemberDialog.DialogCode.Rejected
@@ -178,7 +181,7 @@ def test_unsaved_changes_are_not_lost_silently(page, qtbot, monkeypatch):
     d.show()
     d.name.setText("半途")
     d.reject()  # asked, user keeps editing
-    assert len(asked) == 1 and d.isVisible()
+    assert asked == ["党员信息"] and d.isVisible()
     assert page.ctx.ledger.repo.member_count() == 3
 
 
@@ -358,7 +361,9 @@ def test_enter_saves_from_any_field(page, qtbot, field):
 
 def test_escape_asks_before_discarding(page, qtbot, monkeypatch):
     asked = []
-    monkeypatch.setattr(member_dialog_module, "confirm", lambda *a, **k: asked.append(1) or True)
+    monkeypatch.setattr(
+        UnsavedQuestion, "ask", classmethod(lambda cls, p, what: asked.append(1) or "discard")
+    )
     d = open_dialog(page, None, qtbot)
     d.show()
     d.name.setText("孙八")

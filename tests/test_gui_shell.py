@@ -4,6 +4,7 @@ import preview, the crash handler, long work off the GUI thread, the demo databa
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import threading
 from pathlib import Path
@@ -573,3 +574,100 @@ def test_qt_standard_buttons_speak_chinese(qtbot):
     )
     qtbot.addWidget(box)
     assert sorted(b.text() for b in box.buttons()) == sorted(["确定", "取消"])
+
+
+def test_the_file_dialog_speaks_chinese_too(qtbot):
+    """Qt's catalogue lacks a few of its own file dialog's words ("Look in:", "Files of
+    type:"): the program supplies them, so Linux's Qt file dialog is Chinese throughout."""
+    from PySide6.QtWidgets import QApplication, QFileDialog, QLabel
+
+    assert main_module.load_qt_translation(QApplication.instance())
+    dialog = QFileDialog(None, "导入工作簿", str(Path.home()), "Excel 工作簿 (*.xlsx)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(QLabel, "lookInLabel").text() == "查找范围(&L)："
+    assert dialog.findChild(QLabel, "fileTypeLabel").text() == "文件类型(&T)："
+    assert dialog.findChild(QLabel, "fileNameLabel").text() == "文件名称(&N)："  # Qt's own
+    from PySide6.QtCore import QCoreApplication
+
+    assert QCoreApplication.translate("QAbstractFileIconProvider", "Folder") == "文件夹"
+    assert QCoreApplication.translate("QFileDialog", "Detail View") == "详情视图"  # not masked
+
+
+def test_each_ledger_keeps_its_own_window_state(qtbot, tmp_path, placeholders):
+    """The demo and the clerk's ledger share window.ini but not their state: the clerk's
+    ledger does not open on the page (or with the column widths) left in the demo."""
+    from ledger_app.ui import widgets
+
+    def window_on(path):
+        ledger = Ledger.open(path, today=dt.date(2026, 1, 15))
+        w = MainWindow(AppContext(ledger))
+        qtbot.addWidget(w)
+        return w, ledger
+
+    demo, demo_ledger = window_on(tmp_path / "demo.db")
+    demo.show_page("settings")
+    demo.save_state()
+    roster = demo.show_page("roster")
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(widgets, "_mouse_held", lambda: True)  # the clerk drags a column edge
+        roster.table.setColumnWidth(0, 171)
+        key = f"columns/roster-{roster.table.model().columnCount()}"
+        qtbot.waitUntil(
+            lambda: widgets.view_settings(demo_ledger.path).value(key) is not None, timeout=2000
+        )
+    mine, _ = window_on(tmp_path / "我的台账.db")
+    mine.restore_state()
+    assert mine.current_key() == "board"
+    assert mine.show_page("roster").table.columnWidth(0) != 171
+    again, _ = window_on(tmp_path / "demo.db")
+    again.restore_state()
+    assert again.current_key() == "settings"
+    assert again.show_page("roster").table.columnWidth(0) == 171
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support")
+def test_a_second_start_brings_the_open_window_to_the_front(qtbot, tmp_path, placeholders):
+    """Started again on the same ledger (a double click on the desktop icon while the window
+    is minimised), the program brings its window back instead of refusing; the command line
+    still refuses, and another ledger opens as usual."""
+    import subprocess
+
+    from ledger_app.storage.lock import acquire_lock
+    from ledger_app.ui.front_door import FrontDoor
+
+    path = tmp_path / "ledger.db"
+    ledger = Ledger.open(path, today=dt.date(2026, 1, 15))
+    lock = acquire_lock(path)  # this test is the program already running on it
+    try:
+        window = MainWindow(AppContext(ledger))
+        qtbot.addWidget(window)
+        window.show()
+        door = FrontDoor(window, path)
+        assert door.listening
+        window.showMinimized()
+        root = Path(__file__).resolve().parents[1]
+
+        def start(*args):
+            return subprocess.Popen(
+                [sys.executable, str(root / "main.py"), "--db", str(path), *args],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            )
+
+        def finish(process):  # the event loop runs meanwhile: this window can answer
+            qtbot.waitUntil(lambda: process.poll() is not None, timeout=20000)
+            _out, err = process.communicate()
+            return process.returncode, err.decode("utf-8")
+
+        code, err = finish(start())
+        assert code == 0, err
+        assert not window.isMinimized() and window.isVisible()
+
+        code, err = finish(start("import", SAMPLE))
+        assert code == 1
+        assert "正在被另一个支部台账程序使用" in err
+    finally:
+        lock.release()
+        ledger.close()

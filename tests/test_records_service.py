@@ -276,3 +276,31 @@ def test_search_finds_a_host_by_pinyin_initials(ledger, branch):
     assert [x.id for x in svc.record_rows(ledger, search="lh")] == [r.id]
     assert [x.id for x in svc.record_rows(ledger, search="HXL")] == [other.id]
     assert svc.record_rows(ledger, search="zz") == []
+
+
+def test_saving_an_unchanged_attendance_list_leaves_it_and_its_history_alone(ledger):
+    """A record saved again with the same attendance (the topic corrected, say) does not
+    rewrite its list: the trail shows the change made, not every member deleted and added
+    again (which also made each later save of a big meeting slower)."""
+    a = add_member(ledger, "甲", post="书记")
+    b = add_member(ledger, "乙", post="组织委员")
+    rec = svc.new_record(ledger, "支委会", dt.date(2025, 12, 5), topic="旧")
+    rec.attendance = [Attendance(a.id, "出席"), Attendance(b.id, "请假", "病假")]
+    svc.save_record(ledger, rec)
+
+    def trail():
+        return ledger.db.execute(
+            "SELECT tbl, op FROM audit WHERE tbl IN ('record', 'attendance') ORDER BY id"
+        ).fetchall()
+
+    before = trail()
+    again = ledger.repo.record(rec.id)
+    again.topic = "新"
+    svc.save_record(ledger, again)
+    assert trail()[len(before) :] == [("record", "UPDATE")]
+    again.attendance[1] = Attendance(b.id, "出席")
+    svc.save_record(ledger, again)
+    assert [(a.member_id, a.status) for a in ledger.repo.record(rec.id).attendance] == [
+        (a.id, "出席"),
+        (b.id, "出席"),
+    ]

@@ -307,6 +307,7 @@ class _Demo:
             return [Attendance(a.member_id, ATTEND_PRESENT) for a in r.attendance]
         rng = self.rng
         out = []
+        running = {r.host, r.recorder, r.organizer, r.lecturer}
         drift_from = _months_before(self.today, 4).replace(day=1)
         for m in expected_members(r, self.members):
             assert m.id is not None
@@ -326,6 +327,8 @@ class _Demo:
                 status, reason = ATTEND_LEAVE, rng.choice(LEAVE_REASONS)
             elif roll < 0.095:
                 status = ATTEND_ABSENT
+            if m.name in running:  # whoever runs the meeting is there
+                status, reason = ATTEND_PRESENT, None
             out.append(Attendance(m.id, status, reason))
         return out
 
@@ -355,8 +358,14 @@ class _Demo:
             # 党小组会, monthly per group
             for gi, gid in enumerate(self.group_ids):
                 leader = leaders[gi]
+                # (not a member planted as staying away: the recorder is always there)
                 recorder = next(
-                    x for x in self.members if x.group_id == gid and x is not leader and not x.post
+                    x
+                    for x in self.members
+                    if x.group_id == gid
+                    and x is not leader
+                    and not x.post
+                    and x.name not in (DRIFTING, ABSENT_RUN)
                 )
                 r = Record(
                     None,

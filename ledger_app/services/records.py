@@ -137,9 +137,11 @@ def save_record(
     record: Record,
     add_files: Iterable[str | Path] = (),
     remove_attachments: Iterable[int] = (),
+    members: Sequence[Member] | None = None,
 ) -> Changes:
     """Add (``record.id is None``) or update a record, with its attendance and attachment
-    changes, in one transaction. Sets ``record.id``. Raises UserError naming each field."""
+    changes, in one transaction. Sets ``record.id``. Raises UserError naming each field.
+    ``members``: the roster when the caller has it already (the form read it on opening)."""
     record.topic = _clean(record.topic)
     for name in ("place", "host", "recorder", "lecturer", "form", "organizer"):
         setattr(record, name, _clean(getattr(record, name)))
@@ -154,7 +156,7 @@ def save_record(
         record.guests = normalize_guests(record.guests)
     except ValueError:
         pass  # validate_record names it
-    errors = validate_record(ledger, record)
+    errors = validate_record(ledger, record, members)
     if errors:
         raise UserError("记录有误，未保存：", [str(e) for e in errors])
     files = [_read_file(Path(p)) for p in add_files]
@@ -216,6 +218,51 @@ def record(ledger: Ledger, record_id: int) -> Record | None:
 # --- checks shown on the form and in the lists ---------------------------------------------
 
 
+# the people fields: members of the branch on the day; a 授课人 may be a guest from outside
+MEMBER_NAME_FIELDS = (("host", "主持人"), ("recorder", "记录人"), ("organizer", "组织人"))
+GUEST_NAME_FIELDS = (("lecturer", "授课人"),)
+
+
+def names_on(members: Sequence[Member], day: dt.date) -> set[str]:
+    """The names of the members belonging on ``day``."""
+    return {m.name for m in members if m.belongs_on(day)}
+
+
+def outsiders(
+    text: str | None, members: Sequence[Member], day: dt.date, on_day: set[str] | None = None
+) -> list[str]:
+    """The names in ``text`` (a name or a name list) that are not members belonging on
+    ``day`` (``on_day``: :func:`names_on` of them, when the caller has it); a name list with
+    an unbalanced bracket is returned whole."""
+    if not (text or "").strip():
+        return []
+    try:
+        names = [name for name, _reason in split_names(text)]
+    except ValueError:
+        return [str(text)]
+    if on_day is None:
+        on_day = names_on(members, day)
+    return [n for n in names if n not in on_day]
+
+
+def people_errors(
+    record: Record, members: Sequence[Member], labels: dict[str, str] | None = None
+) -> list[ValidationError]:
+    """主持人, 记录人, 组织人 hold members of the branch on the record's day (an empty field is
+    not an error here: the record is then incomplete). A typed abbreviation (``zjg``) or a
+    stranger is refused, so that it can never count as a filled field. ``labels`` renames a
+    field as the form shows it (谈心谈话: 主持人 → 谈话人)."""
+    out = []
+    on_day = names_on(members, record.date)
+    for attr, default in MEMBER_NAME_FIELDS:
+        label = (labels or {}).get(attr, default)
+        for name in outsiders(getattr(record, attr), members, record.date, on_day):
+            known = any(m.name == name for m in members)
+            why = "在当日不是本支部党员" if known else "不是本支部党员的姓名"
+            out.append(ValidationError(label, f"“{name}”{why}，请从名册中选择（可输拼音首字母）"))
+    return out
+
+
 def missing_fields(record: Record) -> list[str]:
     """The contract's empty "checked" fields (domain.compliance's rule)."""
     return list(compliance.missing_fields(record))
@@ -266,10 +313,12 @@ def record_rows(
     end: dt.date | None = None,
     search: str = "",
     record_ids: Iterable[int] | None = None,
+    members: Sequence[Member] | None = None,
 ) -> list[RecordRow]:
     """Rows of the record lists, newest first: a few queries whatever the branch's size.
 
-    ``search`` matches topic, place, host, recorder, lecturer, organizer, group, content."""
+    ``search`` matches topic, place, host, recorder, lecturer, organizer, group, content.
+    ``members``: the roster when the caller has it already (a form just saved)."""
     repo = ledger.repo
     kinds = tuple(kinds) if kinds is not None else None
     if kinds is not None and THEME_DAY in kinds:
@@ -300,7 +349,7 @@ def record_rows(
         if any(r.kind in need for r in records)
         else {}
     )
-    roster = Roster(repo.members())
+    roster = Roster(repo.members() if members is None else members)
     att_counts = repo.attachment_counts()
     from .safety import changed_records
 
@@ -326,8 +375,8 @@ def record_rows(
                 leave=leave,
                 missing=compliance.missing_fields(r, listed),
                 late=is_late_entry(r, today),
-                # the quorum only looks among the expected: no need to scan the roster twice
-                quorum_short=full is not None and quorum_met(full, expected) is False,
+                # the roster built once above (a list would be made a Roster per record)
+                quorum_short=full is not None and quorum_met(full, roster) is False,
                 also_theme_day=r.also_theme_day,
                 attachments=att_counts.get(r.id, 0),
                 changed_at=changed.get(r.id),

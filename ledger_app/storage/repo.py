@@ -391,6 +391,13 @@ class Repository:
         values["updated_at"] = _now()
         assigns = ", ".join(f"{k} = ?" for k in values)
         self.db.execute(f"UPDATE record SET {assigns} WHERE id = ?", [*values.values(), r.id])
+        stored = self.db.execute(
+            "SELECT record_id, member_id, status, reason FROM attendance WHERE record_id = ? "
+            "ORDER BY rowid",
+            [r.id],
+        ).fetchall()
+        if [tuple(row) for row in stored] == _attendance_rows(r):
+            return  # the list is as stored: rewriting it would only log every row twice
         self.db.execute("DELETE FROM attendance WHERE record_id = ?", [r.id])
         self._write_attendance(r)
 

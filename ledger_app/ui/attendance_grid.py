@@ -33,7 +33,14 @@ from ..domain.models import (
     Attendance,
     Member,
 )
-from .widgets import STATUS_MISSING, STATUS_NONE, STATUS_OK, STATUS_WARN, status_background
+from .widgets import (
+    STATUS_MISSING,
+    STATUS_NONE,
+    STATUS_OK,
+    STATUS_WARN,
+    fit_column,
+    status_background,
+)
 from .widgets import status_foreground as _fg
 
 COLUMNS = ("姓名", "党小组", "出勤", "原因")
@@ -230,11 +237,13 @@ class _ChoiceDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor, index):  # noqa: N802
         value = index.data(Qt.ItemDataRole.EditRole) or ""
-        i = editor.findText(value)
+        i = editor.findText(value) if value else 0  # no reason yet: offer the first (病假)
         if i >= 0:
             editor.setCurrentIndex(i)
         elif self.editable:
             editor.setEditText(value)
+        if self.editable:
+            editor.lineEdit().selectAll()  # typing replaces it; ↓ goes on to the next
 
     def setModelData(self, editor, model, index):  # noqa: N802
         model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
@@ -312,8 +321,8 @@ class AttendanceGrid(QWidget):
         self.view = AttendanceView(self)
         self.view.setModel(self.model)
         header = self.view.horizontalHeader()
-        for col in (COL_NAME, COL_GROUP, COL_STATUS):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # widths from the texts (set_members), not ResizeToContents: that asked every cell of
+        # a 300-person meeting for its size, twice, before the form could show
         header.setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(48)
 
@@ -349,5 +358,8 @@ class AttendanceGrid(QWidget):
 
     def set_members(self, members: Sequence[Member]) -> None:
         self.model.set_members(members)
+        fit_column(self.view, COL_NAME, (m.name for m in members))
+        fit_column(self.view, COL_GROUP, (m.group_name or "" for m in members))
+        fit_column(self.view, COL_STATUS, (*ATTENDANCE_STATUSES, UNMARKED_TEXT))
         if members and not self.view.currentIndex().isValid():
             self.view.setCurrentIndex(self.model.index(0, COL_STATUS))

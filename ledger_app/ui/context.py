@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ..errors import UserError
 from ..services.ledger import Changes, Ledger
 
+IMPORT_WORKBOOK, IMPORT_SAMPLE = "import_workbook", "import_sample"  # ctx.command(...)
+
 # page keys, in navigation order
 PAGES = (
     ("board", "工作台"),
@@ -29,13 +31,13 @@ PAGES = (
     ("other", "组织生活"),
     ("dues", "党费"),
     ("volunteer", "志愿服务"),
+    ("export", "导出"),
     ("followup", "评议整改"),  # issue 18: 民主评议等次, 整改清单
-    ("development", "发展党员"),
-    ("transfers", "组织关系"),
-    ("care", "党员关怀"),
     ("plan", "年度计划"),  # issue 20
     ("assessment", "自评定级"),  # issue 20
-    ("export", "导出"),
+    ("development", "发展党员"),  # issue 19: the registers
+    ("transfers", "组织关系"),
+    ("care", "党员关怀"),
     ("settings", "设置"),
 )
 
@@ -46,6 +48,7 @@ class AppContext(QObject):
     changed = Signal(object)  # Changes
     status_message = Signal(str)
     navigate_requested = Signal(str, dict)
+    command_requested = Signal(str)  # a window action: IMPORT_WORKBOOK, IMPORT_SAMPLE
 
     def __init__(self, ledger: Ledger, parent: QObject | None = None):
         super().__init__(parent)
@@ -62,6 +65,10 @@ class AppContext(QObject):
 
     def navigate(self, key: str, **kwargs: Any) -> None:
         self.navigate_requested.emit(key, kwargs)
+
+    def command(self, name: str) -> None:
+        """Ask the window for one of its actions (the import dialogs) from inside a page."""
+        self.command_requested.emit(name)
 
     def run(
         self,

@@ -14,17 +14,20 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtCore import QSize, Qt, QTimer, QTranslator, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
+    QColor,
     QDesktopServices,
     QFont,
     QFontDatabase,
     QIcon,
     QKeySequence,
+    QShortcut,
 )
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QHBoxLayout,
     QLabel,
@@ -33,15 +36,16 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import APP_ID, APP_NAME, __version__, paths
-from ..errors import DamagedDatabaseError, UserError
+from ..errors import DamagedDatabaseError, DatabaseError, UserError
 from ..services.ledger import Changes, Ledger
-from .context import PAGES, AppContext, show_error
-from .widgets import STYLE_SHEET, app_settings, title_label
+from .context import IMPORT_SAMPLE, IMPORT_WORKBOOK, PAGES, AppContext, show_error
+from .widgets import STYLE_SHEET, TEXT_MUTED, app_settings, title_label, view_settings
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,7 @@ PAGE_CLASSES = {
 }
 PAGE_TITLES = dict(PAGES)
 RESUME_WITHIN = dt.timedelta(hours=2)  # a restart within this returns to the last page
+PRELOAD_AFTER_MS, PRELOAD_STEP_MS = 1500, 50  # page modules loaded once the window is in use
 
 
 class PlaceholderPage(QWidget):
@@ -106,6 +111,32 @@ def load_page_class(spec: str) -> type[QWidget] | None:
     return getattr(module, class_name)
 
 
+def page_shortcut(row: int) -> str:
+    """The key of the page at ``row`` of the navigation: Ctrl+1 … Ctrl+9, then Ctrl+0 (as a
+    browser's tabs); "" beyond the tenth."""
+    return f"Ctrl+{(row + 1) % 10}" if row < 10 else ""
+
+
+class NavDelegate(QStyledItemDelegate):
+    """A navigation item with its shortcut (Ctrl+1 …) in small grey at the right."""
+
+    def paint(self, painter, option, index) -> None:
+        super().paint(painter, option, index)
+        if not page_shortcut(index.row()):
+            return
+        painter.save()
+        font = QFont(option.font)
+        font.setPointSizeF(max(font.pointSizeF() * 0.72, 7.0))
+        painter.setFont(font)
+        painter.setPen(QColor(TEXT_MUTED))
+        painter.drawText(
+            option.rect.adjusted(0, 0, -8, 0),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            page_shortcut(index.row()),
+        )
+        painter.restore()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, demo: bool = False):
         super().__init__()
@@ -122,10 +153,16 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(132)
         self.nav.setIconSize(QSize(0, 0))
-        for key, title in PAGES:
+        self.nav.setItemDelegate(NavDelegate(self.nav))
+        for row_number, (key, title) in enumerate(PAGES):
             item = QListWidgetItem(title)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
+            # Ctrl+1 … Ctrl+0: the pages in the order of the navigation (shown beside each)
+            shortcut = page_shortcut(row_number)
+            if shortcut:
+                item.setToolTip(f"{title}（{shortcut}）")
+                QShortcut(QKeySequence(shortcut), self, activated=lambda key=key: self.go_to(key))
         row.addWidget(self.nav)
         self.stack = QStackedWidget()
         row.addWidget(self.stack, 1)
@@ -141,6 +178,7 @@ class MainWindow(QMainWindow):
         ctx.changed.connect(self._on_changed)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.navigate_requested.connect(self._on_navigate)
+        ctx.command_requested.connect(self._on_command)
         self.nav.currentRowChanged.connect(self._on_nav_row)
 
         self.update_title()
@@ -149,6 +187,19 @@ class MainWindow(QMainWindow):
         self.show_page("board")
 
     # --- pages -----------------------------------------------------------------------------
+
+    def preload_pages(self) -> None:
+        """Import the page modules the clerk has not opened yet, one per idle moment after
+        start-up, so that a first visit pays for building its page, not for loading code
+        (20–60 ms a page). Code only: every page still reads its data when it is built."""
+        pending = [
+            key
+            for key in PAGE_CLASSES
+            if key not in self.pages and PAGE_CLASSES[key].split(":")[0] not in sys.modules
+        ]
+        if pending:
+            load_page_class(PAGE_CLASSES[pending[0]])
+            QTimer.singleShot(PRELOAD_STEP_MS, self.preload_pages)
 
     def page(self, key: str) -> QWidget:
         """The page for ``key``, built on first use."""
@@ -179,6 +230,13 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(False)
         return page
 
+    def go_to(self, key: str) -> None:
+        """Show a page from the keyboard, with the focus in its list or table."""
+        page = self.show_page(key)
+        views = [v for v in page.findChildren(QAbstractItemView) if v.isVisibleTo(page)]
+        if views:
+            views[0].setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def _on_nav_row(self, row: int) -> None:
         if 0 <= row < len(PAGES):
             self.show_page(PAGES[row][0])
@@ -188,6 +246,10 @@ class MainWindow(QMainWindow):
         activate = getattr(page, "activate", None)
         if callable(activate):
             activate(**kwargs)
+
+    def _on_command(self, name: str) -> None:
+        actions = {IMPORT_WORKBOOK: self.import_workbook, IMPORT_SAMPLE: self.import_sample}
+        actions[name]()
 
     def _on_changed(self, changes: Changes) -> None:
         # pages refresh themselves (each connects to ctx.changed): only the chrome here
@@ -282,7 +344,8 @@ class MainWindow(QMainWindow):
     # --- remembered state ----------------------------------------------------------------------
 
     def restore_state(self) -> None:
-        settings = app_settings()
+        """Geometry and (within a sitting) the last page, as left in this ledger."""
+        settings = view_settings(self.ctx.ledger.path)
         geometry = settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             screen = self.screen().availableGeometry()
@@ -304,7 +367,9 @@ class MainWindow(QMainWindow):
             self.show_page(last)
 
     def save_state(self) -> None:
-        settings = app_settings()
+        settings = view_settings(self.ctx.ledger.path)
+        if self.ctx.ledger.path is not None:  # for whoever reads window.ini
+            settings.setValue("path", str(Path(self.ctx.ledger.path).resolve()))
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/page", self.current_key())
         settings.setValue("window/closed_at", dt.datetime.now().isoformat(timespec="seconds"))
@@ -323,18 +388,45 @@ class MainWindow(QMainWindow):
 # --- start-up ---------------------------------------------------------------------------------
 
 
+# Qt's own words that its shipped Simplified Chinese catalogue (qtbase_zh_CN.qm) lacks:
+# the catalogue predates these source texts, so Qt's file dialog showed them in English
+QT_GAPS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+    ("QAbstractFileIconProvider", "File"): "文件",
+    ("QAbstractFileIconProvider", "Computer"): "计算机",
+    ("QAbstractFileIconProvider", "%1 File"): "%1 文件",
+    ("QPlatformTheme", "Don't Save"): "不保存",
+    ("QPlatformTheme", "Close without Saving"): "关闭且不保存",
+}
+
+
+class QtGapsTranslator(QTranslator):
+    """The few words of :data:`QT_GAPS`, asked before Qt's catalogue."""
+
+    def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002
+        return QT_GAPS.get((context, source))  # None: not ours, Qt asks its catalogue
+
+    def isEmpty(self) -> bool:  # noqa: N802
+        return False
+
+
 def load_qt_translation(app: QApplication) -> bool:
-    """Qt's own words (standard buttons, file dialogs, context menus) in Simplified Chinese."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    """Qt's own words (standard buttons, file dialogs, context menus) in Simplified Chinese:
+    Qt's catalogue, and the words it lacks (``QT_GAPS``) on top."""
+    from PySide6.QtCore import QLibraryInfo, QLocale
 
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    if translator.load("qtbase_zh_CN", folder):
-        app.installTranslator(translator)
-        return True
-    log.warning("Qt translation not found in %s", folder)
-    return False
+    if not translator.load("qtbase_zh_CN", folder):
+        log.warning("Qt translation not found in %s", folder)
+        return False
+    app.installTranslator(translator)
+    app.installTranslator(QtGapsTranslator(app))  # the last installed is asked first
+    return True
 
 
 def load_font(app: QApplication) -> str | None:
@@ -462,7 +554,16 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
         if path is not None:
             from ..storage.lock import acquire_lock
 
-            lock = acquire_lock(path)  # a second copy of the program is refused here
+            try:
+                lock = acquire_lock(path)
+            except DatabaseError:
+                # a second start on a ledger whose window is open: that window comes to the
+                # front (a copy that does not answer, e.g. the command line, refuses as before)
+                from .front_door import knock
+
+                if knock(path):
+                    return 0
+                raise
         try:
             ledger = open_ledger(path, demo)
         except DamagedDatabaseError as e:
@@ -519,14 +620,26 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
         QTimer.singleShot(int(quit_after), window.close)
     else:
         QTimer.singleShot(0, window.first_start)
+        QTimer.singleShot(PRELOAD_AFTER_MS, window.preload_pages)
         if path is not None:
             QTimer.singleShot(0, lambda: warn_risky_location(window, path))
+            QTimer.singleShot(FRONT_DOOR_DELAY_MS, lambda: open_front_door(window, path))
     try:
         return app.exec()
     finally:
         ctx.ledger.close()  # the ledger may have been reopened by a restore
         if lock is not None:
             lock.release()
+
+
+FRONT_DOOR_DELAY_MS = 300  # after the window is in use (QtNetwork is not needed before)
+
+
+def open_front_door(window: QMainWindow, path: Path) -> None:
+    """Listen for a second start on this ledger (it brings this window to the front)."""
+    from .front_door import FrontDoor
+
+    window.front_door = FrontDoor(window, path)  # type: ignore[attr-defined]
 
 
 def warn_risky_location(parent: QWidget, path: Path) -> None:

@@ -25,7 +25,8 @@ from ..domain import idcard
 from ..domain.dates import format_date
 from ..domain.models import ACTIVE, CATEGORIES, GENDERS, MEMBER_TYPES, POSTS, Member
 from ..services import roster
-from .context import AppContext, confirm
+from .context import AppContext
+from .unsaved import GuardedDialog
 from .widgets import DateEdit, hint_label, make_primary, set_invalid
 
 ETHNICITIES = (
@@ -54,9 +55,11 @@ def _combo(
     return box
 
 
-class MemberDialog(QDialog):
+class MemberDialog(GuardedDialog, QDialog):
     """``MemberDialog(ctx, member_or_None)``; saves through services/roster on 保存 and stays
     open (errors shown beside the fields) until the member is valid."""
+
+    unsaved_what = "党员信息"
 
     def __init__(self, ctx: AppContext, member: Member | None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -166,7 +169,7 @@ class MemberDialog(QDialog):
 
         if member is not None:
             self._fill(member)
-        self._initial = self._snapshot()
+        self.mark_clean()
         self.setMinimumWidth(720)
         self.name.setFocus()
 
@@ -257,15 +260,12 @@ class MemberDialog(QDialog):
         self.note.setText(m.note or "")
         self.leading_cadre.setChecked(m.leading_cadre)
 
-    def _snapshot(self) -> tuple[str, ...]:
+    def snapshot(self) -> tuple[str, ...]:
         out = []
         for w in self.fields.values():
             out.append(w.currentText() if isinstance(w, QComboBox) else w.text())  # type: ignore[attr-defined]
         out.append(str(self.leading_cadre.isChecked()))
         return tuple(out)
-
-    def is_dirty(self) -> bool:
-        return self._snapshot() != self._initial
 
     # --- validation as you type ----------------------------------------------------------------
 
@@ -378,7 +378,11 @@ class MemberDialog(QDialog):
         )
         return m, {}
 
-    def save(self) -> None:
+    def commit(self) -> bool:
+        return self.save()
+
+    def save(self) -> bool:
+        """Check and save; True when saved (the dialog then closes)."""
         for field in self.errors:
             self._clear_error(field)
         self.summary.hide()
@@ -387,14 +391,14 @@ class MemberDialog(QDialog):
             for field, message in problems.items():
                 self.show_error(field, message)
             self._focus_first(problems)
-            return
+            return False
         others = self.ctx.ledger.repo.members()
         found = roster.validate_member(roster.fill_from_id_number(m), others)
         if found:
             for e in found:
                 self.show_error(e.field, _advice(e.field, e.reason))
             self._focus_first({e.field: e.reason for e in found})
-            return
+            return False
         verb = "修改" if m.id is not None else "新增"
         if not self.ctx.run(
             self,
@@ -403,10 +407,11 @@ class MemberDialog(QDialog):
             group_name=m.group_name or "",
             success=f"已{verb}党员 {m.name}",
         ):
-            return
+            return False
         self.saved_id = m.id if m.id is not None else self._find_saved(m)
-        self._initial = self._snapshot()
+        self.mark_clean()
         self.accept()
+        return True
 
     def _find_saved(self, m: Member) -> int | None:
         candidates = [
@@ -422,13 +427,6 @@ class MemberDialog(QDialog):
             if field in problems:
                 widget.setFocus()
                 return
-
-    def reject(self) -> None:
-        if self.is_dirty() and not confirm(
-            self, "放弃修改", "所做的修改尚未保存，确定放弃吗？", ok="放弃修改"
-        ):
-            return
-        super().reject()
 
 
 def _advice(field: str, reason: str) -> str:

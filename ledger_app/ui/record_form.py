@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
 from ..domain import compliance
 from ..domain.attendance import Roster, expected_members, quorum_met
@@ -64,6 +65,7 @@ from ..services import minutes as minutes_svc
 from ..services import records as svc
 from .attendance_grid import AttendanceGrid
 from .context import AppContext, show_error
+from .unsaved import GuardedDialog
 from .widgets import (
     STATUS_MISSING,
     STATUS_NONE,
@@ -82,10 +84,11 @@ FORMS = ("集中学习", "专题研讨", "参观学习", "志愿服务", "重温
 THUMB = QSize(88, 66)
 
 
-class RecordForm(QDialog):
+class RecordForm(GuardedDialog, QDialog):
     """Add or edit one record. ``saved`` carries the record id after each save."""
 
     saved = Signal(int)
+    unsaved_what = "这条记录"
 
     def __init__(self, ctx: AppContext, record: Record, parent: QWidget | None = None):
         super().__init__(parent)
@@ -102,6 +105,8 @@ class RecordForm(QDialog):
         self._removed_attachments: list[int] = []
         self._talk_ids: list[int] = []
         self._loading = False
+        self.saving = False  # inside a save (the list page reads only this record again)
+        self._names_day: tuple[dt.date, set[str]] | None = None  # (day, members' names)
         self._build()
         self._load(record)
 
@@ -136,6 +141,10 @@ class RecordForm(QDialog):
         self.recorder = QLineEdit()
         self.lecturer = QLineEdit()
         self.lecturer.setPlaceholderText("可填外请人员")
+        self.lecturer_note = QLabel("（非本支部）")  # a guest lecturer, marked as such
+        self.lecturer_note.setProperty("role", "hint")
+        self.lecturer_note.setToolTip("授课人不在本支部名册中：外请人员可以这样登记")
+        self.lecturer_note.hide()
         self.organizer = QLineEdit()
         self.form = QComboBox()
         self.form.setEditable(True)
@@ -241,12 +250,8 @@ class RecordForm(QDialog):
         self.fields.setVerticalSpacing(6)
         self.fields.setColumnStretch(1, 1)
         self.fields.setColumnStretch(3, 1)
-        topic_row = QHBoxLayout()
-        topic_row.setContentsMargins(0, 0, 0, 0)
-        topic_row.addWidget(self.topic, 1)
-        topic_row.addWidget(self.template_button)
-        self.topic_box = QWidget()
-        self.topic_box.setLayout(topic_row)
+        self.topic_box = _field_row(self.topic, self.template_button)
+        self.lecturer_box = _field_row(self.lecturer, self.lecturer_note)
         self._labels: dict[str, QLabel] = {}
         self._fields: dict[str, QWidget] = {}
         for key, text, widget, buddy in (
@@ -257,7 +262,7 @@ class RecordForm(QDialog):
             ("group", "党小组", self.group, None),
             ("host", "主持人", self.host, None),
             ("recorder", "记录人", self.recorder, None),
-            ("lecturer", "授课人", self.lecturer, None),
+            ("lecturer", "授课人", self.lecturer_box, self.lecturer),
             ("form", "活动形式", self.form, None),
             ("organizer", "组织人", self.organizer, None),
             ("topic", "议题", self.topic_box, self.topic),
@@ -368,6 +373,12 @@ class RecordForm(QDialog):
         self.group.currentIndexChanged.connect(self._rederive)
         self.date.dateChanged.connect(lambda _d: self._rederive())
         self.talk_people.editingFinished.connect(self._on_talk_people)
+        for edit in (self.host, self.recorder, self.organizer):
+            # (the field also finishes editing while the closed form is being deleted)
+            edit.editingFinished.connect(
+                lambda edit=edit: Shiboken.isValid(self) and self._check_person(edit)
+            )
+        self.lecturer.textChanged.connect(self._mark_guest)
         self.grid.changed.connect(self._update_status)
         for edit in (
             self.topic,
@@ -440,9 +451,12 @@ class RecordForm(QDialog):
         self._removed_attachments = []
         self.grid.model.set_attendance(record.attendance)
         self._loading = False
+        for edit in (self.host, self.recorder, self.organizer):
+            self._check_person(edit)  # an imported stranger shows at once
+        set_invalid(self.talk_people, False)
         self._on_kind(record.kind)
         self._fill_attachments()
-        self._initial = self._snapshot()
+        self.mark_clean()
         self.date.setFocus()
         self.date.selectAll()
 
@@ -496,7 +510,7 @@ class RecordForm(QDialog):
             votes=votes,
         )
 
-    def _snapshot(self) -> tuple:
+    def snapshot(self) -> tuple:
         return (
             self.kind.currentText(),
             self.date.text().strip(),
@@ -518,9 +532,6 @@ class RecordForm(QDialog):
             tuple(self._pending_files),
             tuple(self._removed_attachments),
         )
-
-    def is_dirty(self) -> bool:
-        return self._snapshot() != self._initial
 
     # --- adapting to the kind ------------------------------------------------------------------
 
@@ -625,15 +636,59 @@ class RecordForm(QDialog):
                 marks.get(mid) or Attendance(mid, ATTEND_PRESENT) for mid in self._talk_ids
             ]
         expected = expected_members(draft, self._roster)
-        self.grid.set_members(expected)
+        self.grid.blockSignals(True)  # one status update below, not one more on the way
+        try:
+            self.grid.set_members(expected)
+        finally:
+            self.grid.blockSignals(False)
         self._update_status()
+
+    def _day(self) -> dt.date:
+        try:
+            return self.date.date() or self._record.date
+        except ValueError:
+            return self._record.date
+
+    def _strangers(self, text: str, day: dt.date | None = None) -> list[str]:
+        """svc.outsiders, with the day's names worked out once per day (a big roster)."""
+        day = day or self._day()
+        if self._names_day is None or self._names_day[0] != day:
+            self._names_day = (day, svc.names_on(self._members, day))
+        return svc.outsiders(text, self._members, day, self._names_day[1])
+
+    def _check_person(self, edit: QLineEdit) -> None:
+        """A red frame at once on a name that is not a member (it is refused at save)."""
+        strangers = self._strangers(edit.text())
+        set_invalid(
+            edit,
+            bool(strangers),
+            "、".join(f"“{n}”不是本支部党员" for n in strangers) + "，请从名册中选择"
+            if strangers
+            else "",
+        )
+
+    def _mark_guest(self) -> None:
+        guest = bool(self._strangers(self.lecturer.text()))
+        self.lecturer_note.setVisible(guest)
+
+    def _people_problems(self, record: Record) -> list[tuple[QWidget, str]]:
+        """(field, message) of every name that must be a member and is not."""
+        widgets = {
+            "主持人": self.host,
+            "谈话人": self.host,
+            "记录人": self.recorder,
+            "组织人": self.organizer,
+        }
+        labels = {"host": self._labels["host"].text()}
+        out = [(widgets[e.field], str(e)) for e in svc.people_errors(record, self._members, labels)]
+        if record.kind == TALK:
+            for name in self._strangers(self.talk_people.text(), record.date):
+                out.append((self.talk_people, f"谈话对象：“{name}”在当日不是本支部党员"))
+        return out
 
     def _on_talk_people(self) -> None:
         """Resolve the 谈话对象 names to members belonging on the day; they are marked 出席."""
-        try:
-            day = self.date.date() or self._record.date
-        except ValueError:
-            day = self._record.date
+        day = self._day()
         try:
             entries = split_names(self.talk_people.text())
         except ValueError as e:
@@ -911,25 +966,38 @@ class RecordForm(QDialog):
             show_error(self, e)
             (self.votes if e.field == "表决情况" else self.date).setFocus()
             return False
+        problems = self._people_problems(record)
+        if problems:
+            for widget, message in problems:
+                set_invalid(widget, True, message)
+            show_error(self, UserError("记录有误，未保存：", [m for _w, m in problems]))
+            problems[0][0].setFocus()
+            problems[0][0].selectAll()  # type: ignore[attr-defined]
+            return False
         files = list(self._pending_files)
         removed = list(self._removed_attachments)
-        ok = self.ctx.run(
-            self,
-            svc.save_record,
-            record,
-            add_files=files,
-            remove_attachments=removed,
-            success=f"已保存：{format_date_cn(record.date)} {record.kind}",
-        )
-        if not ok:
-            return False
-        self._record = record
-        self._pending_files = []
-        self._removed_attachments = []
-        self._initial = self._snapshot()
-        self.history_button.setVisible(True)
-        self.saved.emit(record.id)
-        return True
+        self.saving = True
+        try:
+            ok = self.ctx.run(
+                self,
+                svc.save_record,
+                record,
+                add_files=files,
+                remove_attachments=removed,
+                members=self._members,
+                success=f"已保存：{format_date_cn(record.date)} {record.kind}",
+            )
+            if not ok:
+                return False
+            self._record = record
+            self._pending_files = []
+            self._removed_attachments = []
+            self.mark_clean()
+            self.history_button.setVisible(True)
+            self.saved.emit(record.id)
+            return True
+        finally:
+            self.saving = False
 
     # --- printing (issue 18) -----------------------------------------------------------------
 
@@ -964,50 +1032,26 @@ class RecordForm(QDialog):
         title = f"{format_date_cn(r.date)} {r.kind}"
         HistoryDialog(self.ctx, "record", r.id, title, self).exec()
 
-    @classmethod
-    def ask_discard(cls, parent: QWidget) -> str:
-        """'save' | 'discard' | 'cancel' for unsaved changes (tests monkeypatch this)."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "未保存的修改",
-            "这条记录有未保存的修改。",
-            QMessageBox.StandardButton.NoButton,
-            parent,
-        )
-        save = box.addButton("保存", QMessageBox.ButtonRole.AcceptRole)
-        discard = box.addButton("放弃修改", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("继续编辑", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(save)
-        box.exec()
-        clicked = box.clickedButton()
-        if clicked is save:
-            return "save"
-        if clicked is discard:
-            return "discard"
-        return "cancel"
-
-    def reject(self) -> None:
-        if self.is_dirty():
-            answer = self.ask_discard(self)
-            if answer == "cancel":
-                return
-            if answer == "save":
-                self.save()
-                return
-        super().reject()
-
-    def closeEvent(self, event) -> None:  # noqa: N802
-        if self.result() == QDialog.DialogCode.Accepted or not self.is_dirty():
-            event.accept()
-            return
-        answer = self.ask_discard(self)
-        if answer == "cancel" or (answer == "save" and not self._save()):
-            event.ignore()
-            return
-        event.accept()
+    def commit(self) -> bool:
+        return self.save()
 
     def record(self) -> Record:
         return self._record
+
+    def members(self) -> list[Member]:
+        """The roster as read when the form opened (it cannot change while the form is open:
+        the form is modal)."""
+        return self._members
+
+
+def _field_row(field: QWidget, beside: QWidget) -> QWidget:
+    """A field with a small widget at its right (a button, a note), as one grid cell."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(field, 1)
+    row.addWidget(beside)
+    return box
 
 
 def _thumbnail(data: bytes) -> QIcon | None:

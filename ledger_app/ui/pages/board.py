@@ -13,6 +13,7 @@ import time
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -35,6 +36,7 @@ from ...services import records as rec_svc
 from ...services.compliance import board_data, run_check
 from ...services.ledger import Changes
 from ..context import AppContext
+from ..first_steps import FirstSteps
 from ..widgets import (
     STATUS_MISSING,
     STATUS_NONE,
@@ -219,12 +221,17 @@ class BoardModel(QAbstractTableModel):
         key = (index.row(), index.column())
         values = self._memo.get(key)
         if values is None:
-            values = {r: self._data(index, r) for r in self._ROLES}
+            row = self.row_at(index.row())
+            cell = self.cell_at(index)  # found once for all the roles
+            look = None
+            if cell is not None:
+                talk = row.item == C.TALK
+                look = talk_look(cell, self.today) if talk else cell_look(cell, self.today)
+            values = {r: self._data(index, r, row, cell, look) for r in self._ROLES}
             self._memo[key] = values
         return values.get(role)
 
-    def _data(self, index, role):
-        row = self.row_at(index.row())
+    def _data(self, index, role, row, cell, look):
         if index.column() == 0:
             if role == Qt.ItemDataRole.DisplayRole:
                 freq = {"month": "每月", "quarter": "每季度", "year": "每年"}[row.period_kind]
@@ -235,8 +242,6 @@ class BoardModel(QAbstractTableModel):
                 freq = {"month": "每月", "quarter": "每季度", "year": "每年"}[row.period_kind]
                 return f"{row.label}：{freq}至少一次。点击查看本年度的这类记录"
             return None
-        cell = self.cell_at(index)
-        look = self.look(index)
         if cell is None or look is None:
             return None
         status, word = look
@@ -279,7 +284,8 @@ class BoardPage(QWidget):
         head = QHBoxLayout()
         head.addWidget(title_label("工作台"))
         head.addSpacing(12)
-        head.addWidget(QLabel("年度"))
+        self.year_label = QLabel("年度")
+        head.addWidget(self.year_label)
         head.addWidget(self.year)
         head.addSpacing(12)
         head.addWidget(self.summary, 1)
@@ -300,7 +306,7 @@ class BoardPage(QWidget):
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.grid.verticalHeader().setVisible(False)
-        self.grid.verticalHeader().setDefaultSectionSize(26)
+        self.grid.verticalHeader().setDefaultSectionSize(self.ROW_HEIGHT)
         self.grid.setWordWrap(False)
         self.grid.setObjectName("board_grid")
         header = self.grid.horizontalHeader()
@@ -313,9 +319,11 @@ class BoardPage(QWidget):
         self.grid.activated.connect(self.open_cell)
 
         self.alerts = QListWidget()
+        self.alerts.setWordWrap(True)  # (beside the grid, at 125 %, the lines are long)
         self.alerts.itemActivated.connect(self._open_alert)
         self.alerts.itemClicked.connect(self._open_alert)
         self.incomplete = QListWidget()
+        self.incomplete.setWordWrap(True)
         self.incomplete.itemActivated.connect(self._open_incomplete)
         self.incomplete.itemClicked.connect(self._open_incomplete)
         self.alerts_title = QLabel("党员预警")
@@ -326,6 +334,7 @@ class BoardPage(QWidget):
         lower = QWidget()
         lower_row = QHBoxLayout(lower)
         lower_row.setContentsMargins(0, 0, 0, 0)
+        self.lower_row = lower_row
         for title, hint, widget in (
             (
                 self.alerts_title,
@@ -356,10 +365,18 @@ class BoardPage(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
 
+        # a branch with nobody in its roster: what to do first, not a board of “缺”
+        self.first_steps = FirstSteps(
+            ctx,
+            "先建立党员名册：工作台按名册算出每月该开哪些会、谁该交党费，缺了什么一目了然。",
+        )
+        self.first_steps.hide()
+
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.needs_frame)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.first_steps, 1)
 
         self._fill_years()
         self.ctx.changed.connect(self.refresh)
@@ -415,6 +432,15 @@ class BoardPage(QWidget):
 
     def reload(self) -> None:
         started = time.perf_counter()
+        empty = self.ledger.repo.member_count() == 0
+        self.first_steps.setVisible(empty)
+        for widget in (self.needs_frame, self.splitter, self.year_label, self.year):
+            widget.setVisible(not empty)
+        if empty:
+            set_status_label(self.summary, STATUS_NONE, "名册中还没有党员")
+            self._stale = False
+            self.last_fill_seconds = time.perf_counter() - started
+            return
         year = self.selected_year()
         today = self.ledger.today()
         self.board = board_data(self.ledger, year)
@@ -445,9 +471,19 @@ class BoardPage(QWidget):
         self.last_fill_seconds = time.perf_counter() - started
         self._size_grid()
 
+    LOWER_MIN = 110  # the two lists below the grid: their titles and three lines
+    ROW_HEIGHT, ROW_HEIGHT_SHORT = 26, 22
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._sized = False
+        self._size_grid()
+
     def _size_grid(self) -> None:
-        """Give the grid the height of all its rows (once; the user may drag after)."""
-        if self._sized or not self.isVisible():
+        """Give the grid the height of all its rows (once per size; the user may drag after).
+        Where the page is too short for every row above the lists (1366×768 at 125 %), the
+        lists move to the grid's right, so that the whole year, 谈心谈话 included, shows."""
+        if self._sized or not self.isVisible() or not self.splitter.isVisible():
             return
         want = (
             self.grid.horizontalHeader().height()
@@ -455,10 +491,34 @@ class BoardPage(QWidget):
             + 2 * self.grid.frameWidth()
             + 28  # the legend line under the grid
         )
+        beside = self.splitter.height() < want + self.LOWER_MIN + self.splitter.handleWidth()
+        rows = self.grid.verticalHeader()
+        row_height = self.ROW_HEIGHT_SHORT if beside else self.ROW_HEIGHT
+        if rows.defaultSectionSize() != row_height:  # a short page: tighter rows as well
+            want -= (rows.defaultSectionSize() - row_height) * self.model.rowCount()
+            rows.setDefaultSectionSize(row_height)
+        vertical = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+        if self.splitter.orientation() != vertical:
+            self.splitter.setOrientation(vertical)
+            self.lower_row.setDirection(
+                QBoxLayout.Direction.TopToBottom if beside else QBoxLayout.Direction.LeftToRight
+            )
         total = sum(self.splitter.sizes())
-        if total > 0:
-            self.splitter.setSizes([min(want, total - 110), max(total - want, 110)])
-            self._sized = True
+        if total <= 0:
+            return
+        if beside:  # the grid as wide as its twelve months need; the lists take the rest
+            need = (
+                self.grid.columnWidth(0)
+                + 12 * self.grid.horizontalHeader().minimumSectionSize()
+                + 2 * self.grid.frameWidth()
+                + self.grid.verticalScrollBar().sizeHint().width()
+            )
+            grid_width = min(max(need, total * 3 // 5), total - 200)
+            self.splitter.setSizes([grid_width, total - grid_width])
+        else:
+            low = self.LOWER_MIN
+            self.splitter.setSizes([min(want, total - low), max(total - want, low)])
+        self._sized = True
 
     def _fill_needs(self, needs: list[C.Gap]) -> None:
         layout = self.needs_layout

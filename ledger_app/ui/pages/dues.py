@@ -8,8 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QFont
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -23,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -44,15 +52,17 @@ from ...domain.money import format_fen, format_yuan, parse_yuan
 from ...services import dues as S
 from ...services.ledger import Changes
 from ..context import AppContext, show_error
+from ..unsaved import GuardedDialog
 from ..widgets import (
+    STATUS_COLORS,
     STATUS_MISSING,
     STATUS_NONE,
     STATUS_OK,
     STATUS_WARN,
     DateEdit,
+    MemberPicker,
     hint_label,
     make_primary,
-    remember_header,
     set_invalid,
     set_status_label,
     status_background,
@@ -103,6 +113,16 @@ def cell_text(md: D.MemberDues, month: int) -> str:
     return status_text(kind, state)
 
 
+# a narrow month column (the whole year fits 1366×768 at 125 %): the icon and one word;
+# the amount is in the tooltip and in 月应缴
+_COMPACT = {D.MONTH_PAID: "✓", D.MONTH_SHORT: "!少", D.MONTH_UNPAID: "✗", D.MONTH_COLLECTING: "!待"}
+
+
+def compact_cell_text(md: D.MemberDues, month: int) -> str:
+    """A month cell in a narrow column: ``✓``, ``!少``, ``✗``, ``!待``, ``–``."""
+    return _COMPACT.get(md.month_state(month), "–")
+
+
 class DuesGridModel(QAbstractTableModel):
     """Members × (lead columns, 12 months, totals), with a 合计 row at the bottom."""
 
@@ -111,10 +131,63 @@ class DuesGridModel(QAbstractTableModel):
         self._year: D.DuesYear | None = None
         self._rows: list[D.MemberDues] = []
         self._payments: dict[tuple[int, int], list[Payment]] = {}
+        self.compact = False  # month cells as icon + one word (narrow columns)
+        self._maxima: tuple | None = None  # the widest amounts of the year loaded
+
+    def header_text(self, section: int) -> str:
+        """The column's name; narrow, the totals' names take two lines (应缴 / 合计)."""
+        name = COLUMNS[section]
+        if self.compact and section >= COL_DUE_TOTAL:
+            return f"{name[:2]}\n{name[2:]}"
+        return name
+
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            if self.rowCount():
+                self.dataChanged.emit(
+                    self.index(0, FIRST_MONTH), self.index(len(self._rows), FIRST_MONTH + 11)
+                )
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_DUE_TOTAL, COL_UNPAID)
+
+    def widest_texts(self) -> dict[int, list[str]]:
+        """Per column, the few texts that decide its width (the longest amounts, the words),
+        so the page can size the columns without measuring every cell."""
+        y = self._year
+        if y is None:
+            return {}
+        if self._maxima is None:  # once per load (the page fits its columns on every resize)
+            members = y.members
+            self._maxima = (
+                max((p for md in members for p in md.paid_by_month.values()), default=0),
+                max((md.base_fen or 0 for md in members), default=0),
+                max((md.monthly_due_fen or 0 for md in members), default=0),
+                list(dict.fromkeys(md.category for md in members)),
+            )
+        paid, base, due, categories = self._maxima
+        totals = (y.totals.due_fen, y.totals.paid_fen)
+        months = (
+            ["✓补", "!少", "!待"]
+            if self.compact
+            else [f"✓ {format_fen(paid)} 补", f"! {format_fen(paid)} 不足", "– 不需缴", "– 未到期"]
+        )
+        out = {COL_BASE: [format_fen(base)], COL_RATE: ["1.5%", "定额"], COL_DUE: ["未核定"]}
+        out[COL_DUE].append(format_fen(due))
+        out[2] = categories
+        for col in range(FIRST_MONTH, FIRST_MONTH + 12):
+            total = y.by_month[month_of(col)]  # type: ignore[index]
+            out[col] = months + [
+                self._compact_total(total) if self.compact else format_fen(total.paid_fen)
+            ]
+        out[COL_DUE_TOTAL] = [format_fen(max(totals))]
+        out[COL_PAID_TOTAL] = [format_fen(max(totals))]
+        out[COL_UNPAID] = ["12"]
+        return out
 
     def load(self, dues_year: D.DuesYear, payments: list[Payment]) -> None:
         self.beginResetModel()
         self._year = dues_year
+        self._maxima = None
         self._rows = list(dues_year.members)
         self._payments = {}
         for p in payments:
@@ -152,6 +225,8 @@ class DuesGridModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(COLUMNS):
+                return self.header_text(section)
+            if role == Qt.ItemDataRole.ToolTipRole and 0 <= section < len(COLUMNS):
                 return COLUMNS[section]
             return None
         # the row header carries the name, so it stays in view while the months scroll
@@ -190,6 +265,8 @@ class DuesGridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(md, col, month)
         if role == Qt.ItemDataRole.TextAlignmentRole:
+            if self.compact and month is not None:
+                return int(Qt.AlignmentFlag.AlignCenter)
             if col >= COL_BASE:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
@@ -206,8 +283,12 @@ class DuesGridModel(QAbstractTableModel):
 
     def _display(self, md: D.MemberDues, col: int, month: int | None) -> str:
         if month is not None:
+            late = self.late(md.member_id, month)
+            if self.compact:
+                text = compact_cell_text(md, month)
+                return text + "补" if late else text
             text = cell_text(md, month)
-            return text + " 补" if self.late(md.member_id, month) else text
+            return text + " 补" if late else text
         if col == 0:
             return md.name
         if col == 1:
@@ -279,6 +360,12 @@ class DuesGridModel(QAbstractTableModel):
             return md.setting.note
         return None
 
+    @staticmethod
+    def _compact_total(t: Any) -> str:
+        """A month of the 合计 row in a narrow column: how many have not paid (the amounts
+        are in its tooltip)."""
+        return f"✗{t.unpaid_count}" if t.unpaid_count else "✓"
+
     def _total_data(self, col: int, role: int) -> Any:
         y = self._year
         assert y is not None
@@ -287,6 +374,8 @@ class DuesGridModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and col >= COL_BASE:
+            if self.compact and month_of(col) is not None:
+                return int(Qt.AlignmentFlag.AlignCenter)
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             month = month_of(col)
@@ -303,7 +392,8 @@ class DuesGridModel(QAbstractTableModel):
             return "合计"
         month = month_of(col)
         if month is not None:
-            return format_fen(y.by_month[month].paid_fen)
+            t = y.by_month[month]
+            return self._compact_total(t) if self.compact else format_fen(t.paid_fen)
         if col == COL_DUE_TOTAL:
             return format_fen(y.totals.due_fen)
         if col == COL_PAID_TOTAL:
@@ -357,8 +447,10 @@ def _dialog_buttons(dialog: QDialog, ok: str) -> QDialogButtonBox:
 # --- 缴费登记: 补交 / 预交 / 多交 -----------------------------------------------------------
 
 
-class PaymentDialog(QDialog):
+class PaymentDialog(GuardedDialog, QDialog):
     """Record a payment for one member: choose months, the amount per month and the date."""
+
+    unsaved_what = "这笔缴费登记"
 
     def __init__(
         self,
@@ -373,15 +465,25 @@ class PaymentDialog(QDialog):
         self.dues_year = dues_year
         self.setWindowTitle(f"{dues_year.year}年党费缴费登记")
         layout = QVBoxLayout(self)
+        # grow with the wrapped summary instead of squeezing the month boxes (125 %)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinAndMaxSize)
         form = QFormLayout()
-        self.member_box = QComboBox()
-        self.member_box.setObjectName("payment_member")
-        for md in dues_year.members:
-            if md.owed_months:
-                self.member_box.addItem(f"{md.name}（{md.category}）", md.member_id)
-        form.addRow("党员", self.member_box)
+        self.member_picker = MemberPicker()
+        self.member_picker.setObjectName("payment_member")
+        self.member_picker.set_items(
+            (
+                f"{md.name}（{md.category}）"
+                + (f"　欠缴 {len(md.unpaid_months)} 个月" if md.unpaid_months else ""),
+                md.name,
+                md.member_id,
+            )
+            for md in dues_year.members
+            if md.owed_months
+        )
+        form.addRow("党员", self.member_picker)
 
         month_grid = QGridLayout()
+        month_grid.setHorizontalSpacing(10)
         self.month_checks: dict[int, QCheckBox] = {}
         for m in range(1, 13):
             cb = QCheckBox(f"{m}月")
@@ -389,6 +491,10 @@ class PaymentDialog(QDialog):
             self.month_checks[m] = cb
             month_grid.addWidget(cb, (m - 1) // 6, (m - 1) % 6)
         form.addRow("月份", month_grid)
+        self.paid_line = QLabel()  # which months are paid already
+        self.paid_line.setObjectName("payment_paid")
+        self.paid_line.setWordWrap(True)
+        form.addRow("", self.paid_line)
         quick = QHBoxLayout()
         self.unpaid_button = QPushButton("选中全部未缴月份")
         self.unpaid_button.clicked.connect(self._select_unpaid)
@@ -419,19 +525,28 @@ class PaymentDialog(QDialog):
         self.warning.setWordWrap(True)
         layout.addWidget(self.warning)
         layout.addWidget(_dialog_buttons(self, "登记"))
+        self.setMinimumWidth(600)
 
-        self.member_box.currentIndexChanged.connect(self._member_changed)
+        self.member_picker.changed.connect(lambda _id: self._member_changed())
         if member_id is not None:
-            i = self.member_box.findData(member_id)
-            if i >= 0:
-                self.member_box.setCurrentIndex(i)
+            self.member_picker.set_current(member_id)
         self._member_changed()
         if months is not None:
             self._check(set(months))
         self._update()
+        self.mark_clean()
+
+    def snapshot(self) -> tuple:
+        return (
+            self.member_picker.current_id(),
+            tuple(self.months()),
+            self.amount.text().strip(),
+            self.date.text().strip(),
+            self.note.text().strip(),
+        )
 
     def member(self) -> D.MemberDues | None:
-        mid = self.member_box.currentData()
+        mid = self.member_picker.current_id()
         return self.dues_year.member(mid) if mid is not None else None
 
     def months(self) -> list[int]:
@@ -447,12 +562,18 @@ class PaymentDialog(QDialog):
 
     def _member_changed(self) -> None:
         md = self.member()
+        paid_months = []
         for m, cb in self.month_checks.items():
             owed = md is not None and m in md.owed_months
             cb.setEnabled(owed)
             if not owed:
                 cb.setChecked(False)
             paid = md.paid_by_month.get(m, 0) if md else 0
+            if owed and paid > 0:
+                paid_months.append(m)
+            # a paid month says so on its box, in green (more can still be paid for it)
+            cb.setText(f"{m}月 已缴" if owed and paid > 0 else f"{m}月")
+            cb.setStyleSheet(f"color: {STATUS_COLORS[STATUS_OK][0]};" if owed and paid else "")
             cb.setToolTip(
                 "不在本支部，无需缴纳"
                 if not owed
@@ -460,6 +581,14 @@ class PaymentDialog(QDialog):
                 if paid
                 else "未缴"
             )
+        if md is None:
+            self.paid_line.setText("")
+        else:
+            unpaid = md.unpaid_months
+            parts = [f"已缴 {D.format_months(paid_months)}" if paid_months else "本年尚未缴费"]
+            if unpaid:
+                parts.append(f"未缴 {D.format_months(unpaid)}")
+            set_status_label(self.paid_line, STATUS_WARN if unpaid else STATUS_OK, "；".join(parts))
         if md is not None and md.monthly_due_fen:
             self.amount.setText(format_fen(md.monthly_due_fen).replace(",", ""))
         self._update()
@@ -741,8 +870,10 @@ class CorrectionDialog(QDialog):
 # --- 核定基数 -----------------------------------------------------------------------------
 
 
-class SettingDialog(QDialog):
+class SettingDialog(GuardedDialog, QDialog):
     """A member's dues terms for the year: base (or the 核定 helper), 约定月缴, reduction."""
+
+    unsaved_what = "党费核定"
 
     def __init__(
         self,
@@ -760,6 +891,8 @@ class SettingDialog(QDialog):
         s = self.md.setting or DuesSetting(member_id, self.year)
         self.setWindowTitle(f"{self.md.name} {self.year}年党费核定")
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinAndMaxSize)  # follows the parts
+        self.setMinimumWidth(460)
         layout.addWidget(QLabel(f"{self.md.name}　人员类别：{self.md.category}"))
 
         mode_row = QHBoxLayout()
@@ -787,7 +920,12 @@ class SettingDialog(QDialog):
         self.parts_box = QGroupBox("按工资项目核定（可选，保存后供检查查看）")
         self.parts_box.setCheckable(True)
         self.parts_box.setChecked(bool(s.components))
-        grid = QGridLayout(self.parts_box)
+        # the eight fields only when the helper is used: folded, the dialog fits 1366×768
+        # at 125 % with room to spare
+        self.parts_fields = QWidget()
+        QVBoxLayout(self.parts_box).addWidget(self.parts_fields)
+        grid = QGridLayout(self.parts_fields)
+        grid.setContentsMargins(0, 0, 0, 0)
         self.parts: dict[str, QLineEdit] = {}
         for i, key in enumerate(D.COMPONENTS):
             edit = _money_edit("元")
@@ -802,6 +940,8 @@ class SettingDialog(QDialog):
         self.parts_result = QLabel()
         grid.addWidget(self.parts_result, 4, 0, 1, 4)
         self.parts_box.toggled.connect(self._parts_changed)
+        self.parts_box.toggled.connect(self.parts_fields.setVisible)
+        self.parts_fields.setVisible(self.parts_box.isChecked())
         layout.addWidget(self.parts_box)
 
         red = QGroupBox("困难减免")
@@ -848,6 +988,18 @@ class SettingDialog(QDialog):
         self.reduction.currentTextChanged.connect(lambda _t: self._update())
         self._parts_changed()
         self._update()
+        self.mark_clean()
+
+    def snapshot(self) -> tuple:
+        edits = (self.base, self.fixed, self.reduction_amount, self.note, self.approved_by)
+        return (
+            self.by_fixed.isChecked(),
+            self.parts_box.isChecked(),
+            *(e.text().strip() for e in edits),
+            *(e.text().strip() for e in self.parts.values()),
+            self.reduction.currentText(),
+            self.approved_on.text().strip(),
+        )
 
     def _parts_changed(self, *_args: Any) -> None:
         if not self.parts_box.isChecked():
@@ -965,10 +1117,13 @@ class DuesPage(QWidget):
         self.year_box = year_box(ctx.ledger.today().year, "dues_year")
         self.year_box.valueChanged.connect(lambda _v: self.reload())
         top.addWidget(self.year_box)
-        top.addStretch(1)
+        top.addSpacing(16)
         self.totals_label = QLabel()
         self.totals_label.setObjectName("dues_totals")
-        top.addWidget(self.totals_label)
+        # two lines rather than cut off where the window is narrow (1366×768 at 125 %)
+        self.totals_label.setWordWrap(True)
+        self.totals_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.totals_label, 1)
         layout.addLayout(top)
 
         buttons = QHBoxLayout()
@@ -999,15 +1154,13 @@ class DuesPage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        # 68 holds "✓ 1,257.50"; twelve of them fit 1366×768 at 125 % (the whole year at once)
-        widths = [64, 84, 68, 78, 44, 62] + [68] * 12 + [80, 80, 66]
-        for col, w in enumerate(widths):
-            self.table.setColumnWidth(col, w)
-        remember_header(self.table, "dues")
-        # names are in the row header (fixed while scrolling); 党小组 is in its tooltip
+        # the columns fit the window (fit_columns): the whole year with 基数, 比例, 月应缴 and
+        # the totals at 1366×768, at 100 % and at 125 %; names are in the row header (fixed
+        # while scrolling), 党小组 and 人员类别 in its tooltip
         self.table.setColumnHidden(0, True)
         self.table.setColumnHidden(1, True)
         self.table.verticalHeader().setMinimumWidth(64)
+        self.table.installEventFilter(self)
         self._scrolled = False
         self.table.activated.connect(self._activated)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -1089,12 +1242,61 @@ class DuesPage(QWidget):
         if unset:
             lines.append(f"未核定基数：{'、'.join(unset)}")
         self.groups_label.setText("\n".join(lines))
+        self.fit_columns()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt naming)
         super().showEvent(event)
+        self.fit_columns()
         if not self._scrolled:  # first time, once laid out: the year's months into view
             self._scrolled = True
             QTimer.singleShot(0, self, self._scroll_to_months)  # not after the page is gone
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802
+        if obj is self.table and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(obj, event)
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its widest text; when the year does not fit, the months
+        narrow to an icon and a word (the amount in the tooltip and in 月应缴), and then
+        人员类别 (also in the name's tooltip) gives way."""
+        if not self.table.isVisible() or self.model.dues_year is None:
+            return
+        header = self.table.horizontalHeader()
+        cell_fm = self.table.fontMetrics()
+        bold = QFont(header.font())  # the house style sets header sections in bold
+        bold.setBold(True)
+        head_fm = QFontMetrics(bold)
+        scroll = self.table.verticalScrollBar().sizeHint().width()
+        room = self.table.width() - self.table.verticalHeader().width() - 2 * 2 - scroll
+
+        def widths() -> dict[int, int]:
+            texts = self.model.widest_texts()
+            out = {}
+            for col in range(2, len(COLUMNS)):
+                lines = self.model.header_text(col).split("\n")
+                need = max(head_fm.horizontalAdvance(line) for line in lines) + 14
+                for text in texts.get(col, ()):
+                    need = max(need, cell_fm.horizontalAdvance(text) + 12)
+                out[col] = need
+            return out
+
+        self.model.set_compact(False)
+        sizes = widths()
+        category_shown = True
+        if sum(sizes.values()) > room:
+            self.model.set_compact(True)
+            sizes = widths()
+            if sum(sizes.values()) > room:
+                category_shown = False
+                sizes.pop(2)
+        spare = room - sum(sizes.values())
+        if self.model.compact and spare > 0:  # the room left goes to the months
+            for col in range(FIRST_MONTH, FIRST_MONTH + 12):
+                sizes[col] += spare // 12
+        self.table.setColumnHidden(2, not category_shown)
+        for col, width in sizes.items():
+            self.table.setColumnWidth(col, width)
 
     def _scroll_to_months(self) -> None:
         """1月 at the left edge, so the clerk sees the whole year where it fits (a grid

@@ -48,6 +48,7 @@ from ..widgets import (
     STATUS_NONE,
     STATUS_OK,
     STATUS_WARN,
+    fit_column,
     hint_label,
     make_primary,
     remember_header,
@@ -59,6 +60,7 @@ from ..widgets import (
 )
 
 ALL = "全部"
+TOPIC_COLUMNS = ("议题/主题", "议题", "主题")
 
 
 # --- the list model ------------------------------------------------------------------------------
@@ -129,6 +131,10 @@ class RecordListModel(QAbstractTableModel):
             if look == STATUS_OK:
                 look = STATUS_WARN
         return look, status_text(look, " · ".join(parts))
+
+    def text(self, r: svc.RecordRow, column: str) -> str:
+        """The text shown for row ``r`` in ``column`` (without a model index)."""
+        return str(self._cell(r, column) or "")
 
     def _cell(self, r: svc.RecordRow, column: str):
         if column == "日期":
@@ -295,6 +301,7 @@ class RecordsPage(QWidget):
     """A list of records of some kinds, with filters and the actions on them."""
 
     KINDS: tuple[str, ...] = MEETING_KINDS
+    PARTIAL = True  # after its form saves, only that row is read again (see _own_save)
     TITLE = "三会一课"
     KEY = "meetings"
     COLUMNS: tuple[str, ...] = RecordListModel.COLUMNS
@@ -322,12 +329,16 @@ class RecordsPage(QWidget):
         self.view.setWordWrap(False)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        widths = {"日期": 96, "类型": 180, "党小组": 100, "议题/主题": 250, "议题": 250}
-        widths.update({"主题": 300, "主持人": 80, "组织人": 80, "应到": 48, "实到": 48})
+        # the topic takes the room the others leave (it was cut with “…” while 状态 sprawled)
+        widths = {"日期": 96, "类型": 150, "党小组": 96, "主持人": 72, "组织人": 72}
+        widths.update({"主持人/谈话人": 100, "应到": 46, "实到": 46, "附件": 46, "状态": 132})
         for i, c in enumerate(self.COLUMNS):
-            self.view.setColumnWidth(i, widths.get(c, 90))
-        remember_header(self.view, f"records/{self.KEY}")
+            if c in TOPIC_COLUMNS:
+                header.setSectionResizeMode(i, QHeaderView.ResizeMode.Stretch)
+            else:
+                self.view.setColumnWidth(i, widths.get(c, 90))
+        # (v2: the layout saved before the topic stretched would bring back the old widths)
+        self._own_widths = remember_header(self.view, f"records-v2/{self.KEY}", ctx.ledger.path)
         self.view.activated.connect(lambda _i: self.edit_selected())
 
         self.year = QComboBox()
@@ -455,10 +466,24 @@ class RecordsPage(QWidget):
         if changes.records or changes.members or changes.settings:
             if changes.records:
                 self._fill_years()
+            if self._own_save(changes):
+                return  # this page's form is saving one record: _after_save reads its row
             if self.isVisible():
                 self.reload()
             else:
                 self._stale = True
+
+    def _own_save(self, changes: Changes) -> bool:
+        """Is ``changes`` the save of one record by this page's open form? Then only that
+        record's row is read again (a big branch's year is thousands of rows)."""
+        form = self.form
+        return (
+            self.PARTIAL
+            and changes == Changes(records=True)
+            and form is not None
+            and form.saving
+            and self.isVisible()
+        )
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
@@ -537,8 +562,12 @@ class RecordsPage(QWidget):
             rows = svc.record_rows(
                 self.ledger, kinds=self.kinds(), start=start, end=end, search=self.search.text()
             )
-        self.model.set_rows(rows)
+        self._show_rows(rows, selected)
         self.last_fill_seconds = time.perf_counter() - started
+
+    def _show_rows(self, rows: list[svc.RecordRow], selected: int | None) -> None:
+        self.model.set_rows(rows)
+        self._fit_columns()
         self._stale = False
         incomplete = sum(1 for r in rows if r.missing)
         text = f"共 {len(rows)} 条"
@@ -550,6 +579,18 @@ class RecordsPage(QWidget):
         elif rows:
             self.view.selectRow(0)
         self._update_buttons()
+
+    def _fit_columns(self) -> None:
+        """类型 and 状态 as wide as their longest text in the list (a handful of distinct
+        texts, measured once each), so the topic gets the rest — unless the clerk has set
+        the widths."""
+        if self._own_widths:
+            return
+        for name, most in (("类型", 210), ("状态", 260)):
+            if name in self.COLUMNS:
+                col = self.COLUMNS.index(name)
+                texts = {self.model.text(r, name) for r in self.model.rows()}
+                fit_column(self.view, col, texts, most)
 
     def show_ids(self, ids: list[int]) -> None:
         self._ids_filter = ids
@@ -587,7 +628,10 @@ class RecordsPage(QWidget):
     # --- actions ---------------------------------------------------------------------------
 
     def _shortcut_new(self) -> None:
-        if self.new_button.menu() is not None:
+        menu = self.new_button.menu()
+        if menu is not None:
+            # opened by the keyboard: the first kind highlighted, ↓ and Enter choose
+            QTimer.singleShot(0, menu, lambda: menu.setActiveAction(menu.actions()[0]))
             self.new_button.showMenu()
         else:
             self.new_record(self.KINDS[0])
@@ -600,9 +644,38 @@ class RecordsPage(QWidget):
         return form
 
     def _after_save(self, record_id: int) -> None:
-        if self.isVisible():
-            self.reload()
+        form = self.form
+        if self.PARTIAL and form is not None and self.isVisible():
+            self._reread_row(record_id, form)
         self.select_id(record_id)
+
+    def _reread_row(self, record_id: int, form: RecordForm) -> None:
+        """The saved record's row read again (by the same service as the whole list) and put
+        in its place, or taken out when it no longer belongs to the list's filters."""
+        day = form.record().date
+        start, end = self.date_range()
+        if self._ids_filter is not None:
+            belongs = record_id in self._ids_filter
+            kinds = self.KINDS
+        else:
+            belongs = start is None or start <= day <= end  # type: ignore[operator]
+            kinds = self.kinds()
+        fresh = (
+            svc.record_rows(
+                self.ledger,
+                kinds=kinds,
+                start=day,
+                end=day,
+                search=self.search.text(),
+                record_ids=[record_id],
+                members=form.members(),
+            )
+            if belongs
+            else []
+        )
+        rows = [r for r in self.model.rows() if r.id != record_id] + fresh
+        rows.sort(key=lambda row: (row.date, row.id), reverse=True)
+        self._show_rows(rows, record_id)
 
     def new_record(self, kind: str, date: dt.date | None = None, **prefill) -> RecordForm | None:
         try:
@@ -668,6 +741,7 @@ class OtherLifePage(RecordsPage):
     year's 谈心谈话 coverage grid."""
 
     KINDS = OTHER_KINDS
+    PARTIAL = False  # a save changes the 谈心谈话 coverage too: the page is read again
     TITLE = "组织生活"
     KEY = "other"
     COLUMNS = ("日期", "类型", "主题", "主持人/谈话人", "应到", "实到", "状态")
@@ -731,8 +805,9 @@ class OtherLifePage(RecordsPage):
         self.coverage_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.coverage_view.verticalHeader().setVisible(False)
         self.coverage_view.verticalHeader().setDefaultSectionSize(24)
+        # sized from the names (fit_column), not ResizeToContents: that asked every cell
         self.coverage_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
+            QHeaderView.ResizeMode.Interactive
         )
         self.coverage_view.clicked.connect(self._coverage_clicked)
         self.coverage_title = QLabel()
@@ -769,6 +844,11 @@ class OtherLifePage(RecordsPage):
         ended = Period.whole_year(year).has_ended(self.ledger.today())
         self.coverage.set_coverage(cov, ended)
         need = cov.required_members()
+        view, model = self.coverage_view, self.coverage
+        fit_column(view, 0, (m.name for m in need))
+        for col in range(1, model.columnCount() - 1):
+            fit_column(view, col, ("✓", "—"))
+        fit_column(view, model.columnCount() - 1, ("✓ 已谈", "✗ 未谈"))
         missing = len(cov.uncovered())
         self.coverage_title.setText(f"{year}年谈心谈话覆盖")
         if not need:

@@ -38,6 +38,7 @@ from ...domain.names import initials, matches
 from ...services import roster
 from ...services.ledger import Changes
 from ..context import AppContext, confirm
+from ..first_steps import FirstSteps
 from ..widgets import (
     STATUS_NONE,
     STATUS_OK,
@@ -340,7 +341,10 @@ class RosterPage(QWidget):
         filters.addWidget(QLabel("人员类别"))
         filters.addWidget(self.category_box)
         filters.addStretch(1)
-        layout.addLayout(filters)
+        self.filters_box = QWidget()
+        self.filters_box.setLayout(filters)
+        filters.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.filters_box)
 
         self.table = QTableView()
         self.table.setObjectName("roster_table")
@@ -358,10 +362,13 @@ class RosterPage(QWidget):
         header.setStretchLastSection(True)
         for col, width in enumerate((76, 44, 92, 76, 92, 70, 96, 100, 106, 120)):
             self.table.setColumnWidth(col, width)
-        remember_header(self.table, "roster")
+        remember_header(self.table, "roster", ctx.ledger.path)
         self.table.activated.connect(lambda _i: self.edit_member())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.table, 1)
+        self.first_steps = FirstSteps(ctx, "添加第一名党员，或从已有的 Excel 台账导入党员名册。")
+        self.first_steps.hide()
+        layout.addWidget(self.first_steps, 1)
 
         buttons = QHBoxLayout()
         self.add_button = make_primary(QPushButton("新增党员"))
@@ -406,12 +413,20 @@ class RosterPage(QWidget):
             self.select_member(selected.id)
         self._update_count()
         self._update_buttons()
+        empty = not self.model.rowCount()
+        self.first_steps.setVisible(empty)
+        self.table.setVisible(not empty)
+        self.filters_box.setVisible(not empty)
 
     def refresh(self, changes: Changes) -> None:
         if changes.members or changes.branch:
             self.reload()
 
-    def activate(self, member_id: int | None = None, **_kwargs: Any) -> None:
+    def activate(
+        self, member_id: int | None = None, add_member: bool = False, **_kwargs: Any
+    ) -> None:
+        if add_member:
+            self.add_member()
         if member_id is not None:
             self.proxy.set_filters(text="", status=ALL)
             self.search.clear()

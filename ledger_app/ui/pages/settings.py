@@ -34,9 +34,11 @@ from ..backups import BackupsWidget, TrashWidget
 from ..context import AppContext, show_error
 from ..followup_settings import FollowupSettings
 from ..setup_dialog import BranchInfoForm
+from ..unsaved import settle
 from ..widgets import hint_label, make_primary, title_label
 
 _RULE_ORDER = [r.item for r in DEFAULT_RULES]
+SECTIONS = ("branch", "user", "rules", "other")  # each saved by its own button
 
 
 def count_box(maximum: int, value: int, suffix: str = "") -> QComboBox:
@@ -212,17 +214,39 @@ class SettingsPage(QWidget):
         layout.addWidget(trash_box)
         layout.addStretch(1)
 
+        self._clean: dict[str, object] = {}
         self.reload()
 
     # --- data ------------------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def reload(self, keep_edits: bool = False) -> None:
+        """Show what is saved; ``keep_edits``: leave the sections with unsaved edits as typed
+        (another section was saved, or something else changed the settings)."""
+        dirty = set(self.dirty_sections()) if keep_edits else set()
+        for key in SECTIONS:
+            if key not in dirty:
+                self._load(key)
+
+    def _load(self, key: str) -> None:
+        from ...services import dues, volunteer
+
         repo = self.ctx.ledger.repo
-        self.branch_form.set_branch(repo.branch())
-        self.user_name.setText(repo.setting(settings_service.USER_NAME_KEY) or "")
+        if key == "branch":
+            self.branch_form.set_branch(repo.branch())
+        elif key == "user":
+            self.user_name.setText(repo.setting(settings_service.USER_NAME_KEY) or "")
+        elif key == "rules":
+            self._fill_rules(repo.rules())
+        else:
+            self.rounding.setCurrentIndex(
+                max(self.rounding.findData(dues.rounding(self.ctx.ledger)), 0)
+            )
+            set_count(self.volunteer_min, volunteer.min_per_month(self.ctx.ledger))
+        self._clean[key] = self._values(key)
+
+    def _fill_rules(self, rules: list[FrequencyRule]) -> None:
         rules = sorted(
-            repo.rules(),
-            key=lambda r: _RULE_ORDER.index(r.item) if r.item in _RULE_ORDER else 99,
+            rules, key=lambda r: _RULE_ORDER.index(r.item) if r.item in _RULE_ORDER else 99
         )
         self.rules.setRowCount(len(rules))
         for row, rule in enumerate(rules):
@@ -230,24 +254,49 @@ class SettingsPage(QWidget):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.rules.setItem(row, 0, item)
             period = QComboBox()
-            for key, label in settings_service.PERIODS.items():
-                period.addItem(label, key)
+            for k, label in settings_service.PERIODS.items():
+                period.addItem(label, k)
             period.setCurrentIndex(max(period.findData(rule.period), 0))
             self.rules.setCellWidget(row, 1, period)
             count = count_box(31, rule.required)
             self.rules.setCellWidget(row, 2, count)
         self.rules.setMinimumHeight(30 * len(rules) + 34)
         self._update_rule_buttons()
-        from ...services import dues, volunteer
-
-        self.rounding.setCurrentIndex(
-            max(self.rounding.findData(dues.rounding(self.ctx.ledger)), 0)
-        )
-        set_count(self.volunteer_min, volunteer.min_per_month(self.ctx.ledger))
 
     def refresh(self, changes: Changes) -> None:
         if changes.branch or changes.settings:
-            self.reload()
+            self.reload(keep_edits=True)
+
+    # --- unsaved edits ------------------------------------------------------------------------
+
+    def _values(self, key: str) -> object:
+        if key == "branch":
+            return tuple(e.text().strip() for e in self.branch_form.edits.values())
+        if key == "user":
+            return self.user_name.text().strip()
+        if key == "rules":
+            return tuple((r.item, r.period, r.required) for r in self.rule_values())
+        return (self.rounding.currentData(), self.volunteer_min.currentData())
+
+    def dirty_sections(self) -> list[str]:
+        return [k for k in SECTIONS if k in self._clean and self._values(k) != self._clean[k]]
+
+    def is_dirty(self) -> bool:
+        return bool(self.dirty_sections())
+
+    def save_all(self) -> bool:
+        """Save every section with edits; stops at the first that cannot be saved."""
+        savers = {
+            "branch": self.save_branch,
+            "user": self.save_user,
+            "rules": self.save_rules,
+            "other": self.save_other,
+        }
+        return all(savers[key]() for key in self.dirty_sections())
+
+    def can_close(self) -> bool:
+        """The window's close question: 保存 / 放弃 / 取消 when a section has unsaved edits."""
+        return settle(self, "设置", self.is_dirty, self.save_all)
 
     def rule_values(self) -> list[FrequencyRule]:
         out = []
@@ -301,20 +350,29 @@ class SettingsPage(QWidget):
 
         ImportDialog.ask(self.ctx, self, path=sample_workbook())
 
-    def save_branch(self) -> None:
-        info = self.branch_form.values()
-        if info is not None:
-            self.ctx.run(self, roster.save_branch_info, info, success="已保存支部信息")
+    def _saved(self, key: str, ok: bool) -> bool:
+        if ok:
+            self._load(key)  # the saved values as stored (trimmed, normalised)
+        return ok
 
-    def save_user(self) -> None:
-        self.ctx.run(
+    def save_branch(self) -> bool:
+        info = self.branch_form.values()
+        if info is None:
+            return False
+        ok = self.ctx.run(self, roster.save_branch_info, info, success="已保存支部信息")
+        return self._saved("branch", ok)
+
+    def save_user(self) -> bool:
+        ok = self.ctx.run(
             self, settings_service.set_user_name, self.user_name.text(), success="已保存记录人"
         )
+        return self._saved("user", ok)
 
-    def save_rules(self) -> None:
-        self.ctx.run(
+    def save_rules(self) -> bool:
+        ok = self.ctx.run(
             self, settings_service.save_rules, self.rule_values(), success="已保存频次要求"
         )
+        return self._saved("rules", ok)
 
     # --- rules the branch adds (issue 18) -------------------------------------------------
 
@@ -369,14 +427,20 @@ class SettingsPage(QWidget):
             return None
         return name.text().strip(), period.currentData(), count.currentData()
 
+    def _rules_settled(self) -> bool:
+        """Adding or removing a kind rebuilds the table: its unsaved edits first."""
+        return settle(self, "频次要求", lambda: "rules" in self.dirty_sections(), self.save_rules)
+
     def add_own_rule(self) -> None:
+        if not self._rules_settled():
+            return
         answer = self.ask_item(self)
         if answer is not None:
             self.add_rule(*answer)
 
     def remove_rule(self) -> bool:
         item = self.selected_rule()
-        if item is None:
+        if item is None or not self._rules_settled():
             return False
         from ..context import confirm
 
@@ -385,7 +449,7 @@ class SettingsPage(QWidget):
             return False
         return self.ctx.run(self, remove_rule, item, success=f"已删除“{item}”的频次要求")
 
-    def save_other(self) -> None:
+    def save_other(self) -> bool:
         from ...errors import UserError
         from ...services import dues, volunteer
 
@@ -397,6 +461,7 @@ class SettingsPage(QWidget):
             )
         except UserError as e:
             show_error(self, e)
-            return
+            return False
         self.ctx.notify(changes)
         self.ctx.status("已保存党费与志愿服务设置")
+        return self._saved("other", True)

@@ -35,6 +35,7 @@ from ...domain.volunteer import EXPECTED_CATEGORIES, format_hours, parse_hours
 from ...services import volunteer as V
 from ...services.ledger import Changes
 from ..context import AppContext, confirm, show_error
+from ..unsaved import GuardedDialog
 from ..widgets import (
     STATUS_MISSING,
     STATUS_OK,
@@ -138,8 +139,10 @@ class MemberHoursModel(_ListModel):
 # --- the add dialog ---------------------------------------------------------------------------
 
 
-class ServiceDialog(QDialog):
+class ServiceDialog(GuardedDialog, QDialog):
     """登记志愿服务: one activity, any number of members (all with the same hours)."""
+
+    unsaved_what = "这次志愿服务登记"
 
     def __init__(self, ctx: AppContext, day: dt.date | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -207,6 +210,11 @@ class ServiceDialog(QDialog):
         screen = self.screen() or QApplication.primaryScreen()
         avail_h = screen.availableGeometry().height() if screen else 728
         self.resize(440, max(self.minimumSizeHint().height(), min(600, avail_h - 60)))
+        self.mark_clean()
+
+    def snapshot(self) -> tuple:
+        texts = (self.date, self.hours, self.project, self.place, self.witness, self.note)
+        return (*(e.text().strip() for e in texts), tuple(self.member_ids()))
 
     def _fill(self) -> None:
         checked = set(self.member_ids())
@@ -270,7 +278,9 @@ class ServiceDialog(QDialog):
         try:
             day = self.date.date()
         except ValueError as e:
+            set_invalid(self.date, True, str(e))
             show_error(self, f"日期：{e}")
+            self.date.setFocus(Qt.FocusReason.OtherFocusReason)  # back to the field, selected
             return
         try:
             if not self.hours.text().strip():
@@ -309,6 +319,7 @@ class ServiceDialog(QDialog):
         dialog = cls(ctx, day, parent=parent)
         for member_id in member_ids or ():
             dialog.check_member(member_id)
+        dialog.mark_clean()
         return dialog.exec() == QDialog.DialogCode.Accepted
 
 
@@ -369,7 +380,7 @@ class VolunteerPage(QWidget):
         # whole row, 证明人 included, fits beside the totals
         self._setup_table(self.table, (86, 60, 106, 86, 76, 110, 80))
         self.table.verticalHeader().hide()
-        remember_header(self.table, "volunteer")
+        remember_header(self.table, "volunteer", ctx.ledger.path)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         split.addWidget(self.table)
 
