@@ -117,7 +117,10 @@ def test_planted_gap_missing_held_month_held(qtbot, ledger, year_2025):
     assert [(c, w) for r, c, w in spans if r == lesson] == [(1, 3), (4, 3), (7, 3), (10, 3)]
     assert (cell(page, "组织生活会", 1).row(), 1, 12) in spans
     assert page.grid.columnSpan(lesson, 4) == 3
-    assert "缺 1 项" in page.summary.text()
+    # 缺: the 问题清单's 应开展未开展 — the 支委会 of April and 谈心谈话 not covering everyone
+    assert page.period_model.talk_gap is not None
+    assert "缺 2 项" in page.summary.text()
+    assert cell(page, "谈心谈话", 1).data().startswith("✗")
 
 
 def test_clicking_a_missing_cell_opens_a_prefilled_form(qtbot, ledger, year_2025):
@@ -276,3 +279,37 @@ def test_board_answers_at_once_on_a_big_branch(qtbot, ledger):
     )
     assert cell(page, "支委会", 4).data() == "✓ 已开"
     assert page.last_fill_seconds < 1.0
+
+
+# --- the board renders the period model (issue 14) --------------------------------------------
+
+
+def test_the_board_shows_the_models_alerts_reminders_and_counts(qtbot):
+    """The mixed branch seen in January 2026: a run that ended reads as ended (grey,
+    已恢复参加), the count of 缺 is the 问题清单's, and the 待办与提醒 list holds the model's
+    reminders (赵强 left in September with no transfer recorded); a reminder opens its
+    page."""
+    from branches import build_mixed_branch
+
+    from ledger_app.services import period
+    from ledger_app.services.ledger import Ledger
+
+    lg = Ledger.open(None, today=dt.date(2026, 1, 15))
+    build_mixed_branch(lg)
+    ctx = AppContext(lg)
+    page = make_board(qtbot, ctx)
+    model = page.period_model
+    texts = [page.alerts.item(i).text() for i in range(page.alerts.count())]
+    he = next(t for t in texts if "何静" in t)
+    assert he.startswith("–") and "2025年12月已恢复参加" in he  # grey: no open warning
+    assert f"缺 {model.gap_count} 项" in page.summary.text()
+    now = period.load(lg, 2026).reminders  # what is due now: the year under way's
+    shown = [page.reminders.item(i).text() for i in range(page.reminders.count())]
+    assert now and len(shown) == len(now)
+    assert page.reminders_title.text() == f"待办与提醒（{len(now)}）"
+    asked = []
+    ctx.navigate_requested.connect(lambda key, kw: asked.append(key))
+    first = next(i for i, r in enumerate(now) if r.target)
+    page.reminders.itemClicked.emit(page.reminders.item(first))
+    assert asked == [now[first].target[0]]
+    lg.close()

@@ -450,3 +450,27 @@ def test_volunteer_list_shows_the_witness_at_1366_125(vpage, qtbot):
     ][0]  # fmt: skip
     right = table.columnViewportPosition(witness) + table.columnWidth(witness)
     assert right <= table.viewport().width()
+
+
+def test_payment_dialog_names_the_months_as_the_grid_does(qtbot, ledger, errors):
+    """August–December picked on 2026-12-06: 补交 8–11月 (ended), 本月 (December, 待缴 in the
+    grid) — no month left out, December not called 预交 (issue 14)."""
+    from ledger_app.services.ledger import Ledger
+
+    lg = Ledger(ledger.db, today=dt.date(2026, 12, 6))
+    ctx = AppContext(lg)
+    a = add_member(lg, "张三")
+    S.set_setting(lg, DuesSetting(a.id, 2026, base_fen=450_000))
+    page = DuesPage(ctx)
+    qtbot.addWidget(page)
+    page.year_box.setValue(2026)
+    md = page.dues_year.member(a.id)
+    assert md.month_state(12) == "待缴" and md.month_state(11) == "未缴"
+    dialog = PaymentDialog(ctx, page.dues_year, member_id=a.id, parent=page)
+    qtbot.addWidget(dialog)
+    for m in range(8, 13):
+        dialog.month_checks[m].setChecked(True)
+    dialog.date.setText("2026-12-06")
+    dialog._update()
+    assert "（补交8–11月，本月（12月））" in dialog.summary.text()
+    assert "预交" not in dialog.summary.text()

@@ -49,7 +49,14 @@ def rounding(ledger: Ledger) -> str:
 
 
 def dues_report(ledger: Ledger, year: int) -> DuesYear:
-    """Everything about ``year``'s dues, per member (roster order), 党小组 and month."""
+    """Everything about ``year``'s dues, per member (roster order), 党小组 and month: the
+    period model's own when that is loaded and current, else the same rule on the same
+    inputs (the 党费 page need not read a year of records for it)."""
+    from .period import loaded
+
+    model = loaded(ledger, year)
+    if model is not None:
+        return model.dues_year
     repo = ledger.repo
     return compute_year(
         repo.members(),

@@ -63,6 +63,18 @@ def load(
     return model
 
 
+def loaded(ledger: Ledger, year: int, quarter: int | None = None) -> PeriodModel | None:
+    """The model of the period if one is loaded and the ledger has not changed since (a
+    page that needs one part, such as the year's dues, takes it from there)."""
+    memo: dict = ledger.__dict__.get("_period_models", {})
+    version = _version(ledger)
+    for attachments in (False, True):
+        found = memo.get((year, quarter, attachments, ledger.today()))
+        if found is not None and found[0] == version:
+            return found[1]
+    return None
+
+
 def _inputs(ledger: Ledger, period: Period, attachments: bool) -> PeriodInputs:
     from ..storage import assessment_repo, followup_repo
     from ..storage.registers_repo import load_all as load_registers

@@ -188,6 +188,11 @@ def member(ledger: Ledger, member_id: int) -> Member | None:
     return ledger.repo.member(member_id)
 
 
+def member_count(ledger: Ledger) -> int:
+    """How many members the roster holds (left ones included)."""
+    return ledger.repo.member_count()
+
+
 def status_history(ledger: Ledger, member_id: int) -> list[StatusChange]:
     """A member's status changes, oldest first (never rewritten)."""
     return ledger.repo.status_history(member_id)

@@ -17,12 +17,31 @@ from pathlib import Path
 from ..errors import DatabaseError, UserError
 from ..storage import audit
 from ..storage import backup as storage_backup
-from ..storage.backup import BackupInfo, newest_good_backup
+from ..storage.audit import OP_LABELS, TABLE_LABELS
+from ..storage.backup import (
+    BackupInfo,
+    backups_dir,
+    newest_good_backup,
+    read_damage,
+    start_inspection,
+)
 from ..storage.db import before_first_write, checked
+from ..storage.lock import acquire_lock
 from .ledger import Changes, Ledger
 from .verification import Verification, verify_database
 
-__all__ = ["Verification", "verify_database"]  # re-exported: verify is one of the commands
+# re-exported: verify is one of the commands; the window asks the files' safety (backups,
+# the lock, damage, the trail's words) here, never storage
+__all__ = [
+    "OP_LABELS",
+    "TABLE_LABELS",
+    "Verification",
+    "acquire_lock",
+    "backups_dir",
+    "read_damage",
+    "start_inspection",
+    "verify_database",
+]
 
 HOURLY = 3600  # seconds between automatic backups while the program is open
 

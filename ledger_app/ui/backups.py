@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..errors import DamagedDatabaseError, UserError
 from ..services import safety
 from ..services.ledger import Changes, Ledger
-from ..storage.backup import BackupInfo, backups_dir, start_inspection
+from ..services.safety import BackupInfo, backups_dir, start_inspection
 from .context import AppContext, confirm, show_error
 from .tasks import run_task
 

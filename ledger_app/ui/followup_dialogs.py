@@ -40,6 +40,7 @@ from ..domain.rectification import (
 from ..errors import UserError, ValidationError
 from ..services import appraisal as appraisal_svc
 from ..services import rectification as rect_svc
+from ..services import roster as roster_service
 from .context import AppContext, show_error
 from .widgets import (
     STATUS_MISSING,
@@ -106,7 +107,9 @@ class AppraisalDialog(_EnterSaves):
         self.reason.setPlaceholderText("不确定等次须写明原因，如 长期外出、病重")
         self.talk_date = DateEdit(default_year=appraisal.year + 1)
         self.talk_by = QLineEdit()
-        NameCompleter.attach(self.talk_by, lambda: [m.name for m in ctx.ledger.repo.members()])
+        NameCompleter.attach(
+            self.talk_by, lambda: [m.name for m in roster_service.members(ctx.ledger)]
+        )
         self.measure = QComboBox()
         self.measure.addItem("（无）", None)
         for m in MEASURES:
@@ -207,7 +210,9 @@ class RectificationDialog(_EnterSaves):
         self.measure = QPlainTextEdit()
         self.measure.setPlaceholderText("整改措施")
         self.owner = QLineEdit()
-        NameCompleter.attach(self.owner, lambda: [m.name for m in ctx.ledger.repo.members()])
+        NameCompleter.attach(
+            self.owner, lambda: [m.name for m in roster_service.members(ctx.ledger)]
+        )
         self.found_on = DateEdit()
         self.deadline = DateEdit()
         self.status = QComboBox()

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.money import format_fen
-from ..services import safety
-from ..storage.audit import OP_LABELS, TABLE_LABELS
+from ..services import roster, safety
+from ..services.safety import OP_LABELS, TABLE_LABELS
 from .context import AppContext
 
 COLUMNS = ["时间", "操作人", "操作", "变更内容"]
@@ -184,9 +184,8 @@ class HistoryDialog(QDialog):
     ):
         super().__init__(parent)
         self.setWindowTitle(f"修改记录 — {title}")
-        repo = ctx.ledger.repo
-        members = {m.id: m.name for m in repo.members()}
-        groups = {g.id: g.name for g in repo.groups()}
+        members = {m.id: m.name for m in roster.members(ctx.ledger)}
+        groups = {g.id: g.name for g in roster.groups(ctx.ledger)}
         self.entries = safety.history(ctx.ledger, table, row_id)
         lines = display_rows(self.entries, members, groups, table)
 

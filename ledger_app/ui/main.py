@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_ID, APP_NAME, __version__, paths
 from ..errors import DamagedDatabaseError, DatabaseError, UserError
+from ..services import roster as roster_service
 from ..services.ledger import Changes, Ledger
 from .context import IMPORT_SAMPLE, IMPORT_WORKBOOK, PAGES, AppContext, show_error
 from .widgets import STYLE_SHEET, TEXT_MUTED, app_settings, title_label, view_settings
@@ -259,7 +260,7 @@ class MainWindow(QMainWindow):
     # --- chrome --------------------------------------------------------------------------------
 
     def update_title(self) -> None:
-        name = self.ctx.ledger.repo.branch().name
+        name = roster_service.branch(self.ctx.ledger).name
         title = f"{APP_NAME} — {name}" if name else APP_NAME
         if self.demo:
             title += "【演示】"
@@ -486,7 +487,7 @@ def excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackT
             show_error(QApplication.activeWindow(), exc)
             return
         path = write_crash_log(exc_type, exc, tb)
-        from ..storage.backup import read_damage
+        from ..services.safety import read_damage
 
         damage = read_damage(exc, _open_path)
         if damage is not None:  # a damaged file, not a bug: say so, name the backup
@@ -552,7 +553,7 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
     lock = None
     try:
         if path is not None:
-            from ..storage.lock import acquire_lock
+            from ..services.safety import acquire_lock
 
             try:
                 lock = acquire_lock(path)
@@ -589,7 +590,7 @@ def run_gui(db_path: str | Path | None, demo: bool = False) -> int:
         window = MainWindow(ctx, demo=demo)
     except (sqlite3.DatabaseError, UnicodeDecodeError) as e:
         # text that is not UTF-8 or a broken page, met while the first page reads its data
-        from ..storage.backup import read_damage
+        from ..services.safety import read_damage
         from .backups import offer_restore
 
         damage = read_damage(e, path)

@@ -25,6 +25,7 @@ from ..domain import idcard
 from ..domain.dates import format_date
 from ..domain.models import ACTIVE, CATEGORIES, GENDERS, MEMBER_TYPES, POSTS, Member
 from ..services import roster
+from ..services import roster as roster_service
 from .context import AppContext
 from .unsaved import GuardedDialog
 from .widgets import DateEdit, hint_label, make_primary, set_invalid
@@ -87,7 +88,7 @@ class MemberDialog(GuardedDialog, QDialog):
         self.full_date = DateEdit(default_year=today.year)
         self.full_date.setPlaceholderText("预备党员转正后填写")
         self.category = _combo(CATEGORIES, blank=False)
-        groups = [g.name for g in ctx.ledger.repo.groups()]
+        groups = [g.name for g in roster_service.groups(ctx.ledger)]
         self.group = _combo(groups, editable=True)
         self.group.lineEdit().setPlaceholderText("选择或输入新党小组")
         self.post = _combo(POSTS, editable=True)
@@ -215,7 +216,7 @@ class MemberDialog(GuardedDialog, QDialog):
             status += f"（{format_date(member.status_date)}）"
         v.addWidget(QLabel(f"状态：{status}　　（在名册中用“变更状态”修改）"))
         assert member.id is not None
-        history = self.ctx.ledger.repo.status_history(member.id)
+        history = roster_service.status_history(self.ctx.ledger, member.id)
         table = QTableWidget(len(history), 4)
         table.setObjectName("status_history")
         table.setHorizontalHeaderLabels(["状态", "日期", "备注", "记录时间"])
@@ -392,7 +393,7 @@ class MemberDialog(GuardedDialog, QDialog):
                 self.show_error(field, message)
             self._focus_first(problems)
             return False
-        others = self.ctx.ledger.repo.members()
+        others = roster_service.members(self.ctx.ledger)
         found = roster.validate_member(roster.fill_from_id_number(m), others)
         if found:
             for e in found:
@@ -416,7 +417,7 @@ class MemberDialog(GuardedDialog, QDialog):
     def _find_saved(self, m: Member) -> int | None:
         candidates = [
             x
-            for x in self.ctx.ledger.repo.members()
+            for x in roster_service.members(self.ctx.ledger)
             if (m.id_number and x.id_number == m.id_number)
             or (not m.id_number and x.name == m.name)
         ]

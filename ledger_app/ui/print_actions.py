@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from ..domain.models import Record
 from ..errors import UserError
 from ..services import printing
+from ..services import records as records_service
 from .context import AppContext, show_error
 from .widgets import app_settings
 
@@ -74,7 +75,7 @@ def _write(ctx: AppContext, parent, record: Record, what: str, title: str, make)
 def print_record_book(ctx: AppContext, parent, record: Record | int) -> Path | None:
     """The record (a saved one by id, or the form's draft) as a 记录本 page."""
     if isinstance(record, int):
-        found = ctx.ledger.repo.record(record)
+        found = records_service.record(ctx.ledger, record)
         if found is None:
             show_error(parent, "该记录已不存在。")
             return None

@@ -62,7 +62,9 @@ from ..domain.models import (
 from ..domain.names import split_names
 from ..errors import UserError, ValidationError
 from ..services import minutes as minutes_svc
+from ..services import records as records_service
 from ..services import records as svc
+from ..services import roster as roster_service
 from .attendance_grid import AttendanceGrid
 from .context import AppContext, show_error
 from .unsaved import GuardedDialog
@@ -96,9 +98,9 @@ class RecordForm(GuardedDialog, QDialog):
         self.ledger = ctx.ledger
         self.setWindowTitle("登记记录")
         self.setModal(True)
-        self._members: list[Member] = self.ledger.repo.members()
+        self._members: list[Member] = roster_service.members(self.ledger)
         self._roster = Roster(self._members)  # asked again at every change of the lists
-        self._groups = self.ledger.repo.groups()
+        self._groups = roster_service.groups(self.ledger)
         self._kinds = minutes_svc.record_kinds(self.ledger)  # with the branch's own (issue 18)
         self._minutes_rules = minutes_svc.minutes_rules(self.ledger)
         self._pending_files: list[Path] = []
@@ -120,7 +122,7 @@ class RecordForm(GuardedDialog, QDialog):
 
     @classmethod
     def for_existing(cls, ctx: AppContext, record_id: int, parent: QWidget | None = None):
-        record = ctx.ledger.repo.record(record_id)
+        record = records_service.record(ctx.ledger, record_id)
         if record is None:
             raise UserError("该记录已不存在。")
         return cls(ctx, record, parent)

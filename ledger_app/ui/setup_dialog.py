@@ -150,5 +150,4 @@ class SetupDialog(QDialog):
 
 
 def needs_setup(ctx: AppContext) -> bool:
-    repo = ctx.ledger.repo
-    return not repo.branch().name and repo.member_count() == 0
+    return not roster.branch(ctx.ledger).name and roster.member_count(ctx.ledger) == 0

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..services import plan as PL
+from ..services import roster as roster_service
 from .context import AppContext, confirm
 from .widgets import hint_label, make_primary
 
@@ -83,7 +84,7 @@ class SummaryDialog(QDialog):
     def print_pdf(self) -> None:
         from .exported import save_file
 
-        branch = self.ctx.ledger.repo.branch().name or "支部"
+        branch = roster_service.branch(self.ctx.ledger).name or "支部"
         text = self.editor.toPlainText()
         save_file(
             self,

@@ -34,6 +34,7 @@ from ...domain.assessment import (
 )
 from ...domain.dates import format_date
 from ...services import assessment as AS
+from ...services import roster as roster_service
 from ...services.ledger import Changes
 from ..context import AppContext, confirm, show_error
 from ..widgets import (
@@ -458,7 +459,7 @@ class AssessmentPage(QWidget):
             return
         from ..exported import save_file
 
-        branch = self.ctx.ledger.repo.branch().name or "支部"
+        branch = roster_service.branch(self.ctx.ledger).name or "支部"
         label = f"{self.year}年" + (f"{self.month}月" if self.month else "")
         year, month = self.year, self.month
         save_file(

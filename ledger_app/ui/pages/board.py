@@ -1,7 +1,7 @@
 """工作台: what this month still needs, the year × month grid of every required item, the
 members drifting away and the incomplete records — each line one click from fixing it.
 
-The data is services.compliance.board_data (grid, needs) and run_check (alerts, incomplete
+The data is the period model (services.period.load): the grid, the check (alerts, incomplete
 records): the same rule code as ``check`` on the command line.
 """
 
@@ -32,11 +32,14 @@ from PySide6.QtWidgets import (
 
 from ...domain import compliance as C
 from ...domain.dates import format_date
+from ...domain.period import alert_text
 from ...services import records as rec_svc
-from ...services.compliance import board_data, run_check
+from ...services import roster as roster_service
 from ...services.ledger import Changes
+from ...services.period import load
 from ..context import AppContext
 from ..first_steps import FirstSteps
+from ..reminders import ReminderList
 from ..widgets import (
     STATUS_MISSING,
     STATUS_NONE,
@@ -328,7 +331,9 @@ class BoardPage(QWidget):
         self.incomplete.itemClicked.connect(self._open_incomplete)
         self.alerts_title = QLabel("党员预警")
         self.incomplete_title = QLabel("不完整的记录")
-        for label in (self.alerts_title, self.incomplete_title):
+        self.reminders = ReminderList(ctx)
+        self.reminders_title = QLabel("待办与提醒")
+        for label in (self.alerts_title, self.incomplete_title, self.reminders_title):
             label.setProperty("role", "section")
 
         lower = QWidget()
@@ -342,6 +347,11 @@ class BoardPage(QWidget):
                 self.alerts,
             ),
             (self.incomplete_title, "缺少检查项的记录，点击即打开补全", self.incomplete),
+            (
+                self.reminders_title,
+                "整改、发展党员、组织关系、党课、年度计划等到期或将到期的事项",
+                self.reminders,
+            ),
         ):
             box = QVBoxLayout()
             box.addWidget(title)
@@ -385,13 +395,9 @@ class BoardPage(QWidget):
     # --- page contract ---------------------------------------------------------------------
 
     def refresh(self, changes: Changes) -> None:
-        if (
-            changes.records
-            or changes.members
-            or changes.dues
-            or changes.settings
-            or (changes.branch)
-        ):
+        # everything the board shows comes from the period model: any change may move it
+        # (the registers' and the plan's reminders too)
+        if any(vars(changes).values()):
             if changes.records:
                 self._fill_years()
             if self.isVisible():
@@ -432,7 +438,7 @@ class BoardPage(QWidget):
 
     def reload(self) -> None:
         started = time.perf_counter()
-        empty = self.ledger.repo.member_count() == 0
+        empty = roster_service.member_count(self.ledger) == 0
         self.first_steps.setVisible(empty)
         for widget in (self.needs_frame, self.splitter, self.year_label, self.year):
             widget.setVisible(not empty)
@@ -443,20 +449,24 @@ class BoardPage(QWidget):
             return
         year = self.selected_year()
         today = self.ledger.today()
-        self.board = board_data(self.ledger, year)
-        self.result = run_check(self.ledger, year)
+        model = load(self.ledger, year)  # the one model: the grid, the check, the 问题清单
+        now = model if year == today.year else load(self.ledger, today.year)
+        self.period_model = model
+        self.board = model.board
+        self.result = model.check
         self.model.set_board(self.board, today)
         self.grid.clearSpans()
         for row, col, width in self.model.spans():
             self.grid.setSpan(row, col, 1, width)
-        needs = (
-            self.board.needs if year == today.year else board_data(self.ledger, today.year).needs
-        )
+        needs = now.board.needs  # what the month, quarter and year under way still need
         order = {"month": 0, "quarter": 1, "year": 2}
         self._fill_needs(sorted(needs, key=lambda g: order[g.period.kind]))
         self._fill_alerts()
         self._fill_incomplete()
-        gaps = len(self.result.gaps)
+        self.reminders.set_reminders(now.reminders)
+        n = len(now.reminders)
+        self.reminders_title.setText(f"待办与提醒（{n}）" if n else "待办与提醒")
+        gaps = model.gap_count  # 应开展未开展, as the 问题清单 counts them
         alerts = len({a.member_id for a in self.result.member_alerts})
         incomplete = len(self.result.incomplete_records)
         if gaps or alerts or incomplete:
@@ -543,7 +553,7 @@ class BoardPage(QWidget):
             else "本季度还需",
             "year": f"本年度（{today.year}年）还需" if when else "本年度还需",
         }
-        groups = {g.name: g.id for g in self.ledger.repo.groups()}
+        groups = {g.name: g.id for g in roster_service.groups(self.ledger)}
         for row, kind in enumerate(("month", "quarter", "year")):
             items = [g for g in needs if g.period.kind == kind]
             if not items:
@@ -579,9 +589,9 @@ class BoardPage(QWidget):
         self.alerts.clear()
         assert self.result is not None
         for a in self.result.member_alerts:
-            span = a.start.label if a.start == a.end else f"{a.start.label}至{a.end.label}"
-            look = STATUS_MISSING if a.months >= 6 else STATUS_WARN
-            text = status_text(look, f"{a.name}：连续 {a.months} 个月{a.kind}（{span}）")
+            # a run that has ended (the member came back, or paid on) is kept, said as ended
+            look = STATUS_NONE if a.resumed else STATUS_MISSING if a.months >= 6 else STATUS_WARN
+            text = status_text(look, f"{a.name}：{alert_text(a)}")
             item = QListWidgetItem(text)
             item.setForeground(status_foreground(look))
             item.setData(Qt.ItemDataRole.UserRole, (a.member_id, a.kind))
@@ -610,9 +620,7 @@ class BoardPage(QWidget):
             item.setToolTip("点击打开这条记录补全")
             self.incomplete.addItem(item)
         # issue 18: too-brief minutes are listed with the incomplete records, with why
-        from ...services.period import load
-
-        brief = load(self.ledger, self.selected_year()).brief_records
+        brief = self.period_model.brief_records
         for b in brief:
             item = QListWidgetItem(
                 status_text(STATUS_WARN, f"{format_date(b.date)}  {b.item}：{b.text}")
@@ -673,7 +681,7 @@ class BoardPage(QWidget):
         结合主题党日: the page of the most of them)."""
         kinds: dict[str, list[int]] = {}
         for rid in ids:
-            r = self.ledger.repo.record(rid)
+            r = rec_svc.record(self.ledger, rid)
             if r is not None:
                 kinds.setdefault(rec_svc.page_of(r.kind), []).append(rid)
         if not kinds:

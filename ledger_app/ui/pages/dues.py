@@ -50,6 +50,7 @@ from ...domain.dates import format_date
 from ...domain.models import DuesSetting, Payment
 from ...domain.money import format_fen, format_yuan, parse_yuan
 from ...services import dues as S
+from ...services import roster as roster_service
 from ...services.ledger import Changes
 from ..context import AppContext, show_error
 from ..unsaved import GuardedDialog
@@ -606,14 +607,14 @@ class PaymentDialog(GuardedDialog, QDialog):
             self.summary.setText("请选择月份并填写金额。")
             set_status_label(self.warning, None, "")
             return
-        through = D.due_through(self.dues_year.year, self.ctx.ledger.today())
-        kinds = []
-        back = [m for m in months if m < through and m in md.unpaid_months]
-        ahead = [m for m in months if m > through]
-        if back:
-            kinds.append(f"补交{D.format_months(back)}")
-        if ahead:
-            kinds.append(f"预交{D.format_months(ahead)}")
+        try:
+            paid_on = self.date.date() or self.ctx.ledger.today()
+        except ValueError:
+            paid_on = self.ctx.ledger.today()
+        # 补交 (months that have ended), 本月 (the month under way), 预交 (months to come):
+        # the dues rule's words, as the grid says 欠缴 / 待缴 / 未到期
+        described = D.describe_payment(self.dues_year.year, months, paid_on)
+        kinds = [described] if described else []
         if md.monthly_due_fen is not None and each > md.monthly_due_fen:
             kinds.append(f"每月多交 {format_fen(each - md.monthly_due_fen)} 元")
         self.summary.setText(
@@ -887,7 +888,7 @@ class SettingDialog(GuardedDialog, QDialog):
         self.year = dues_year.year
         self.md = dues_year.member(member_id)
         assert self.md is not None
-        self.member = ctx.ledger.repo.member(member_id)
+        self.member = roster_service.member(ctx.ledger, member_id)
         s = self.md.setting or DuesSetting(member_id, self.year)
         self.setWindowTitle(f"{self.md.name} {self.year}年党费核定")
         layout = QVBoxLayout(self)
@@ -1211,10 +1212,13 @@ class DuesPage(QWidget):
         report = S.dues_report(ledger, self.year)
         self.model.load(report, S.payment_history(ledger, self.year))
         t = report.totals
+        # the glossary's words (docs/台账格式.md, 术语): the same as dues, the workbook, the PDF
         text = (
-            f"应缴 {format_yuan(t.due_fen)}　实缴 {format_yuan(t.paid_fen)}　"
+            f"应缴合计 {format_yuan(t.due_fen)}　实缴合计 {format_yuan(t.paid_fen)}　"
             f"欠缴 {format_yuan(t.short_fen)}"
         )
+        if t.collecting_fen:
+            text += f"　待缴（本月） {format_yuan(t.collecting_fen)}"
         if t.pending_fen:
             text += f"　未到期 {format_yuan(t.pending_fen)}"
         if t.extra_fen:

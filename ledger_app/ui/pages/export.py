@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import UserError, os_error_text
+from ...services import roster as roster_service
 from ...services.ledger import Changes
 from ..context import AppContext, show_error
 from ..tasks import run_task
@@ -203,7 +204,7 @@ class ExportPage(QWidget):
 
     def export_xlsx(self) -> None:
         year, quarter = self.period()
-        branch = self.ctx.ledger.repo.branch().name
+        branch = roster_service.branch(self.ctx.ledger).name
         target = self.ask_save_path(
             "导出 Excel 台账",
             default_file_name(branch, year, quarter, "台账", ".xlsx"),
@@ -232,7 +233,7 @@ class ExportPage(QWidget):
             show_error(self, "请至少选择 PDF 的一个部分。")
             return
         year, quarter = self.period()
-        branch = self.ctx.ledger.repo.branch().name
+        branch = roster_service.branch(self.ctx.ledger).name
         target = self.ask_save_path(
             "导出 PDF 检查汇总",
             default_file_name(branch, year, quarter, "检查汇总", ".pdf"),

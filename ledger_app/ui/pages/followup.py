@@ -36,6 +36,7 @@ from ...domain.rectification import (
     Rectification,
 )
 from ...services import appraisal as appraisal_svc
+from ...services import records as records_service
 from ...services import rectification as rect_svc
 from ...services.ledger import Changes
 from ..context import AppContext, confirm
@@ -582,6 +583,6 @@ class FollowupPage(QWidget):
             if item_id is not None:
                 self.rectification.edit_id(item_id)
             elif from_record is not None:
-                rec = self.ctx.ledger.repo.record(from_record)
+                rec = records_service.record(self.ctx.ledger, from_record)
                 if rec is not None:
                     self.rectification.new_item(rec.kind, from_record)

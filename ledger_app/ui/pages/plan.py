@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ...domain.plan import DUE, HELD, LATE, LATER, MISSING, PLAN_KINDS, PlanItem, PlanStatus
 from ...errors import UserError
 from ...services import plan as PL
+from ...services import roster as roster_service
 from ...services.ledger import Changes
 from ..context import AppContext, confirm, show_error
 from ..widgets import (
@@ -299,7 +300,7 @@ class PlanPage(QWidget):
         from ...services.exports import export_pdf
         from ..exported import save_file
 
-        branch = self.ctx.ledger.repo.branch().name or "支部"
+        branch = roster_service.branch(self.ctx.ledger).name or "支部"
         year = self.year
         save_file(
             self,

@@ -39,6 +39,7 @@ from ...domain.models import (
     Attendance,
 )
 from ...errors import UserError
+from ...services import records as records_service
 from ...services import records as svc
 from ...services.ledger import Changes
 from ..context import AppContext, confirm, show_error
@@ -456,7 +457,7 @@ class RecordsPage(QWidget):
         from ..print_actions import print_sign_sheet
 
         rid = self.selected_id()
-        record = self.ledger.repo.record(rid) if rid is not None else None
+        record = records_service.record(self.ledger, rid) if rid is not None else None
         if record is not None:
             print_sign_sheet(self.ctx, self, record)
 

@@ -36,6 +36,7 @@ from ...domain.dates import format_date
 from ...domain.models import ACTIVE, CATEGORIES, STATUSES, Member, split_posts
 from ...domain.names import initials, matches
 from ...services import roster
+from ...services import roster as roster_service
 from ...services.ledger import Changes
 from ..context import AppContext, confirm
 from ..first_steps import FirstSteps
@@ -397,9 +398,9 @@ class RosterPage(QWidget):
     def reload(self) -> None:
         """Reload members and groups from the database, keeping filters and selection."""
         selected = self.current_member()
-        repo = self.ctx.ledger.repo
-        groups = repo.groups()
-        self.model.load(repo.members(), {g.id: g.sort for g in groups if g.id is not None})
+        groups = roster_service.groups(self.ctx.ledger)
+        members = roster_service.members(self.ctx.ledger)
+        self.model.load(members, {g.id: g.sort for g in groups if g.id is not None})
         current = self.group_box.currentText() or ALL
         self.group_box.blockSignals(True)
         self.group_box.clear()
@@ -623,11 +624,11 @@ class GroupsDialog(QDialog):
 
     def reload(self) -> None:
         counts: dict[int, int] = {}
-        for m in self.ctx.ledger.repo.members():
+        for m in roster_service.members(self.ctx.ledger):
             if m.status == ACTIVE and m.group_id:
                 counts[m.group_id] = counts.get(m.group_id, 0) + 1
         self.list.clear()
-        for g in self.ctx.ledger.repo.groups():
+        for g in roster_service.groups(self.ctx.ledger):
             item = QListWidgetItem(f"{g.name}（在册 {counts.get(g.id or 0, 0)} 人）")
             item.setData(Qt.ItemDataRole.UserRole, (g.id, g.name, counts.get(g.id or 0, 0)))
             self.list.addItem(item)

@@ -230,13 +230,13 @@ class SettingsPage(QWidget):
     def _load(self, key: str) -> None:
         from ...services import dues, volunteer
 
-        repo = self.ctx.ledger.repo
+        ledger = self.ctx.ledger
         if key == "branch":
-            self.branch_form.set_branch(repo.branch())
+            self.branch_form.set_branch(roster.branch(ledger))
         elif key == "user":
-            self.user_name.setText(repo.setting(settings_service.USER_NAME_KEY) or "")
+            self.user_name.setText(settings_service.user_name(ledger))
         elif key == "rules":
-            self._fill_rules(repo.rules())
+            self._fill_rules(settings_service.rules(ledger))
         else:
             self.rounding.setCurrentIndex(
                 max(self.rounding.findData(dues.rounding(self.ctx.ledger)), 0)

@@ -32,6 +32,7 @@ from ...domain.dates import format_date
 from ...domain.models import Member, VolunteerEntry
 from ...domain.names import matches
 from ...domain.volunteer import EXPECTED_CATEGORIES, format_hours, parse_hours
+from ...services import roster as roster_service
 from ...services import volunteer as V
 from ...services.ledger import Changes
 from ..context import AppContext, confirm, show_error
@@ -148,7 +149,7 @@ class ServiceDialog(GuardedDialog, QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("登记志愿服务")
-        self._members: list[Member] = ctx.ledger.repo.members()
+        self._members: list[Member] = roster_service.members(ctx.ledger)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.date = DateEdit(default_year=ctx.ledger.today().year, required=True)
