@@ -671,3 +671,21 @@ def test_a_second_start_brings_the_open_window_to_the_front(qtbot, tmp_path, pla
     finally:
         lock.release()
         ledger.close()
+
+
+def test_page_modules_are_loaded_while_idle(qtbot, ctx, tmp_path, monkeypatch, placeholders):
+    """After start-up the window loads the modules of the pages not opened yet, one per idle
+    moment, so that a first visit pays only for building the page (code, never data)."""
+    (tmp_path / "idle_page_for_test.py").write_text(
+        "from PySide6.QtWidgets import QWidget\nclass Page(QWidget):\n"
+        "    def __init__(self, ctx, parent=None):\n        super().__init__(parent)\n",
+        "utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(main_module.PAGE_CLASSES, "volunteer", "idle_page_for_test:Page")
+    monkeypatch.delitem(sys.modules, "idle_page_for_test", raising=False)
+    w = MainWindow(ctx)
+    qtbot.addWidget(w)
+    w.preload_pages()
+    qtbot.waitUntil(lambda: "idle_page_for_test" in sys.modules, timeout=3000)
+    assert "volunteer" not in w.pages  # loaded, not built: its data is read when it is shown

@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.demo = demo
         self.pages: dict[str, QWidget] = {}
+        self._preload_tried: set[str] = set()  # page keys whose module preload_pages loaded
         self.setObjectName("main_window")
 
         central = QWidget()
@@ -193,12 +194,16 @@ class MainWindow(QMainWindow):
         """Import the page modules the clerk has not opened yet, one per idle moment after
         start-up, so that a first visit pays for building its page, not for loading code
         (20–60 ms a page). Code only: every page still reads its data when it is built."""
+        tried = self._preload_tried
         pending = [
             key
             for key in PAGE_CLASSES
-            if key not in self.pages and PAGE_CLASSES[key].split(":")[0] not in sys.modules
+            if key not in self.pages
+            and key not in tried
+            and PAGE_CLASSES[key].split(":")[0] not in sys.modules
         ]
         if pending:
+            tried.add(pending[0])  # (a module not written yet is tried once, not forever)
             load_page_class(PAGE_CLASSES[pending[0]])
             QTimer.singleShot(PRELOAD_STEP_MS, self.preload_pages)
 
