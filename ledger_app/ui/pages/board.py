@@ -469,12 +469,12 @@ class BoardPage(QWidget):
         gaps = model.gap_count  # 应开展未开展, as the 问题清单 counts them
         alerts = len({a.member_id for a in self.result.member_alerts})
         incomplete = len(self.result.incomplete_records)
-        if gaps or alerts or incomplete:
-            set_status_label(
-                self.summary,
-                STATUS_MISSING if gaps else STATUS_WARN,
-                f"{year}年：缺 {gaps} 项 · 预警 {alerts} 人 · 不完整 {incomplete} 条",
-            )
+        brief = len(model.brief_records)  # listed with the incomplete ones, counted apart
+        if gaps or alerts or incomplete or brief:
+            text = f"{year}年：缺 {gaps} 项 · 预警 {alerts} 人 · 不完整 {incomplete} 条"
+            if brief:
+                text += f" · 记录过简 {brief} 条"
+            set_status_label(self.summary, STATUS_MISSING if gaps else STATUS_WARN, text)
         else:
             set_status_label(self.summary, STATUS_OK, f"{year}年已到期的各项均已完成")
         self._stale = False
@@ -630,7 +630,8 @@ class BoardPage(QWidget):
             item.setToolTip("记录过于简单（设置 › 记录与评议要求）。点击打开这条记录补充")
             self.incomplete.addItem(item)
         n = len(self.result.incomplete_records) + len(brief)
-        self.incomplete_title.setText(f"不完整的记录（{n}）" if n else "不完整的记录")
+        what = "不完整与过简的记录" if brief else "不完整的记录"
+        self.incomplete_title.setText(f"{what}（{n}）" if n else what)
         if not n:
             item = QListWidgetItem(status_text(STATUS_OK, "所有记录的检查项都已填写"))
             item.setFlags(Qt.ItemFlag.ItemIsEnabled)
