@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT.parent / "shared" / "samples" / "示例党支部-2024.xlsx"
+SAMPLE = ROOT / "resources" / "samples" / "示例党支部-2024.xlsx"
 
 
 def main() -> int:
