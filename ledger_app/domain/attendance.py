@@ -1,6 +1,6 @@
 """Who is expected at a record (应到) and how each of them attended — one rule for all.
 
-Contract (LEDGER_FORMAT.md, 三会一课): at a 支委会 the committee; at a 党小组会 the members
+Contract (docs/台账格式.md, 三会一课): at a 支委会 the committee; at a 党小组会 the members
 of that group; at a 谈心谈话 the people it lists; elsewhere every member — each only if
 they belonged to the branch on the day. An expected member in none of the lists is 缺席.
 """

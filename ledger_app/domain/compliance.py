@@ -1,7 +1,7 @@
 """Compliance rules: which required meetings are missing, which members drift away, which
 records are incomplete — the one implementation behind ``check``, the 工作台 and the PDF.
 
-Definitions follow LEDGER_FORMAT.md §2 (``check --json``) to the letter:
+Definitions follow docs/台账格式.md §2 (``check --json``) to the letter:
 
 - A required item is judged per period of its :class:`FrequencyRule` (month, quarter,
   year) that lies wholly inside the checked period, has ended (``period.end < today``) and

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-# --- vocabularies (exact strings of ../shared/LEDGER_FORMAT.md) -------------------------
+# --- vocabularies (exact strings of docs/台账格式.md) -------------------------
 
 GENDERS = ("男", "女")
 MEMBER_TYPES = ("正式党员", "预备党员")

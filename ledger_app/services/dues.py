@@ -69,7 +69,7 @@ def dues_report(ledger: Ledger, year: int) -> DuesYear:
 
 
 def to_json(dues_year: DuesYear) -> dict:
-    """Exactly the contract's ``dues --json`` object (LEDGER_FORMAT.md §2)."""
+    """Exactly the contract's ``dues --json`` object (docs/台账格式.md §2)."""
     return {
         "year": dues_year.year,
         "members": [

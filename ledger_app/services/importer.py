@@ -1,4 +1,4 @@
-"""Importing a ledger workbook (LEDGER_FORMAT.md §1): analyse everything, then write it all.
+"""Importing a ledger workbook (docs/台账格式.md §1): analyse everything, then write it all.
 
 :func:`analyze_workbook` reads and checks every sheet without writing and returns an
 :class:`ImportPlan` — the errors (each ``sheet!cell: message``), the counts per sheet, the

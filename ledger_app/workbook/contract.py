@@ -1,4 +1,4 @@
-"""The workbook contract's names (LEDGER_FORMAT.md §1), spelled once.
+"""The workbook contract's names (docs/台账格式.md §1), spelled once.
 
 The sheet names and column headers are exact Chinese strings fixed by the contract. The
 importer (``services.importer``) reads by them and the exporter (``workbook.writer``)

@@ -1,4 +1,4 @@
-"""Reading the contract workbook (LEDGER_FORMAT.md §1): generic, knows no sheet's meaning.
+"""Reading the contract workbook (docs/台账格式.md §1): generic, knows no sheet's meaning.
 
 - :func:`open_workbook` opens a file safely (openpyxl read-only, which parses with
   defusedxml when it is installed) and reads each sheet's raw cell values as they are

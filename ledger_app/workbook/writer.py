@@ -1,4 +1,4 @@
-"""导出 Excel 台账: the contract workbook (LEDGER_FORMAT.md §1) plus the forms higher
+"""导出 Excel 台账: the contract workbook (docs/台账格式.md §1) plus the forms higher
 committees ask for, rendered from a period model, print-ready, written atomically.
 
 :func:`write_workbook` renders a :class:`~ledger_app.domain.period.PeriodModel`: every figure
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 
-# --- sheet names: the contract's (workbook.contract, LEDGER_FORMAT.md §1), then ours -------
+# --- sheet names: the contract's (workbook.contract, docs/台账格式.md §1), then ours -------
 
 SHEET_SUMMARY = "汇总"
 # the forms beside the ledger (names are ours)
